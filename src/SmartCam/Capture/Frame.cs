@@ -1,0 +1,25 @@
+using OpenCvSharp;
+
+namespace SmartCam.Capture;
+
+/// <summary>
+/// One reusable frame slot. The pixels live in <see cref="Image"/>, which capture overwrites in place,
+/// so a steady stream of frames allocates nothing.
+/// </summary>
+public sealed class Frame : IDisposable
+{
+    public Mat Image { get; } = new();
+
+    /// <summary>Per-camera capture sequence: +1 per captured frame, so a gap downstream means a dropped frame.</summary>
+    public long Seq { get; set; }
+
+    /// <summary>CLOCK_MONOTONIC nanoseconds when the frame was read (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> on Linux).</summary>
+    public long CaptureNs { get; set; }
+
+    public DateTime CaptureUtc { get; set; }
+
+    /// <summary>How long reading and decoding the frame took.</summary>
+    public long CaptureDurationNs { get; set; }
+
+    public void Dispose() => Image.Dispose();
+}

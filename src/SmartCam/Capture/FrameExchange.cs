@@ -1,0 +1,113 @@
+namespace SmartCam.Capture;
+
+/// <summary>
+/// Hands frames from the capture thread to the inference thread through three reusable slots:
+/// one being written, at most one ready, at most one being processed. With <c>freshestOnly</c> a new
+/// frame replaces a ready one that nobody took (the replaced one is counted as dropped); otherwise the
+/// writer waits, so every frame is processed. Nothing is allocated per frame.
+/// </summary>
+public sealed class FrameExchange : IDisposable
+{
+    private readonly object _gate = new();
+    private readonly Frame[] _all;
+    private readonly Stack<Frame> _free;
+    private readonly bool _freshestOnly;
+    private Frame? _ready;
+    private bool _completed;
+    private long _dropped;
+
+    public FrameExchange(bool freshestOnly)
+    {
+        _freshestOnly = freshestOnly;
+        _all = [new Frame(), new Frame(), new Frame()];
+        _free = new Stack<Frame>(_all);
+    }
+
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>A slot for the writer to fill. Waits only when every slot is in use (never in freshest mode).</summary>
+    public Frame? RentForWrite(CancellationToken stop)
+    {
+        lock (_gate)
+        {
+            while (_free.Count == 0)
+            {
+                if (stop.IsCancellationRequested || _completed) return null;
+                Monitor.Wait(_gate, 100);
+            }
+            return _free.Pop();
+        }
+    }
+
+    /// <summary>Gives back a slot the writer could not fill.</summary>
+    public void ReturnUnwritten(Frame frame)
+    {
+        lock (_gate) _free.Push(frame);
+    }
+
+    /// <summary>Offers a filled frame to the reader.</summary>
+    public void Publish(Frame frame, CancellationToken stop)
+    {
+        lock (_gate)
+        {
+            if (_ready is not null)
+            {
+                if (_freshestOnly)
+                {
+                    _free.Push(_ready);
+                    _dropped++;
+                }
+                else
+                {
+                    while (_ready is not null && !stop.IsCancellationRequested) Monitor.Wait(_gate, 100);
+                    if (_ready is not null) { _free.Push(frame); return; }
+                }
+            }
+            _ready = frame;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>The writer has no more frames.</summary>
+    public void Complete()
+    {
+        lock (_gate)
+        {
+            _completed = true;
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>The newest ready frame, or null after <paramref name="timeoutMs"/> or once completed and drained.</summary>
+    public Frame? Take(int timeoutMs)
+    {
+        lock (_gate)
+        {
+            if (_ready is null && !_completed) Monitor.Wait(_gate, timeoutMs);
+            var frame = _ready;
+            _ready = null;
+            if (frame is not null) Monitor.PulseAll(_gate);
+            return frame;
+        }
+    }
+
+    /// <summary>True once the writer completed and the last frame was taken.</summary>
+    public bool IsDrained
+    {
+        get { lock (_gate) return _completed && _ready is null; }
+    }
+
+    public void Release(Frame frame)
+    {
+        lock (_gate)
+        {
+            _free.Push(frame);
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var frame in _all) frame.Dispose();
+    }
+}

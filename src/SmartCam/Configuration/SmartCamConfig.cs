@@ -1,0 +1,107 @@
+namespace SmartCam.Configuration;
+
+/// <summary>The whole service configuration, as loaded from one YAML file. Defaults are documented in docs/configuration.md.</summary>
+public sealed record SmartCamConfig(
+    string FilePath,
+    CameraConfig Camera,
+    ModelConfig Model,
+    DetectConfig Detect,
+    PublishConfig Publish);
+
+public enum SourceKind { File, Image, V4l2, Ffmpeg }
+
+public enum Pace { Max, Realtime }
+
+public sealed record CameraConfig
+{
+    public string Id { get; init; } = "cam0";
+    /// <summary>The source as written in the config (file://, v4l2://, rtsp://, http://, https://).</summary>
+    public string Source { get; init; } = "";
+    public SourceKind Kind { get; init; }
+    /// <summary>Absolute file path (file sources), device path (v4l2) or URL (ffmpeg sources).</summary>
+    public string Location { get; init; } = "";
+    public bool Loop { get; init; }
+    public Pace Pace { get; init; } = Pace.Realtime;
+    public int Width { get; init; }
+    public int Height { get; init; }
+    public double Fps { get; init; }
+    public string PixelFormat { get; init; } = "MJPG";
+    public string RtspTransport { get; init; } = "tcp";
+    public int ReconnectInitialMs { get; init; } = 500;
+    public int ReconnectMaxMs { get; init; } = 10_000;
+    /// <summary>How many unreadable frames in a row end a file source (a live source reconnects instead).</summary>
+    public int MaxConsecutiveErrors { get; init; } = 50;
+
+    public bool IsLive => Kind is SourceKind.V4l2 or SourceKind.Ffmpeg;
+    /// <summary>Live sources and paced files keep only the freshest frame; `pace: max` files hand over every frame.</summary>
+    public bool KeepsFreshestOnly => IsLive || Pace == Pace.Realtime;
+}
+
+public enum ModelFamily { Auto, Yolox, Yolov8, Yolov5 }
+
+public enum ResizeMode { Linear, Nearest, Area, Cubic }
+
+public enum ChannelOrder { Bgr, Rgb }
+
+public enum PadAlign { TopLeft, Center }
+
+public sealed record InputConfig(ResizeMode Resize, ChannelOrder Channels, float Scale, byte Pad, PadAlign Align)
+{
+    /// <summary>Each family's reference preprocessing: YOLOX feeds 0..255 BGR padded top-left; Ultralytics feeds 0..1 RGB centred.</summary>
+    public static InputConfig DefaultFor(ModelFamily family) => family switch
+    {
+        ModelFamily.Yolox => new(ResizeMode.Linear, ChannelOrder.Bgr, 1f, 114, PadAlign.TopLeft),
+        _ => new(ResizeMode.Linear, ChannelOrder.Rgb, 1f / 255f, 114, PadAlign.Center),
+    };
+}
+
+public sealed record ModelConfig
+{
+    public string Path { get; init; } = "";
+    public string? Labels { get; init; }
+    public ModelFamily Family { get; init; } = ModelFamily.Auto;
+    public string Name { get; init; } = "";
+    /// <summary>Input size for models whose input dimensions are dynamic.</summary>
+    public int InputWidth { get; init; } = 640;
+    public int InputHeight { get; init; } = 640;
+    /// <summary>Null where the YAML is silent: the family's default applies once the family is known.</summary>
+    public ResizeMode? Resize { get; init; }
+    public ChannelOrder? Channels { get; init; }
+    public float? Scale { get; init; }
+    public byte? Pad { get; init; }
+    public PadAlign? Align { get; init; }
+    public int IntraOpThreads { get; init; } = 1;
+    public string Optimization { get; init; } = "all";
+
+    public InputConfig InputFor(ModelFamily family)
+    {
+        var d = InputConfig.DefaultFor(family);
+        return new(Resize ?? d.Resize, Channels ?? d.Channels, Scale ?? d.Scale, Pad ?? d.Pad, Align ?? d.Align);
+    }
+}
+
+public sealed record ClassFilter(float? MinScore, float MinArea, float MaxArea);
+
+public sealed record DetectConfig
+{
+    public float Score { get; init; } = 0.3f;
+    public float NmsIou { get; init; } = 0.45f;
+    public int MaxDetections { get; init; } = 100;
+    /// <summary>Labels to keep; empty keeps every class.</summary>
+    public IReadOnlyList<string> Classes { get; init; } = [];
+    public float MinArea { get; init; }
+    /// <summary>0 means no upper limit.</summary>
+    public float MaxArea { get; init; }
+    public IReadOnlyDictionary<string, ClassFilter> PerClass { get; init; } = new Dictionary<string, ClassFilter>();
+}
+
+public sealed record PublishConfig
+{
+    public string Endpoint { get; init; } = "tcp://127.0.0.1:5556";
+    public int SendHighWatermark { get; init; } = 64;
+    public int StatusIntervalMs { get; init; } = 1000;
+    /// <summary>Start capturing only once this many subscribers have subscribed (ZeroMQ drops what is sent before).</summary>
+    public int WaitForSubscribers { get; init; }
+    public int WaitTimeoutMs { get; init; } = 10_000;
+    public int LingerMs { get; init; } = 2000;
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace SmartCam.Configuration;
+
+/// <summary>A user mistake in a config file: the message names the file, line, key and what was expected.</summary>
+public sealed class ConfigException(string message) : Exception(message);
+
+/// <summary>
+/// Reads one YAML mapping by hand (no reflection, so it survives Native AOT) and remembers which keys
+/// were asked for, so that <see cref="RejectUnknownKeys"/> can name any key the schema does not have.
+/// </summary>
+internal sealed class YamlSection
+{
+    private readonly string _file;
+    private readonly string _path;
+    private readonly YamlMappingNode _node;
+    private readonly List<string> _known = [];
+
+    public YamlSection(string file, string path, YamlMappingNode node)
+    {
+        _file = file;
+        _path = path;
+        _node = node;
+    }
+
+    public YamlNode Node => _node;
+
+    public ConfigException Error(YamlNode at, string key, string message) =>
+        new($"{_file}:{at.Start.Line}:{at.Start.Column}: {Qualified(key)}: {message}");
+
+    public string Qualified(string key) => _path.Length == 0 ? key : _path + "." + key;
+
+    public YamlSection? Section(string key)
+    {
+        var node = Find(key);
+        if (node is null || IsNull(node)) return null;
+        if (node is not YamlMappingNode map) throw Error(node, key, "expected a mapping of keys (key: value)");
+        return new YamlSection(_file, Qualified(key), map);
+    }
+
+    public string? String(string key)
+    {
+        var node = Find(key);
+        if (node is null || IsNull(node)) return null;
+        if (node is not YamlScalarNode scalar) throw Error(node, key, "expected a single value, not a list or mapping");
+        return scalar.Value ?? "";
+    }
+
+    public string String(string key, string fallback) => String(key) ?? fallback;
+
+    public string RequiredString(string key)
+    {
+        var value = String(key);
+        if (string.IsNullOrWhiteSpace(value)) throw new ConfigException($"{_file}:{_node.Start.Line}:{_node.Start.Column}: {Qualified(key)}: is required");
+        return value;
+    }
+
+    public bool Bool(string key, bool fallback)
+    {
+        var text = String(key);
+        if (text is null) return fallback;
+        return text switch
+        {
+            "true" or "True" or "yes" or "on" => true,
+            "false" or "False" or "no" or "off" => false,
+            _ => throw Error(Find(key)!, key, $"'{text}' is not a boolean; expected true or false"),
+        };
+    }
+
+    public int Int(string key, int fallback, int min, int max)
+    {
+        var text = String(key);
+        if (text is null) return fallback;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            throw Error(Find(key)!, key, $"'{text}' is not a whole number");
+        if (value < min || value > max) throw Error(Find(key)!, key, $"{value} is out of range; expected {min} to {max}");
+        return value;
+    }
+
+    public float? Float(string key, float min, float max)
+    {
+        var text = String(key);
+        if (text is null) return null;
+        if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
+            throw Error(Find(key)!, key, $"'{text}' is not a number");
+        if (value < min || value > max) throw Error(Find(key)!, key, $"{text} is out of range; expected {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+        return value;
+    }
+
+    public float Float(string key, float fallback, float min, float max) => Float(key, min, max) ?? fallback;
+
+    /// <summary>An enumerated value: <paramref name="names"/> and <paramref name="values"/> line up.</summary>
+    public T? Choice<T>(string key, string[] names, T[] values) where T : struct
+    {
+        var text = String(key);
+        if (text is null) return null;
+        var index = Array.IndexOf(names, text.ToLowerInvariant());
+        if (index < 0) throw Error(Find(key)!, key, $"'{text}' is not one of: {string.Join(", ", names)}");
+        return values[index];
+    }
+
+    public IReadOnlyList<string> StringList(string key)
+    {
+        var node = Find(key);
+        if (node is null || IsNull(node)) return [];
+        if (node is not YamlSequenceNode seq) throw Error(node, key, "expected a list, e.g. [person, car]");
+        var list = new List<string>();
+        foreach (var item in seq.Children)
+        {
+            if (item is not YamlScalarNode s || string.IsNullOrWhiteSpace(s.Value)) throw Error(item, key, "expected a list of names");
+            list.Add(s.Value!);
+        }
+        return list;
+    }
+
+    /// <summary>Each key of a free-form mapping (such as per-class settings) with its own section.</summary>
+    public IEnumerable<(string Key, YamlSection Section)> Entries(string key)
+    {
+        var section = Section(key);
+        if (section is null) yield break;
+        foreach (var (k, v) in section._node.Children)
+        {
+            var name = ((YamlScalarNode)k).Value ?? "";
+            section._known.Add(name);
+            if (v is not YamlMappingNode map) throw section.Error(v, name, "expected a mapping of keys (key: value)");
+            yield return (name, new YamlSection(_file, section.Qualified(name), map));
+        }
+    }
+
+    public YamlNode? NodeOf(string key) => Find(key);
+
+    public void RejectUnknownKeys()
+    {
+        foreach (var (k, _) in _node.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? k.ToString();
+            if (!_known.Contains(name))
+                throw Error(k, name, $"unknown key; expected one of: {string.Join(", ", _known)}");
+        }
+    }
+
+    private YamlNode? Find(string key)
+    {
+        if (!_known.Contains(key)) _known.Add(key);
+        foreach (var (k, v) in _node.Children)
+            if (k is YamlScalarNode s && s.Value == key) return v;
+        return null;
+    }
+
+    private static bool IsNull(YamlNode node) =>
+        node is YamlScalarNode { Value: null or "" or "~" or "null", Style: YamlDotNet.Core.ScalarStyle.Plain };
+}

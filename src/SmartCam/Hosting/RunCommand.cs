@@ -1,0 +1,102 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using NetMQ;
+using SmartCam.Capture;
+using SmartCam.Configuration;
+using SmartCam.Inference;
+using SmartCam.Messaging;
+
+namespace SmartCam.Hosting;
+
+/// <summary>
+/// <c>smartcam run</c>: load and check everything first (a user mistake exits 2 with one clear line, no
+/// stack trace), then host the pipeline until it ends or SIGINT/SIGTERM arrives.
+/// </summary>
+public static class RunCommand
+{
+    public const int ExitOk = 0, ExitFailure = 1, ExitBadInput = 2;
+
+    public static int Run(string configPath)
+    {
+        SmartCamConfig config;
+        OnnxDetector detector;
+        try
+        {
+            (config, detector) = Load(configPath);
+        }
+        catch (Exception e) when (e is ConfigException or ModelException)
+        {
+            Console.Error.WriteLine($"smartcam: {e.Message}");
+            return ExitBadInput;
+        }
+
+        DetectionPublisher publisher;
+        try
+        {
+            publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, config.Publish.LingerMs);
+        }
+        catch (PublishException e)
+        {
+            Console.Error.WriteLine($"smartcam: {config.FilePath}: {e.Message}");
+            detector.Dispose();
+            return ExitBadInput;
+        }
+
+        var outcome = new RunOutcome();
+        try
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
+            builder.Logging.ClearProviders();
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+                o.UseUtcTimestamp = true;
+            });
+            // stdout stays free for tools; logs go to stderr (and so to the journal under systemd).
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Services.AddSingleton(outcome);
+            builder.Services.AddSingleton(sp => new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera),
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam")));
+            builder.Services.AddHostedService<PipelineService>();
+            using var host = builder.Build();
+            var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam");
+            log.LogInformation("SmartCam {Version}: camera {Camera} ({Source}), model {Model} ({Family}, {W}x{H}), publishing on {Endpoint}",
+                Program.Version, config.Camera.Id, FfmpegPipeSource.Redact(config.Camera.Source), detector.Name,
+                ModelShapes.Name(detector.Family), detector.InputWidth, detector.InputHeight, config.Publish.Endpoint);
+            host.Run();
+        }
+        finally
+        {
+            // Disposing with linger set lets queued messages (the last frame, the final status) go out first.
+            publisher.Dispose();
+            detector.Dispose();
+            NetMQConfig.Cleanup(block: true);
+        }
+        return outcome.ExitCode;
+    }
+
+    /// <summary>Config, model and the config's references to the model's labels, all checked.</summary>
+    public static (SmartCamConfig, OnnxDetector) Load(string configPath)
+    {
+        var config = ConfigLoader.Load(configPath);
+        OnnxDetector detector;
+        try
+        {
+            detector = OnnxDetector.Load(config.Model);
+        }
+        catch (ModelException e)
+        {
+            throw new ModelException($"{config.FilePath}: model: {e.Message}");
+        }
+        var unknown = DetectionPostprocessor.UnknownLabels(config.Detect, detector.Labels).ToList();
+        if (unknown.Count > 0)
+        {
+            detector.Dispose();
+            throw new ConfigException($"{config.FilePath}: detect: unknown class label(s) {string.Join(", ", unknown.Select(l => $"'{l}'"))}; the model's labels are: {string.Join(", ", detector.Labels.Take(12))}{(detector.Labels.Length > 12 ? ", …" : "")}");
+        }
+        return (config, detector);
+    }
+}

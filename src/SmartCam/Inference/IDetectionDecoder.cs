@@ -1,0 +1,29 @@
+namespace SmartCam.Inference;
+
+/// <summary>
+/// Turns one model output into candidate boxes in model-input pixels, keeping for each anchor its best
+/// class when that class's score is above the threshold. No NMS: that is <see cref="NonMaxSuppression"/>.
+/// </summary>
+public interface IDetectionDecoder
+{
+    /// <summary>The output shape this decoder reads, e.g. [1, 3549, 85].</summary>
+    int[] OutputShape { get; }
+
+    int ClassCount { get; }
+
+    /// <summary>Writes candidates into <paramref name="candidates"/> (which holds one per anchor) and returns how many.</summary>
+    int Decode(ReadOnlySpan<float> output, float scoreThreshold, Span<Detection> candidates);
+}
+
+internal static class ClassScores
+{
+    /// <summary>Index and value of the largest of <paramref name="scores"/>, first one on ties.</summary>
+    public static (int Index, float Value) ArgMax(ReadOnlySpan<float> scores)
+    {
+        var best = 0;
+        var value = scores[0];
+        for (var c = 1; c < scores.Length; c++)
+            if (scores[c] > value) { value = scores[c]; best = c; }
+        return (best, value);
+    }
+}

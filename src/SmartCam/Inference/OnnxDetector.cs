@@ -1,0 +1,164 @@
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using SmartCam.Configuration;
+
+namespace SmartCam.Inference;
+
+/// <summary>
+/// An ONNX Runtime session bound once to preallocated input and output tensors, so that each
+/// <see cref="Run"/> reuses the same memory. Loading checks the model's shapes against the family and labels.
+/// </summary>
+public sealed class OnnxDetector : IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly OrtValue _inputValue, _outputValue;
+    private readonly OrtIoBinding _binding;
+    private readonly RunOptions _runOptions = new();
+
+    private OnnxDetector(InferenceSession session, string inputName, string outputName, int width, int height, long[] outputShape,
+        ModelFamily family, int classes, string[] labels, string name)
+    {
+        _session = session;
+        InputWidth = width;
+        InputHeight = height;
+        Family = family;
+        Labels = labels;
+        Name = name;
+        OutputShape = outputShape;
+        Input = new float[3 * width * height];
+        Output = new float[outputShape.Aggregate(1L, (a, b) => a * b)];
+        _inputValue = OrtValue.CreateTensorValueFromMemory(Input, [1, 3, height, width]);
+        _outputValue = OrtValue.CreateTensorValueFromMemory(Output, outputShape);
+        _binding = session.CreateIoBinding();
+        _binding.BindInput(inputName, _inputValue);
+        _binding.BindOutput(outputName, _outputValue);
+        Decoder = family switch
+        {
+            ModelFamily.Yolox => new YoloxDecoder(width, height, classes),
+            ModelFamily.Yolov5 => new Yolov5Decoder(width, height, classes),
+            _ => new Yolov8Decoder(width, height, classes),
+        };
+    }
+
+    public int InputWidth { get; }
+    public int InputHeight { get; }
+    public ModelFamily Family { get; }
+    public string[] Labels { get; }
+    public string Name { get; }
+    public long[] OutputShape { get; }
+    public IDetectionDecoder Decoder { get; }
+
+    /// <summary>The model input, NCHW, written by the letterbox before each <see cref="Run"/>.</summary>
+    public float[] Input { get; }
+
+    /// <summary>The model output, overwritten by each <see cref="Run"/>.</summary>
+    public float[] Output { get; }
+
+    public void Run() => _session.RunWithBinding(_runOptions, _binding);
+
+    public static OnnxDetector Load(ModelConfig config)
+    {
+        var path = config.Path;
+        var labels = config.Labels is null ? null : ReadLabels(config.Labels);
+        var options = new SessionOptions
+        {
+            IntraOpNumThreads = config.IntraOpThreads,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = config.Optimization switch
+            {
+                "none" => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                "basic" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                "extended" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            },
+        };
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelException($"{path}: ONNX Runtime cannot load this file as a model: {FirstLine(e.Message)}");
+        }
+        try
+        {
+            return Bind(session, config, path, labels);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    private static OnnxDetector Bind(InferenceSession session, ModelConfig config, string path, string[]? labels)
+    {
+        if (session.InputMetadata.Count != 1)
+            throw new ModelException($"{path}: the model has {session.InputMetadata.Count} inputs ({string.Join(", ", session.InputMetadata.Keys)}); expected one image input [1, 3, height, width]");
+        var (inputName, input) = session.InputMetadata.First();
+        var dims = input.Dimensions;
+        if (!input.IsTensor || input.ElementDataType != TensorElementType.Float || dims.Length != 4 || dims[0] > 1 || dims[1] != 3)
+            throw new ModelException($"{path}: input '{inputName}' is {input.ElementDataType} {ModelShapes.Format(dims.Select(d => (long)d))}; expected float [1, 3, height, width]");
+        var height = dims[2] > 0 ? dims[2] : config.InputHeight;
+        var width = dims[3] > 0 ? dims[3] : config.InputWidth;
+
+        var (outputName, output) = session.OutputMetadata.First();
+        if (!output.IsTensor || output.ElementDataType != TensorElementType.Float)
+            throw new ModelException($"{path}: output '{outputName}' is {output.ElementDataType}; expected a float tensor");
+
+        // Dynamic output dimensions are only known after a run: one run on a blank input settles them and warms the session up.
+        long[] shape;
+        var blank = new float[3 * width * height];
+        using (var inputValue = OrtValue.CreateTensorValueFromMemory(blank, [1, 3, height, width]))
+        using (var runOptions = new RunOptions())
+        {
+            try
+            {
+                using var results = session.Run(runOptions, [inputName], [inputValue], [outputName]);
+                shape = results[0].GetTensorTypeAndShape().Shape;
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new ModelException($"{path}: a test run on a {width}x{height} input failed: {FirstLine(e.Message)}");
+            }
+        }
+
+        var (family, classes) = ModelShapes.Resolve(path, config.Family, width, height, shape, labels?.Length);
+        labels ??= Enumerable.Range(0, classes).Select(i => "class" + i).ToArray();
+        return new OnnxDetector(session, inputName, outputName, width, height, shape, family, classes, labels, config.Name);
+    }
+
+    public static string[] ReadLabels(string path)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ModelException($"{path}: cannot read the labels file: {e.Message}");
+        }
+        // A trailing empty line is common; an empty line inside would shift every class after it.
+        var count = lines.Length;
+        while (count > 0 && string.IsNullOrWhiteSpace(lines[count - 1])) count--;
+        for (var i = 0; i < count; i++)
+            if (string.IsNullOrWhiteSpace(lines[i]))
+                throw new ModelException($"{path}:{i + 1}: empty label; expected one class name per line");
+        if (count == 0) throw new ModelException($"{path}: the labels file is empty; expected one class name per line");
+        return lines[..count].Select(l => l.Trim()).ToArray();
+    }
+
+    private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+
+    public void Dispose()
+    {
+        _binding.Dispose();
+        _inputValue.Dispose();
+        _outputValue.Dispose();
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace SmartCam.Messaging;
+
+/// <summary>An endpoint that cannot be bound: the message names the endpoint and the cause.</summary>
+public sealed class PublishException(string message) : Exception(message);
+
+/// <summary>
+/// The bus: a ZeroMQ publisher bound to <c>publish.endpoint</c> sending two-frame messages (topic, JSON).
+/// It is an XPUB socket so it can see subscriptions arrive, which lets a file run wait for its subscribers
+/// (ZeroMQ drops what is sent before a subscriber is connected). Sending never blocks: past the send
+/// high-water mark a slow subscriber loses messages and the camera does not wait. Use from one thread.
+/// </summary>
+public sealed class DetectionPublisher : IDisposable
+{
+    private readonly XPublisherSocket _socket;
+    private int _subscriptions;
+
+    public DetectionPublisher(string endpoint, int sendHighWatermark, int lingerMs)
+    {
+        _socket = new XPublisherSocket();
+        _socket.Options.SendHighWatermark = sendHighWatermark;
+        _socket.Options.Linger = TimeSpan.FromMilliseconds(lingerMs);
+        // Verbose: every subscription is passed up, not just the first per topic, so subscribers can be counted.
+        _socket.Options.XPubVerbose = true;
+        try
+        {
+            _socket.Bind(endpoint);
+        }
+        catch (AddressAlreadyInUseException)
+        {
+            _socket.Dispose();
+            throw new PublishException($"publish.endpoint {endpoint}: address already in use (another SmartCam or program is bound to it); choose another port");
+        }
+        catch (NetMQException e)
+        {
+            _socket.Dispose();
+            throw new PublishException($"publish.endpoint {endpoint}: cannot bind: {e.Message}");
+        }
+        Endpoint = endpoint;
+    }
+
+    public string Endpoint { get; }
+
+    /// <summary>Subscriptions seen so far (a subscriber subscribing to two topics counts twice).</summary>
+    public int Subscriptions => _subscriptions;
+
+    public long Sent { get; private set; }
+
+    public void Send(byte[] topic, ReusableBufferWriter body)
+    {
+        _socket.TrySendFrame(TimeSpan.Zero, topic, topic.Length, more: true);
+        _socket.TrySendFrame(TimeSpan.Zero, body.Array, body.Length, more: false);
+        Sent++;
+    }
+
+    /// <summary>Reads subscription notices so they do not pile up; returns the running count of subscriptions matching <paramref name="topic"/>.</summary>
+    public int PollSubscriptions(byte[] topic, TimeSpan wait = default)
+    {
+        while (_socket.TryReceiveFrameBytes(wait, out var notice))
+        {
+            wait = TimeSpan.Zero;
+            // 1 = subscribe, 0 = unsubscribe, then the prefix; a prefix matches when our topic starts with it.
+            if (notice.Length == 0 || !topic.AsSpan().StartsWith(notice.AsSpan(1))) continue;
+            if (notice[0] == 1) _subscriptions++;
+            else if (notice[0] == 0 && _subscriptions > 0) _subscriptions--;
+        }
+        return _subscriptions;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> subscriptions to <paramref name="topic"/> exist; false on timeout or stop.</summary>
+    public bool WaitForSubscribers(byte[] topic, int count, TimeSpan timeout, CancellationToken stop)
+    {
+        var clock = Stopwatch.StartNew();
+        while (PollSubscriptions(topic, TimeSpan.FromMilliseconds(20)) < count)
+            if (clock.Elapsed >= timeout || stop.IsCancellationRequested) return false;
+        return true;
+    }
+
+    public void Dispose() => _socket.Dispose();
+}

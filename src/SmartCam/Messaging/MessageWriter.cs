@@ -1,0 +1,126 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using SmartCam.Capture;
+using SmartCam.Hosting;
+using SmartCam.Inference;
+
+namespace SmartCam.Messaging;
+
+/// <summary>Per-frame stage durations, in microseconds, as published in <c>stages_us</c>.</summary>
+public record struct StageTimes(long CaptureUs, long PreUs, long InferUs, long PostUs);
+
+/// <summary>
+/// Writes the bus's JSON messages (schema v1, docs/messages.md) with a reused <see cref="Utf8JsonWriter"/>
+/// over a reused buffer, so a message costs no allocation once the buffer has grown to size.
+/// </summary>
+public sealed class MessageWriter
+{
+    private readonly ReusableBufferWriter _buffer = new(4096);
+    private readonly Utf8JsonWriter _json;
+    private readonly string _camera;
+    private readonly string _model;
+    private readonly JsonEncodedText[] _labels;
+
+    public MessageWriter(string camera, string model, string[] labels)
+    {
+        _camera = camera;
+        _model = model;
+        _labels = labels.Select(l => JsonEncodedText.Encode(l)).ToArray();
+        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
+        DetTopic = Encoding.UTF8.GetBytes("det." + camera);
+        StatusTopic = Encoding.UTF8.GetBytes("status." + camera);
+    }
+
+    public byte[] DetTopic { get; }
+    public byte[] StatusTopic { get; }
+
+    /// <summary>The last message written: valid until the next Write call.</summary>
+    public ReusableBufferWriter Buffer => _buffer;
+
+    public void WriteDetections(Frame frame, int width, int height, ReadOnlySpan<Detection> detections, StageTimes stages, long publishNs)
+    {
+        var j = Begin();
+        j.WriteNumber("v", 1);
+        j.WriteString("camera", _camera);
+        j.WriteNumber("seq", frame.Seq);
+        j.WriteNumber("ts_capture_ns", frame.CaptureNs);
+        j.WriteNumber("ts_publish_ns", publishNs);
+        WriteTime(j, "time", frame.CaptureUtc);
+        j.WriteNumber("width", width);
+        j.WriteNumber("height", height);
+        j.WriteString("model", _model);
+        j.WriteStartArray("detections");
+        foreach (ref readonly var d in detections)
+        {
+            j.WriteStartObject();
+            j.WriteNumber("cls", d.ClassId);
+            j.WriteString("label", _labels[d.ClassId]);
+            j.WriteNumber("score", Math.Round(d.Score, 5));
+            j.WriteStartArray("box");
+            j.WriteNumberValue(Math.Round(d.X1, 2));
+            j.WriteNumberValue(Math.Round(d.Y1, 2));
+            j.WriteNumberValue(Math.Round(d.X2, 2));
+            j.WriteNumberValue(Math.Round(d.Y2, 2));
+            j.WriteEndArray();
+            j.WriteEndObject();
+        }
+        j.WriteEndArray();
+        j.WriteStartObject("stages_us");
+        j.WriteNumber("capture", stages.CaptureUs);
+        j.WriteNumber("pre", stages.PreUs);
+        j.WriteNumber("infer", stages.InferUs);
+        j.WriteNumber("post", stages.PostUs);
+        j.WriteEndObject();
+        End(j);
+    }
+
+    public void WriteStatus(PipelineStats stats, string runId, string state, double uptimeSeconds, double fps)
+    {
+        var j = Begin();
+        j.WriteNumber("v", 1);
+        j.WriteString("camera", _camera);
+        j.WriteString("run_id", runId);
+        WriteTime(j, "time", DateTime.UtcNow);
+        j.WriteNumber("uptime_s", Math.Round(uptimeSeconds, 3));
+        j.WriteString("state", state);
+        j.WriteNumber("fps", Math.Round(fps, 2));
+        j.WriteNumber("frames", stats.Frames);
+        j.WriteNumber("processed", stats.Processed);
+        j.WriteNumber("dropped", stats.Dropped);
+        j.WriteNumber("corrupt", stats.Corrupt);
+        j.WriteNumber("reconnects", stats.Reconnects);
+        j.WriteStartObject("latency_us");
+        foreach (var (name, histogram) in stats.Stages)
+        {
+            j.WriteStartObject(name);
+            j.WriteNumber("p50", histogram.Percentile(0.50));
+            j.WriteNumber("p99", histogram.Percentile(0.99));
+            j.WriteNumber("max", histogram.Max);
+            j.WriteEndObject();
+        }
+        j.WriteEndObject();
+        End(j);
+    }
+
+    private Utf8JsonWriter Begin()
+    {
+        _buffer.Reset();
+        _json.Reset(_buffer);
+        _json.WriteStartObject();
+        return _json;
+    }
+
+    private static void End(Utf8JsonWriter j)
+    {
+        j.WriteEndObject();
+        j.Flush();
+    }
+
+    private static void WriteTime(Utf8JsonWriter j, string name, DateTime utc)
+    {
+        Span<char> text = stackalloc char[32];
+        utc.TryFormat(text, out var n, "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fff'Z'", CultureInfo.InvariantCulture);
+        j.WriteString(name, text[..n]);
+    }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using NetMQ;
+using NetMQ.Sockets;
+using SmartCam.Capture;
+
+namespace SmartCam.Messaging;
+
+/// <summary><c>smartcam watch</c>: a subscriber that prints each message on one line, like mosquitto_sub.</summary>
+public static class WatchCommand
+{
+    public static int Run(string endpoint, string topic, int count, bool json)
+    {
+        var problem = Configuration.ConfigLoader.EndpointProblem(endpoint);
+        if (problem is not null)
+        {
+            Console.Error.WriteLine($"smartcam watch: --endpoint {problem}");
+            return 2;
+        }
+        using var stop = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+        var received = 0;
+        using (var socket = new SubscriberSocket())
+        {
+            socket.Options.Linger = TimeSpan.Zero;
+            socket.Connect(endpoint);
+            socket.Subscribe(topic);
+            Console.Error.WriteLine($"smartcam watch: subscribed to '{topic}' on {endpoint}; Ctrl-C to stop");
+            var frames = new List<byte[]>();
+            while (!stop.IsCancellationRequested && (count <= 0 || received < count))
+            {
+                frames.Clear();
+                if (!socket.TryReceiveMultipartBytes(TimeSpan.FromMilliseconds(200), ref frames)) continue;
+                received++;
+                var name = Encoding.UTF8.GetString(frames[0]);
+                var body = frames.Count > 1 ? frames[1] : [];
+                Console.Out.WriteLine(json ? $"{name} {Encoding.UTF8.GetString(body)}" : Describe(name, body));
+                Console.Out.Flush();
+            }
+        }
+        NetMQConfig.Cleanup(block: false);
+        return 0;
+    }
+
+    /// <summary>One readable line for a message, or the raw text when it is not one of ours.</summary>
+    public static string Describe(string topic, byte[] body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            var m = doc.RootElement;
+            var line = new StringBuilder(topic);
+            if (topic.StartsWith("det.", StringComparison.Ordinal))
+            {
+                var latencyMs = (m.GetProperty("ts_publish_ns").GetInt64() - m.GetProperty("ts_capture_ns").GetInt64()) / 1e6;
+                var recvMs = (MonotonicClock.NowNs() - m.GetProperty("ts_publish_ns").GetInt64()) / 1e6;
+                var dets = m.GetProperty("detections");
+                line.Append(CultureInfo.InvariantCulture, $" seq={m.GetProperty("seq").GetInt64()} {m.GetProperty("time").GetString()} capture→publish={latencyMs:0.0}ms publish→here={recvMs:0.00}ms {dets.GetArrayLength()} objects");
+                foreach (var d in dets.EnumerateArray())
+                {
+                    var b = d.GetProperty("box");
+                    line.Append(CultureInfo.InvariantCulture,
+                        $" | {d.GetProperty("label").GetString()} {d.GetProperty("score").GetDouble():0.00} [{b[0].GetDouble():0},{b[1].GetDouble():0},{b[2].GetDouble():0},{b[3].GetDouble():0}]");
+                }
+            }
+            else if (topic.StartsWith("status.", StringComparison.Ordinal))
+            {
+                var e2e = m.GetProperty("latency_us").GetProperty("capture_to_publish");
+                var infer = m.GetProperty("latency_us").GetProperty("infer");
+                line.Append(CultureInfo.InvariantCulture,
+                    $" {m.GetProperty("state").GetString()} fps={m.GetProperty("fps").GetDouble():0.0} frames={m.GetProperty("frames").GetInt64()} processed={m.GetProperty("processed").GetInt64()} dropped={m.GetProperty("dropped").GetInt64()} corrupt={m.GetProperty("corrupt").GetInt64()} infer p50={infer.GetProperty("p50").GetInt64() / 1000.0:0.0}ms capture→publish p50={e2e.GetProperty("p50").GetInt64() / 1000.0:0.0}ms p99={e2e.GetProperty("p99").GetInt64() / 1000.0:0.0}ms");
+            }
+            else
+            {
+                line.Append(' ').Append(Encoding.UTF8.GetString(body));
+            }
+            return line.ToString();
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return $"{topic} (not a SmartCam v1 message) {Encoding.UTF8.GetString(body)}";
+        }
+    }
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""Subscribe to SmartCam's ZeroMQ bus, validate messages, and record them (integration tests).
+
+Receives up to --count messages on --topic (a prefix) within --timeout seconds overall.
+Every message must have exactly two frames (topic, UTF-8 JSON); the topic must start with
+--topic and the JSON must validate against --schema. Each message is written to --out as
+{"topic", "recv_ns" (time.monotonic_ns()), "msg"}. A JSON summary goes to stdout:
+{"received", "invalid", "first_error", "timed_out"}. Exit code 0 only if exactly --count
+messages arrived and none was invalid.
+
+Run with Debian's python (needs python3-zmq and python3-jsonschema):
+
+    /usr/bin/python3 tests/python/collect_messages.py --endpoint tcp://127.0.0.1:5556 \
+        --topic det.cam0 --count 50 --timeout 30 \
+        --schema docs/schema/det.v1.schema.json --out /tmp/received.jsonl [--ready-file PATH]
+
+--ready-file is written once the socket is connected, so a test can start the publisher
+afterwards and not lose the first messages to ZeroMQ's slow-joiner effect.
+"""
+import argparse
+import json
+import sys
+import time
+
+import jsonschema
+import zmq
+
+
+def check(frames, topic, validator):
+    """Return (topic, parsed message, error or None)."""
+    if len(frames) != 2:
+        return None, None, f"expected 2 frames, got {len(frames)}"
+    try:
+        got_topic = frames[0].decode("utf-8")
+        msg = json.loads(frames[1].decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as e:
+        return None, None, f"undecodable message: {e}"
+    if not got_topic.startswith(topic):
+        return got_topic, msg, f"topic {got_topic!r} does not start with {topic!r}"
+    error = next(iter(validator.iter_errors(msg)), None)
+    if error is not None:
+        path = "/".join(str(p) for p in error.absolute_path) or "(root)"
+        return got_topic, msg, f"schema: {path}: {error.message}"
+    return got_topic, msg, None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--endpoint", required=True)
+    ap.add_argument("--topic", required=True)
+    ap.add_argument("--count", type=int, required=True)
+    ap.add_argument("--timeout", type=float, required=True, help="overall seconds")
+    ap.add_argument("--schema", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--ready-file")
+    a = ap.parse_args()
+
+    with open(a.schema) as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.SUB)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.setsockopt_string(zmq.SUBSCRIBE, a.topic)
+    sock.connect(a.endpoint)
+    if a.ready_file:
+        with open(a.ready_file, "w") as f:
+            f.write(a.endpoint + "\n")
+
+    deadline = time.monotonic() + a.timeout
+    received = invalid = 0
+    first_error = None
+    with open(a.out, "w") as out:
+        while received < a.count:
+            left_ms = (deadline - time.monotonic()) * 1000
+            if left_ms <= 0:
+                break
+            # Short polls keep the wall-clock bound even when nothing arrives.
+            if not sock.poll(min(100, left_ms), zmq.POLLIN):
+                continue
+            frames = sock.recv_multipart()
+            recv_ns = time.monotonic_ns()
+            topic, msg, error = check(frames, a.topic, validator)
+            received += 1
+            if error:
+                invalid += 1
+                first_error = first_error or error
+            out.write(json.dumps({"topic": topic, "recv_ns": recv_ns, "msg": msg}) + "\n")
+
+    sock.close(linger=0)
+    ctx.term()
+    summary = {"received": received, "invalid": invalid, "first_error": first_error,
+               "timed_out": received < a.count}
+    print(json.dumps(summary))
+    sys.exit(0 if received == a.count and invalid == 0 else 1)
+
+
+if __name__ == "__main__":
+    main()
