@@ -23,7 +23,7 @@ public static class ValidateCommand
                 var input = config.Model.InputFor(detector.Family);
                 var d = config.Detect;
                 output.WriteLine($"config   {config.FilePath}: OK");
-                output.WriteLine($"camera   {c.Id}: {FfmpegPipeSource.Redact(c.Source)} ({c.Kind.ToString().ToLowerInvariant()}, pace {c.Pace.ToString().ToLowerInvariant()}, loop {(c.Loop ? "true" : "false")}{(c.KeepsFreshestOnly ? ", freshest frame" : ", every frame")})");
+                output.WriteLine($"camera   {c.Id}: {(c.IsLive ? FfmpegPipeSource.Redact(c.Source) : c.Location)} ({c.Kind.ToString().ToLowerInvariant()}, pace {c.Pace.ToString().ToLowerInvariant()}, loop {(c.Loop ? "true" : "false")}{(c.KeepsFreshestOnly ? ", freshest frame" : ", every frame")})");
                 output.WriteLine($"model    {detector.Name}: {config.Model.Path}");
                 output.WriteLine($"         family {ModelShapes.Name(detector.Family)}, input {detector.InputWidth}x{detector.InputHeight} {input.Channels.ToString().ToUpperInvariant()} {(input.Scale == 1 ? "0-255" : "0-1")} pad {input.Pad} {(input.Align == PadAlign.TopLeft ? "top-left" : "center")}, output {ModelShapes.Format(detector.OutputShape)}, {detector.Labels.Length} classes");
                 output.WriteLine($"detect   score > {d.Score}, NMS IoU {d.NmsIou}, at most {d.MaxDetections}{(d.Classes.Count > 0 ? ", classes " + string.Join(", ", d.Classes) : ", all classes")}");

@@ -1,0 +1,59 @@
+namespace SmartCam.Tests.Integration;
+
+/// <summary>The validate and watch commands, against real files and a running service.</summary>
+public sealed class CommandTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Validate_prints_a_summary_of_the_demo_config()
+    {
+        using var validate = ChildProcess.SmartCam("validate", "--config", Repo.Path("configs", "demo.yaml"));
+        Assert.True(validate.WaitForExit(TimeSpan.FromSeconds(60)) == 0, validate.Stderr);
+        Assert.Contains("family yolox, input 416x416 BGR 0-255 pad 114 top-left, output [1, 3549, 85], 80 classes", validate.Stdout);
+        Assert.Contains(Repo.Video, validate.Stdout);
+        Assert.Contains("tcp://127.0.0.1:5556", validate.Stdout);
+    }
+
+    [Fact]
+    public void Validate_fails_on_a_bad_config()
+    {
+        var config = _dir.Write("bad.yaml", $"camera: {{ source: 'file://{Repo.Video}', colour: red }}\nmodel: {{ path: {Repo.Model} }}\n");
+        using var validate = ChildProcess.SmartCam("validate", "--config", config);
+        Assert.Equal(2, validate.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Contains("camera.colour: unknown key", validate.Stderr);
+    }
+
+    [Fact]
+    public void Validate_fails_on_a_video_that_cannot_open()
+    {
+        var config = _dir.Write("bad.yaml", $"camera: {{ source: 'file://{_dir.File("x.avi")}' }}\nmodel: {{ path: {Repo.Model} }}\n");
+        using var validate = ChildProcess.SmartCam("validate", "--config", config);
+        Assert.Equal(2, validate.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Contains("x.avi: video file not found", validate.Stderr);
+    }
+
+    [Fact]
+    public void Watch_prints_one_line_per_detection_message()
+    {
+        var port = ChildProcess.FreePort();
+        var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: true\n  pace: realtime", waitForSubscribers: 0);
+        using var service = ChildProcess.SmartCam("run", "--config", config);
+        using var watch = ChildProcess.SmartCam("watch", "--endpoint", $"tcp://127.0.0.1:{port}", "--topic", "det.", "--count", "3");
+        Assert.True(watch.WaitForExit(TimeSpan.FromSeconds(60)) == 0, watch.Stderr + service.Stderr);
+        var lines = watch.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.All(lines, l => Assert.Matches(@"^det\.cam0 seq=\d+ \d{4}-\d\d-\d\dT[\d:.]+Z capture→publish=[\d.]+ms .* \d+ objects", l));
+        Assert.Contains("| person ", watch.Stdout);
+    }
+
+    [Fact]
+    public void Watch_rejects_an_ipc_endpoint()
+    {
+        using var watch = ChildProcess.SmartCam("watch", "--endpoint", "ipc:///tmp/x");
+        Assert.Equal(2, watch.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("ipc:// is not supported", watch.Stderr);
+    }
+}

@@ -1,0 +1,135 @@
+using System.Text.Json;
+
+namespace SmartCam.Tests.Integration;
+
+/// <summary>Still images, network streams through an ffmpeg child, a missing camera, and shutdown on signals.</summary>
+public sealed class SourceTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private ChildProcess Collect(int port, string topic, int count, string schema, string output, int timeoutSeconds = 60)
+    {
+        var ready = _dir.File(Path.GetFileName(output) + ".ready");
+        var collector = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
+            "--topic", topic, "--count", count.ToString(), "--timeout", timeoutSeconds.ToString(), "--schema", Repo.Path("docs", "schema", schema),
+            "--out", output, "--ready-file", ready);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(ready) && clock.Elapsed.TotalSeconds < 20) Thread.Sleep(20);
+        return collector;
+    }
+
+    [Fact]
+    public void Still_image_gives_one_frame_matching_the_reference()
+    {
+        var port = ChildProcess.FreePort();
+        var config = ServiceConfig.Write(_dir, "file://" + Repo.Messi, port);
+        var output = _dir.File("det.jsonl");
+        using var collector = Collect(port, "det.cam0", 1, "det.v1.schema.json", output);
+        using var service = ChildProcess.SmartCam("run", "--config", config);
+        Assert.True(service.WaitForExit(TimeSpan.FromSeconds(60)) == 0, service.Stderr);
+        Assert.True(collector.WaitForExit(TimeSpan.FromSeconds(30)) == 0, collector.Stdout);
+
+        var referenceFile = _dir.File("reference.jsonl");
+        using var reference = ChildProcess.Python(Repo.Path("tests", "reference", "yolox_reference.py"), "--model", Repo.Model,
+            "--labels", Repo.Labels, "--source", Repo.Messi, "--score", "0.3", "--nms", "0.45", "--out", referenceFile);
+        Assert.True(reference.WaitForExit(TimeSpan.FromSeconds(60)) == 0, reference.Stderr);
+
+        var ours = Messages.ToFrame(Messages.ReadJsonLines(output, wrapped: true).Single());
+        var expected = Messages.ToFrame(Messages.ReadJsonLines(referenceFile, wrapped: false).Single());
+        Assert.Equal(expected.Width, ours.Width);
+        Assert.Equal(expected.Height, ours.Height);
+        Assert.NotEmpty(expected.Detections);
+        var (problems, borderline) = Messages.Compare(ours, expected, threshold: 0.3);
+        Assert.Empty(problems);
+        Assert.Equal(0, borderline);
+    }
+
+    [Fact]
+    public void Http_stream_is_read_through_an_ffmpeg_child_that_is_reaped_on_stop()
+    {
+        // A real HTTP video server: Debian's ffmpeg serving the sample clip as MPEG-TS, in real time.
+        var streamPort = ChildProcess.FreePort();
+        using var server = ChildProcess.Start("ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", Repo.Video,
+            "-c:v", "mpeg4", "-q:v", "4", "-f", "mpegts", "-listen", "1", $"http://127.0.0.1:{streamPort}/live.ts");
+        Thread.Sleep(500);
+
+        var port = ChildProcess.FreePort();
+        var config = ServiceConfig.Write(_dir, $"http://127.0.0.1:{streamPort}/live.ts", port, camera: "pace: realtime");
+        var output = _dir.File("det.jsonl");
+        using var collector = Collect(port, "det.cam0", 15, "det.v1.schema.json", output);
+        using var service = ChildProcess.SmartCam("run", "--config", config);
+        Assert.True(collector.WaitForExit(TimeSpan.FromSeconds(60)) == 0, collector.Stdout + service.Stderr);
+
+        var frames = Messages.ReadJsonLines(output, wrapped: true).Select(Messages.ToFrame).ToList();
+        Assert.All(frames, f => Assert.Equal((768, 576), (f.Width, f.Height)));
+        Assert.Contains(frames, f => f.Detections.Any(d => d.Label == "person"));
+        Assert.True(frames.Zip(frames.Skip(1)).All(p => p.Second.Seq > p.First.Seq), "seq must increase");
+
+        var children = ChildrenOf(service.Id);
+        Assert.Single(children); // the ffmpeg decoding the stream
+        service.Signal(ChildProcess.SIGTERM);
+        Assert.Equal(0, service.WaitForExit(TimeSpan.FromSeconds(15)));
+        Assert.False(Directory.Exists($"/proc/{children[0]}"), $"ffmpeg child {children[0]} was left behind");
+    }
+
+    [Fact]
+    public void Missing_camera_retries_with_backoff_reports_status_and_stops_on_sigterm()
+    {
+        var port = ChildProcess.FreePort();
+        var config = ServiceConfig.Write(_dir, "v4l2:///dev/video63", port, camera: "reconnect: { initial_ms: 100, max_ms: 400 }", waitForSubscribers: 0);
+        var output = _dir.File("status.jsonl");
+        using var collector = Collect(port, "status.cam0", 3, "status.v1.schema.json", output);
+        using var service = ChildProcess.SmartCam("run", "--config", config);
+        Assert.True(collector.WaitForExit(TimeSpan.FromSeconds(30)) == 0, collector.Stdout + service.Stderr);
+        var states = Messages.ReadJsonLines(output, wrapped: true).Select(s => s.GetProperty("state").GetString()).ToList();
+        Assert.Contains("reconnecting", states);
+
+        Assert.True(service.WaitFor(p => p.Stderr.Split("retrying in").Length >= 4, TimeSpan.FromSeconds(10)), service.Stderr);
+        Assert.Contains("/dev/video63: no such camera device", service.Stderr);
+        Assert.Contains("retrying in 100 ms", service.Stderr);
+        Assert.Contains("retrying in 200 ms", service.Stderr);
+        Assert.Contains("retrying in 400 ms", service.Stderr);
+        Assert.DoesNotContain("retrying in 800 ms", service.Stderr); // capped at max_ms
+        Assert.False(service.HasExited);
+        service.Signal(ChildProcess.SIGTERM);
+        Assert.Equal(0, service.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.DoesNotContain("   at ", service.Stderr);
+    }
+
+    [Fact]
+    public void Sigint_stops_a_looping_run_and_the_last_status_says_ended()
+    {
+        var port = ChildProcess.FreePort();
+        var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: true\n  pace: realtime", waitForSubscribers: 0);
+        var output = _dir.File("status.jsonl");
+        using var collector = Collect(port, "status.cam0", 1000, "status.v1.schema.json", output, timeoutSeconds: 8);
+        using var service = ChildProcess.SmartCam("run", "--config", config);
+        Assert.True(service.WaitFor(p => p.Stderr.Contains("opened"), TimeSpan.FromSeconds(30)), service.Stderr);
+        Thread.Sleep(1500);
+        service.Signal(ChildProcess.SIGINT);
+        Assert.Equal(0, service.WaitForExit(TimeSpan.FromSeconds(10)));
+        collector.WaitForExit(TimeSpan.FromSeconds(20));
+        var statuses = Messages.ReadJsonLines(output, wrapped: true);
+        Assert.Equal("ended", statuses[^1].GetProperty("state").GetString());
+        // Played at the file's 10 fps: about 10 frames a second, not hundreds.
+        Assert.InRange(statuses[^1].GetProperty("frames").GetInt64(), 5, 60);
+    }
+
+    private static List<int> ChildrenOf(int pid) =>
+        Directory.GetDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(n => int.TryParse(n, out _))
+            .Select(n => (Pid: int.Parse(n!), Stat: TryRead($"/proc/{n}/stat")))
+            .Where(p => p.Stat is not null && ParentOf(p.Stat) == pid && p.Stat.Contains("(ffmpeg)"))
+            .Select(p => p.Pid)
+            .ToList();
+
+    private static int ParentOf(string stat) => int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1]);
+
+    private static string? TryRead(string path)
+    {
+        try { return File.ReadAllText(path); } catch (IOException) { return null; } catch (UnauthorizedAccessException) { return null; }
+    }
+}
