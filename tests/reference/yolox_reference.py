@@ -13,7 +13,10 @@ Run with Debian's python (needs python3-opencv and numpy):
         --source ../shared/media/vtest.avi [--score 0.3] [--nms 0.45] [--max-frames N] \
         --out /tmp/ref.jsonl
 
---source is a video (every frame, in order) or a still image (.jpg/.jpeg/.png/.bmp).
+--source is a video (every frame, in order) or a still image (.jpg/.jpeg/.png/.bmp), or
+"-" with --size WxH to read raw BGR frames from standard input: that way the reference can be
+given the very pixels another decoder produced (two FFmpeg builds convert YUV to BGR slightly
+differently, and that is the video decoder's difference, not the detector's).
 """
 import argparse
 import json
@@ -83,7 +86,24 @@ def detect(net, grid, frame, labels, score_thr, nms_iou):
     return dets
 
 
-def frames(source, max_frames):
+def raw_frames(size, max_frames):
+    w, h = (int(v) for v in size.lower().split("x"))
+    need = w * h * 3
+    n = 0
+    while max_frames is None or n < max_frames:
+        data = sys.stdin.buffer.read(need)
+        if len(data) < need:
+            break
+        n += 1
+        yield np.frombuffer(data, dtype=np.uint8).reshape(h, w, 3)
+
+
+def frames(source, max_frames, size=None):
+    if source == "-":
+        if not size:
+            sys.exit("--source - needs --size WxH")
+        yield from raw_frames(size, max_frames)
+        return
     if source.lower().endswith(IMAGE_EXTS):
         img = cv2.imread(source)
         if img is None:
@@ -110,6 +130,7 @@ def main():
     ap.add_argument("--source", required=True)
     ap.add_argument("--score", type=float, default=0.3)
     ap.add_argument("--nms", type=float, default=0.45)
+    ap.add_argument("--size", help="WxH of raw BGR frames read from stdin with --source -")
     ap.add_argument("--max-frames", type=int)
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
@@ -122,7 +143,7 @@ def main():
     start = time.monotonic()
     n = total = 0
     with open(a.out, "w") as out:
-        for seq, frame in enumerate(frames(a.source, a.max_frames)):
+        for seq, frame in enumerate(frames(a.source, a.max_frames, a.size)):
             dets = detect(net, grid, frame, labels, a.score, a.nms)
             h, w = frame.shape[:2]
             out.write(json.dumps({"seq": seq, "width": w, "height": h, "detections": dets}) + "\n")

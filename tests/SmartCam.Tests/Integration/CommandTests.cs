@@ -50,6 +50,24 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Example_subscribers_in_python_and_csharp_print_detections()
+    {
+        var port = ChildProcess.FreePort();
+        var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: true\n  pace: realtime", waitForSubscribers: 0);
+        using var service = ChildProcess.SmartCam("run", "--config", config);
+        var endpoint = $"tcp://127.0.0.1:{port}";
+        using var python = ChildProcess.Python(Repo.Path("docs", "examples", "subscriber.py"), "--endpoint", endpoint, "--camera", "cam0");
+        // The C# example is built with the solution, in the same configuration as these tests.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name;
+        using var csharp = ChildProcess.Start(Repo.Path("src", "SmartCam.Subscriber.Example", "bin", configuration, "net10.0", "smartcam-subscriber-example"), endpoint, "cam0");
+
+        static bool SawDetections(ChildProcess p) => p.Stdout.Split('\n').Any(l => l.Contains("cam0") && l.Contains("seq=") && l.Contains("person"));
+        Assert.True(python.WaitFor(SawDetections, TimeSpan.FromSeconds(60)), python.Stdout + python.Stderr);
+        Assert.True(csharp.WaitFor(SawDetections, TimeSpan.FromSeconds(60)), csharp.Stdout + csharp.Stderr);
+        Assert.True(csharp.WaitFor(p => p.Stdout.Contains("status.cam0 state=running"), TimeSpan.FromSeconds(10)), csharp.Stdout);
+    }
+
+    [Fact]
     public void Watch_rejects_an_ipc_endpoint()
     {
         using var watch = ChildProcess.SmartCam("watch", "--endpoint", "ipc:///tmp/x");

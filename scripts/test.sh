@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test: unit tests, and integration tests against the real model, real footage, real
+# ZeroMQ sockets and a python3-zmq subscriber. Installs what it needs first (scripts/setup.sh).
+#   scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Config]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+dotnet build SmartCam.sln -c Release --nologo -v quiet -warnaserror:false
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test SmartCam.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One plain closing line for CI: "N passed, N failed".
+awk '/(Passed|Failed)!  - Failed:/ { gsub(",", ""); f += $4; p += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
