@@ -48,7 +48,9 @@ public sealed class CaptureLoop : IDisposable
     {
         _stop.Cancel();
         _source.Interrupt();
-        _thread?.Join();
+        // A driver stuck in a read must not hold up shutdown (and the outputs' safe state) for ever.
+        if (_thread is not null && !_thread.Join(TimeSpan.FromSeconds(5)))
+            _log.LogWarning("Camera {Camera}: capture did not stop within 5 s; leaving it behind", _config.Id);
     }
 
     private void Run()
@@ -83,7 +85,7 @@ public sealed class CaptureLoop : IDisposable
             var frame = _exchange.RentForWrite(stop);
             if (frame is null) return;
             var started = MonotonicClock.NowNs();
-            var result = _source.Read(frame.Image);
+            var result = ReadSafely(frame);
             var read = MonotonicClock.NowNs();
 
             if (result == ReadResult.Frame)
@@ -123,6 +125,20 @@ public sealed class CaptureLoop : IDisposable
             Interlocked.Increment(ref _reconnects);
             errorsInRow = 0;
             if (!OpenWithRetry()) return;
+        }
+    }
+
+    /// <summary>A decoder that throws on damaged data costs one frame, not the process.</summary>
+    private ReadResult ReadSafely(Frame frame)
+    {
+        try
+        {
+            return _source.Read(frame.Image);
+        }
+        catch (OpenCvSharp.OpenCVException e)
+        {
+            _log.LogWarning("Camera {Camera}: unreadable frame skipped: {Error}", _config.Id, e.Message);
+            return ReadResult.Corrupt;
         }
     }
 

@@ -92,8 +92,13 @@ public sealed class DetectionPipeline : IDisposable
             _log.LogError("Camera {Camera}: {Error}", _config.Camera.Id, failure.Message);
             return 1;
         }
+        var seconds = (MonotonicClock.NowNs() - _startedNs) / 1e9;
         _log.LogInformation("Camera {Camera}: {State}: {Frames} frames captured, {Processed} processed, {Dropped} dropped, {Corrupt} unreadable",
             _config.Camera.Id, stop.IsCancellationRequested ? "stopped" : "source ended", _stats.Frames, _stats.Processed, _stats.Dropped, _stats.Corrupt);
+        _log.LogInformation("Camera {Camera}: {Fps:0.0} fps over {Seconds:0.0} s; median capture {Capture} µs, pre {Pre} µs, infer {Infer} µs, post {Post} µs, publish {Publish} µs; capture→publish p50 {P50} µs, p99 {P99} µs, max {Max} µs",
+            _config.Camera.Id, _stats.Processed / Math.Max(seconds, 1e-9), seconds, _stats.Capture.Percentile(0.5), _stats.Pre.Percentile(0.5),
+            _stats.Infer.Percentile(0.5), _stats.Post.Percentile(0.5), _stats.Publish.Percentile(0.5),
+            _stats.CaptureToPublish.Percentile(0.5), _stats.CaptureToPublish.Percentile(0.99), _stats.CaptureToPublish.Max);
         return 0;
     }
 

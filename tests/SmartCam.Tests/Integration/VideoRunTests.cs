@@ -79,7 +79,7 @@ public sealed class VideoRunFixture : IDisposable
     public void Dispose() => _dir.Dispose();
 }
 
-public sealed class VideoRunTests(VideoRunFixture run) : IClassFixture<VideoRunFixture>
+public sealed class VideoRunTests(VideoRunFixture run, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<VideoRunFixture>
 {
     [Fact]
     public void Service_exits_zero_at_end_of_file()
@@ -154,6 +154,16 @@ public sealed class VideoRunTests(VideoRunFixture run) : IClassFixture<VideoRunF
             borderline += b;
             detections += reference[i].Detections.Count;
         }
+        var maxScoreDiff = 0.0;
+        var maxBoxDiff = 0.0;
+        for (var i = 0; i < ours.Count; i++)
+            foreach (var r in reference[i].Detections)
+                foreach (var o in ours[i].Detections.Where(o => o.Cls == r.Cls && o.Box.Zip(r.Box).All(p => Math.Abs(p.First - p.Second) <= 1)))
+                {
+                    maxScoreDiff = Math.Max(maxScoreDiff, Math.Abs(o.Score - r.Score));
+                    maxBoxDiff = Math.Max(maxBoxDiff, o.Box.Zip(r.Box).Max(p => Math.Abs(p.First - p.Second)));
+                }
+        output.WriteLine($"{detections} reference detections on {ours.Count} frames; {borderline} borderline; max |score diff| {maxScoreDiff:0.000000}, max box edge diff {maxBoxDiff:0.000} px");
         Assert.True(problems.Count == 0, $"{problems.Count} mismatches over {detections} reference detections:\n" + string.Join("\n", problems.Take(20)));
         // Near-threshold flips must stay rare, or the tolerance is hiding a real difference.
         Assert.True(borderline <= detections / 1000 + 2, $"{borderline} borderline detections");
