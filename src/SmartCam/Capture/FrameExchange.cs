@@ -25,12 +25,16 @@ public sealed class FrameExchange : IDisposable
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
-    /// <summary>A slot for the writer to fill. Waits only when every slot is in use (never in freshest mode).</summary>
+    /// <summary>
+    /// A slot for the writer to fill. In freshest mode it never waits. Otherwise it waits until the
+    /// ready frame is taken, so the next frame is decoded while the current one is processed and at
+    /// most one decoded frame ever queues (a frame read earlier would only age while it waits).
+    /// </summary>
     public Frame? RentForWrite(CancellationToken stop)
     {
         lock (_gate)
         {
-            while (_free.Count == 0)
+            while (_free.Count == 0 || (!_freshestOnly && _ready is not null))
             {
                 if (stop.IsCancellationRequested || _completed) return null;
                 Monitor.Wait(_gate, 100);

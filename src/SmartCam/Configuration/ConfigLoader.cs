@@ -50,7 +50,7 @@ public static class ConfigLoader
     }
 
     private static YamlSection Required(YamlSection top, string key, string file) =>
-        top.Section(key) ?? throw new ConfigException($"{file}: section '{key}' is required");
+        top.Section(key) ?? throw new ConfigException($"{file}: {key}: section is required (see docs/configuration.md)");
 
     private static CameraConfig ReadCamera(YamlSection s, string baseDir)
     {
@@ -89,7 +89,7 @@ public static class ConfigLoader
         reconnect?.RejectUnknownKeys();
         s.RejectUnknownKeys();
         if ((camera.Width == 0) != (camera.Height == 0))
-            throw s.Error(s.Node, "width", "width and height go together: give both or neither");
+            throw s.Error(s.NodeOf(camera.Width == 0 ? "height" : "width")!, camera.Width == 0 ? "height" : "width", "width and height go together: give both or neither");
         return camera;
     }
 
@@ -174,7 +174,7 @@ public static class ConfigLoader
     {
         var full = Path.GetFullPath(value, baseDir);
         if (!File.Exists(full))
-            throw s.Error(s.NodeOf(key)!, key, $"file not found: {full}" + (qualified == "model.path" ? " (run scripts/setup.sh to fetch the sample model)" : ""));
+            throw s.Error(s.NodeOf(key)!, key, $"file not found: {full}" + (qualified == "model.path" ? " (scripts/setup.sh puts the sample model in models/)" : ""));
         return full;
     }
 

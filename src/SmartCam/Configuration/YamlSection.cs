@@ -121,7 +121,8 @@ internal sealed class YamlSection
         if (section is null) yield break;
         foreach (var (k, v) in section._node.Children)
         {
-            var name = ((YamlScalarNode)k).Value ?? "";
+            if (k is not YamlScalarNode { Value: { Length: > 0 } name })
+                throw section.Error(k, k.ToString(), "expected a label name as the key");
             section._known.Add(name);
             if (v is not YamlMappingNode map) throw section.Error(v, name, "expected a mapping of keys (key: value)");
             yield return (name, new YamlSection(_file, section.Qualified(name), map));

@@ -7,7 +7,7 @@ namespace SmartCam.Inference;
 /// </summary>
 public sealed class NonMaxSuppression(int capacity)
 {
-    private readonly float[] _keys = new float[capacity];
+    private readonly long[] _keys = new long[capacity];
     private readonly int[] _order = new int[capacity];
     private readonly bool[] _suppressed = new bool[capacity];
     private readonly Detection[] _kept = new Detection[capacity];
@@ -17,7 +17,7 @@ public sealed class NonMaxSuppression(int capacity)
     {
         for (var i = 0; i < count; i++)
         {
-            _keys[i] = -boxes[i].Score;
+            _keys[i] = SortKey(boxes[i].Score, i);
             _order[i] = i;
             _suppressed[i] = false;
         }
@@ -39,6 +39,14 @@ public sealed class NonMaxSuppression(int capacity)
         _kept.AsSpan(0, kept).CopyTo(boxes);
         return kept;
     }
+
+    /// <summary>
+    /// Orders by score, highest first, and equal scores by their original position, as OpenCV's
+    /// stable sort does: saturated YOLOX scores do tie exactly. Scores are non-negative, and the bits of
+    /// a non-negative float order like the float, so one integer sort does both.
+    /// </summary>
+    private static long SortKey(float score, int index) =>
+        ((long)(int.MaxValue - BitConverter.SingleToInt32Bits(MathF.Max(score, 0))) << 32) | (uint)index;
 
     public static float IoU(in Detection a, in Detection b)
     {

@@ -248,6 +248,18 @@ public class ConfigTests
     }
 
     [Fact]
+    public void Per_class_key_that_is_not_a_name_is_a_config_error()
+    {
+        using var dir = new TempDir();
+        var path = WriteMinimal(dir, "detect:", "  per_class:", "    ? [person, car]", "    : { min_score: 0.5 }"); // key on line 7
+
+        var e = Error(path); // not an InvalidCastException
+
+        Assert.StartsWith($"{path}:7:", e.Message);
+        Assert.Contains("detect.per_class", e.Message);
+    }
+
+    [Fact]
     public void Wrong_types()
     {
         using var dir = new TempDir();
@@ -287,7 +299,7 @@ public class ConfigTests
         var e = Error(path);
 
         Assert.Contains(path, e.Message);
-        Assert.Contains("'model'", e.Message);
+        Assert.Contains("model: section is required", e.Message);
     }
 
     [Fact]
@@ -385,7 +397,7 @@ public class ConfigTests
 
         var e = Error(path);
 
-        Assert.Matches("^" + Regex.Escape(path) + @":\d+:\d+: camera\.width: ", e.Message);
+        Assert.Matches("^" + Regex.Escape(path) + @":3:\d+: camera\.width: ", e.Message); // the width line (3), not the camera line
         Assert.Contains("height", e.Message);
     }
 

@@ -100,6 +100,23 @@ public class NmsTests
     }
 
     [Fact]
+    public void Equal_scores_keep_the_earliest_box_as_opencv_does()
+    {
+        // 40 candidates: indices 10-13 are overlapping boxes [i, 0, i+10, 10] with the same score 0.9
+        // (IoU of neighbours 9*10 / 110 = 0.82); the other 36 are far apart with scores 0.01*i.
+        // cv2.dnn.NMSBoxes sorts stably, so of the tied boxes it keeps the first, index 10
+        // (checked with OpenCV 4.6: kept indices start 10, 39, 38, ...).
+        var boxes = new Detection[40];
+        for (var i = 0; i < 40; i++)
+            boxes[i] = i is >= 10 and <= 13 ? Box(i, 0, i + 10, 10, 0.9f) : Box(100 + 20 * i, 0, 110 + 20 * i, 10, 0.01f * i);
+
+        var kept = Nms(0.45f, 100, boxes);
+
+        Assert.Equal(37, kept.Length); // 36 apart + 1 of the tied four
+        Assert.Equal(10f, kept[0].X1);
+    }
+
+    [Fact]
     public void Runs_on_a_prefix_and_reuses_its_buffers()
     {
         var nms = new NonMaxSuppression(8);
