@@ -14,6 +14,8 @@ Run with Debian's python (needs python3-zmq and python3-jsonschema):
         --topic det.cam0 --count 50 --timeout 30 \
         --schema docs/schema/det.v1.schema.json --out /tmp/received.jsonl [--ready-file PATH]
 
+--idle S stops early once messages stopped coming for S seconds (for runs of unknown length).
+
 --ready-file is written once the socket is connected, so a test can start the publisher
 afterwards and not lose the first messages to ZeroMQ's slow-joiner effect.
 """
@@ -53,6 +55,7 @@ def main():
     ap.add_argument("--schema", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--ready-file")
+    ap.add_argument("--idle", type=float, help="stop early once no message came for this many seconds")
     a = ap.parse_args()
 
     with open(a.schema) as f:
@@ -70,6 +73,7 @@ def main():
             f.write(a.endpoint + "\n")
 
     deadline = time.monotonic() + a.timeout
+    last = None
     received = invalid = 0
     first_error = None
     with open(a.out, "w") as out:
@@ -77,11 +81,14 @@ def main():
             left_ms = (deadline - time.monotonic()) * 1000
             if left_ms <= 0:
                 break
+            if a.idle and last is not None and time.monotonic() - last > a.idle:
+                break
             # Short polls keep the wall-clock bound even when nothing arrives.
             if not sock.poll(min(100, left_ms), zmq.POLLIN):
                 continue
             frames = sock.recv_multipart()
             recv_ns = time.monotonic_ns()
+            last = time.monotonic()
             topic, msg, error = check(frames, a.topic, validator)
             received += 1
             if error:

@@ -9,12 +9,12 @@ public sealed class SourceTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private ChildProcess Collect(int port, string topic, int count, string schema, string output, int timeoutSeconds = 60)
+    private ChildProcess Collect(int port, string topic, int count, string schema, string output, int timeoutSeconds = 60, double idle = 0)
     {
         var ready = _dir.File(Path.GetFileName(output) + ".ready");
         var collector = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
             "--topic", topic, "--count", count.ToString(), "--timeout", timeoutSeconds.ToString(), "--schema", Repo.Path("docs", "schema", schema),
-            "--out", output, "--ready-file", ready);
+            "--out", output, "--ready-file", ready, "--idle", idle.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!File.Exists(ready) && clock.Elapsed.TotalSeconds < 20) Thread.Sleep(20);
         return collector;
@@ -115,6 +115,37 @@ public sealed class SourceTests : IDisposable
         Assert.Equal("ended", statuses[^1].GetProperty("state").GetString());
         // Played at the file's 10 fps: about 10 frames a second, not hundreds.
         Assert.InRange(statuses[^1].GetProperty("frames").GetInt64(), 5, 60);
+    }
+
+    [Fact]
+    public void Freshest_frame_hand_over_drops_and_counts_frames_when_inference_is_slower_than_capture()
+    {
+        // Played at 400 fps, far faster than inference (about 100 fps here): most frames must be
+        // dropped, every drop counted, and the survivors published in order.
+        var port = ChildProcess.FreePort();
+        var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: false\n  pace: realtime\n  fps: 400");
+        var dets = _dir.File("det.jsonl");
+        var statuses = _dir.File("status.jsonl");
+        using var statusCollector = Collect(port, "status.cam0", 10_000, "status.v1.schema.json", statuses, timeoutSeconds: 60, idle: 2);
+        using var detCollector = Collect(port, "det.cam0", 10_000, "det.v1.schema.json", dets, timeoutSeconds: 60, idle: 2);
+        using var service = ChildProcess.SmartCam("run", "--config", config);
+        Assert.True(service.WaitForExit(TimeSpan.FromSeconds(60)) == 0, service.Stderr);
+        detCollector.WaitForExit(TimeSpan.FromSeconds(30));
+        statusCollector.WaitForExit(TimeSpan.FromSeconds(30));
+
+        var last = Messages.ReadJsonLines(statuses, wrapped: true)[^1];
+        Assert.Equal("ended", last.GetProperty("state").GetString());
+        var frames = last.GetProperty("frames").GetInt64();
+        var processed = last.GetProperty("processed").GetInt64();
+        var dropped = last.GetProperty("dropped").GetInt64();
+        Assert.Equal(VideoRunFixture.FrameCount, frames);
+        Assert.True(dropped > 0, $"processed {processed}, dropped {dropped}");
+        Assert.Equal(frames, processed + dropped); // every captured frame is either processed or counted as dropped
+
+        var seqs = Messages.ReadJsonLines(dets, wrapped: true).Select(m => m.GetProperty("seq").GetInt64()).ToList();
+        Assert.Equal(processed, seqs.Count);
+        Assert.True(seqs.Zip(seqs.Skip(1)).All(p => p.Second > p.First), "seq must strictly increase: never reordered");
+        Assert.Equal(dropped, seqs.Zip(seqs.Skip(1)).Sum(p => p.Second - p.First - 1) + seqs[0] + (frames - 1 - seqs[^1])); // gaps = drops
     }
 
     private static List<int> ChildrenOf(int pid) =>
