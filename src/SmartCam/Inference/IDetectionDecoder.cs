@@ -17,6 +17,22 @@ public interface IDetectionDecoder
 
 internal static class ClassScores
 {
+    /// <summary>
+    /// For a row laid out as (box × 4, objectness, class probabilities…): the best class and its
+    /// score objectness × probability, when that score is above <paramref name="threshold"/>.
+    /// </summary>
+    public static bool TryObjectnessScore(ReadOnlySpan<float> row, float threshold, out int cls, out float score)
+    {
+        var objectness = row[4];
+        cls = 0;
+        score = 0;
+        // Class probabilities are at most 1, so a low objectness cannot pass: skip the class scan.
+        if (objectness <= threshold) return false;
+        (cls, var p) = ArgMax(row[5..]);
+        score = objectness * p;
+        return score > threshold;
+    }
+
     /// <summary>Index and value of the largest of <paramref name="scores"/>, first one on ties.</summary>
     public static (int Index, float Value) ArgMax(ReadOnlySpan<float> scores)
     {

@@ -20,11 +20,7 @@ public sealed class Yolov5Decoder(int inputWidth, int inputHeight, int classCoun
         for (var i = 0; i < anchors; i++)
         {
             var row = output.Slice(i * width, width);
-            var objectness = row[4];
-            if (objectness <= scoreThreshold) continue;
-            var (cls, p) = ClassScores.ArgMax(row[5..]);
-            var score = objectness * p;
-            if (score <= scoreThreshold) continue;
+            if (!ClassScores.TryObjectnessScore(row, scoreThreshold, out var cls, out var score)) continue;
             float cx = row[0], cy = row[1], w = row[2], h = row[3];
             candidates[count++] = new Detection(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, cls);
         }

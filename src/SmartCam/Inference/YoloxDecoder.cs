@@ -49,12 +49,7 @@ public sealed class YoloxDecoder : IDetectionDecoder
         for (var i = 0; i < _stride.Length; i++)
         {
             var row = output.Slice(i * width, width);
-            var objectness = row[4];
-            // Class probabilities are at most 1, so a low objectness cannot pass: skip the class scan.
-            if (objectness <= scoreThreshold) continue;
-            var (cls, p) = ClassScores.ArgMax(row[5..]);
-            var score = objectness * p;
-            if (score <= scoreThreshold) continue;
+            if (!ClassScores.TryObjectnessScore(row, scoreThreshold, out var cls, out var score)) continue;
             var s = _stride[i];
             var cx = (row[0] + _gridX[i]) * s;
             var cy = (row[1] + _gridY[i]) * s;
