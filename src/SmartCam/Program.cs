@@ -9,6 +9,7 @@ public static class Program
 {
     public static int Main(string[] args)
     {
+        NativeLibraries.Register();
         var configOption = new Option<string>("--config", "-c")
         {
             Description = "The YAML configuration file, e.g. configs/demo.yaml",
@@ -45,9 +46,28 @@ public static class Program
         };
         watch.SetAction(r => WatchCommand.Run(r.GetValue(endpoint)!, r.GetValue(topic) ?? "", r.GetValue(count), r.GetValue(json)));
 
+        var frames = new Option<int>("--frames", "-n") { Description = "Frames to measure after the warm-up", DefaultValueFactory = _ => 1000 };
+        var warmup = new Option<int>("--warmup") { Description = "Frames to run before measuring", DefaultValueFactory = _ => 100 };
+        var bare = new Option<int>("--bare") { Description = "Bare session.Run calls to time on a fixed input", DefaultValueFactory = _ => 300 };
+        var benchJson = new Option<bool>("--json") { Description = "Print only the JSON line" };
+        var bench = new Command("bench", "Measure the configured pipeline: fps, per-stage and capture→publish latency against the bare model, allocations, GCs, memory, start-up.")
+        {
+            configOption, frames, warmup, bare, benchJson,
+        };
+        bench.SetAction(r =>
+        {
+            var (n, w, b) = (r.GetValue(frames), r.GetValue(warmup), r.GetValue(bare));
+            if (n < 1 || w < 1 || b < 10)
+            {
+                Console.Error.WriteLine("smartcam bench: --frames and --warmup must be at least 1, --bare at least 10");
+                return 2;
+            }
+            return BenchCommand.Run(r.GetValue(configOption)!, n, w, b, r.GetValue(benchJson), Console.Out);
+        });
+
         var root = new RootCommand("SmartCam: camera → detector → ZeroMQ detections. See README.md and docs/.")
         {
-            run, validate, watch,
+            run, validate, watch, bench,
         };
         return root.Parse(args).Invoke();
     }

@@ -6,8 +6,8 @@ namespace SmartCam.Capture;
 
 /// <summary>
 /// The capture thread (<c>sc-capture</c>): reads frames from the source into exchange slots, stamps
-/// them, paces file playback at the file's rate when asked, skips unreadable frames, reconnects live
-/// sources with backoff and loops or ends files.
+/// them, prepares them for inference (the letterbox), paces file playback at the file's rate when
+/// asked, skips unreadable frames, reconnects live sources with backoff and loops or ends files.
 /// </summary>
 public sealed class CaptureLoop : IDisposable
 {
@@ -15,18 +15,28 @@ public sealed class CaptureLoop : IDisposable
     private readonly IFrameSource _source;
     private readonly FrameExchange _exchange;
     private readonly ILogger _log;
+    private readonly Action<Frame>? _prepare;
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
     private long _frames, _corrupt, _reconnects;
     private volatile string _state = "starting";
+    private long _allocatedBytes, _ownBusyNs;
 
-    public CaptureLoop(CameraConfig config, IFrameSource source, FrameExchange exchange, ILogger log)
+    /// <summary>
+    /// Reads <paramref name="source"/> into <paramref name="exchange"/>; <paramref name="prepare"/> runs on
+    /// each frame on this thread before hand-over, so that work overlaps the previous frame's inference.
+    /// </summary>
+    public CaptureLoop(CameraConfig config, IFrameSource source, FrameExchange exchange, ILogger log, Action<Frame>? prepare = null)
     {
         _config = config;
         _source = source;
         _exchange = exchange;
         _log = log;
+        _prepare = prepare;
     }
+
+    /// <summary>Bytes this thread had allocated after its latest frame (for allocation checks).</summary>
+    public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
 
     public long Frames => Interlocked.Read(ref _frames);
     public long Corrupt => Interlocked.Read(ref _corrupt);
@@ -79,11 +89,13 @@ public sealed class CaptureLoop : IDisposable
         var next = Stopwatch.GetTimestamp();
         var seq = 0L;
         var errorsInRow = 0;
+        var justInTime = !_config.KeepsFreshestOnly;
 
         while (!stop.IsCancellationRequested)
         {
             var frame = _exchange.RentForWrite(stop);
             if (frame is null) return;
+            if (justInTime) WaitUntilNeeded();
             var started = MonotonicClock.NowNs();
             var result = ReadSafely(frame);
             var read = MonotonicClock.NowNs();
@@ -95,8 +107,13 @@ public sealed class CaptureLoop : IDisposable
                 frame.CaptureNs = read;
                 frame.CaptureUtc = DateTime.UtcNow;
                 frame.CaptureDurationNs = read - started;
+                _prepare?.Invoke(frame);
+                var prepared = MonotonicClock.NowNs();
+                frame.PrepareDurationNs = prepared - read;
+                _ownBusyNs = _ownBusyNs == 0 ? prepared - started : _ownBusyNs + (prepared - started - _ownBusyNs) / 8;
                 _exchange.Publish(frame, stop);
                 Interlocked.Increment(ref _frames);
+                Interlocked.Exchange(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
                 if (pace) next = WaitForNextFrame(next, periodTicks, stop);
                 continue;
             }
@@ -117,7 +134,7 @@ public sealed class CaptureLoop : IDisposable
             if (result == ReadResult.End)
             {
                 if (!_config.Loop) return;
-                _source.Open();
+                if (!_source.TryRewind()) _source.Open();
                 continue;
             }
             // Disconnected: a live source went away.
@@ -126,6 +143,25 @@ public sealed class CaptureLoop : IDisposable
             errorsInRow = 0;
             if (!OpenWithRetry()) return;
         }
+    }
+
+    /// <summary>Finish reading and preparing with this much to spare before the reader wants the frame.</summary>
+    private const long JustInTimeMarginNs = 400_000;
+
+    /// <summary>
+    /// Lossless hand-over (<c>pace: max</c>): start the next frame so it is ready just as the reader
+    /// finishes the current one, not long before. A frame read early only ages while it waits, which
+    /// is latency and no throughput. The estimates are smoothed over recent frames; if one comes late,
+    /// the reader waits a little and the next estimate corrects it.
+    /// </summary>
+    private void WaitUntilNeeded()
+    {
+        var takenAt = _exchange.TakenAtNs;
+        var readerBusy = _exchange.ReaderBusyNs;
+        if (takenAt == 0 || readerBusy == 0 || _ownBusyNs == 0) return;
+        var start = takenAt + readerBusy - _ownBusyNs - JustInTimeMarginNs;
+        // Bounded, so a wrong estimate can never stall capture for long.
+        MonotonicClock.SleepUntil(Math.Min(start, MonotonicClock.NowNs() + 100_000_000));
     }
 
     /// <summary>A decoder that throws on damaged data costs one frame, not the process.</summary>

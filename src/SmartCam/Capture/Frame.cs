@@ -21,5 +21,15 @@ public sealed class Frame : IDisposable
     /// <summary>How long reading and decoding the frame took.</summary>
     public long CaptureDurationNs { get; set; }
 
-    public void Dispose() => Image.Dispose();
+    /// <summary>The model input this slot's frame is letterboxed into on the capture thread.</summary>
+    public Inference.DetectorInput? Input { get; init; }
+
+    /// <summary>How long preparing <see cref="Input"/> took.</summary>
+    public long PrepareDurationNs { get; set; }
+
+    public void Dispose()
+    {
+        Image.Dispose();
+        Input?.Dispose();
+    }
 }

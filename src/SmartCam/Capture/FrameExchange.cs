@@ -15,15 +15,30 @@ public sealed class FrameExchange : IDisposable
     private Frame? _ready;
     private bool _completed;
     private long _dropped;
+    private long _takenAtNs, _readerBusyNs;
 
-    public FrameExchange(bool freshestOnly)
+    public FrameExchange(bool freshestOnly, Func<Frame>? createSlot = null)
     {
         _freshestOnly = freshestOnly;
-        _all = [new Frame(), new Frame(), new Frame()];
+        createSlot ??= () => new Frame();
+        _all = [createSlot(), createSlot(), createSlot()];
         _free = new Stack<Frame>(_all);
     }
 
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>When the reader last took a frame (CLOCK_MONOTONIC ns), 0 before the first.</summary>
+    public long TakenAtNs => Interlocked.Read(ref _takenAtNs);
+
+    /// <summary>How long the reader usually holds a frame (smoothed), 0 until it has reported.</summary>
+    public long ReaderBusyNs => Interlocked.Read(ref _readerBusyNs);
+
+    /// <summary>The reader reports how long it worked on a frame, so a lossless writer can time the next one.</summary>
+    public void ReportReaderBusy(long ns)
+    {
+        var current = Interlocked.Read(ref _readerBusyNs);
+        Interlocked.Exchange(ref _readerBusyNs, current == 0 ? ns : current + (ns - current) / 8);
+    }
 
     /// <summary>
     /// A slot for the writer to fill. In freshest mode it never waits. Otherwise it waits until the
@@ -90,7 +105,11 @@ public sealed class FrameExchange : IDisposable
             if (_ready is null && !_completed) Monitor.Wait(_gate, timeoutMs);
             var frame = _ready;
             _ready = null;
-            if (frame is not null) Monitor.PulseAll(_gate);
+            if (frame is not null)
+            {
+                Interlocked.Exchange(ref _takenAtNs, MonotonicClock.NowNs());
+                Monitor.PulseAll(_gate);
+            }
             return frame;
         }
     }
@@ -109,6 +128,9 @@ public sealed class FrameExchange : IDisposable
             Monitor.PulseAll(_gate);
         }
     }
+
+    /// <summary>Every slot, for start-up work such as pre-faulting buffers or a benchmark's fixed input.</summary>
+    public IReadOnlyList<Frame> Slots => _all;
 
     public void Dispose()
     {

@@ -21,6 +21,9 @@ public interface IFrameSource : IDisposable
 
     ReadResult Read(Mat into);
 
+    /// <summary>Goes back to the first frame of a file without reopening it; false where it cannot (then it is reopened).</summary>
+    bool TryRewind() => false;
+
     /// <summary>Nominal frames per second (0 if unknown).</summary>
     double Fps { get; }
 

@@ -27,6 +27,12 @@ public sealed class StillImageSource(string path, bool loop, double configuredFp
         return ReadResult.Frame;
     }
 
+    public bool TryRewind()
+    {
+        _delivered = false;
+        return true;
+    }
+
     public void Interrupt() { }
 
     public void Dispose() => _image?.Dispose();

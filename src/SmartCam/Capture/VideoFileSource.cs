@@ -31,6 +31,16 @@ public sealed class VideoFileSource(string path, double configuredFps) : IFrameS
         return _frameCount > 0 && position < _frameCount ? ReadResult.Corrupt : ReadResult.End;
     }
 
+    /// <summary>
+    /// Seeking to frame 0 reuses the decoder; reopening would allocate a new one each time round a loop.
+    /// Called natively: OpenCvSharp's <c>VideoCapture.Set</c> wrapper allocates about 50 B per call.
+    /// </summary>
+    public bool TryRewind()
+    {
+        var status = OpenCvSharp.Internal.NativeMethods.videoio_VideoCapture_set(_capture!.CvPtr, (int)VideoCaptureProperties.PosFrames, 0, out var ok);
+        return status == OpenCvSharp.Internal.ExceptionStatus.NotOccurred && ok != 0 && _capture.Get(VideoCaptureProperties.PosFrames) == 0;
+    }
+
     public void Interrupt() { }
 
     public void Dispose() => _capture?.Dispose();

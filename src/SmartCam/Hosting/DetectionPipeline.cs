@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SmartCam.Capture;
 using SmartCam.Configuration;
@@ -8,8 +7,9 @@ using SmartCam.Messaging;
 namespace SmartCam.Hosting;
 
 /// <summary>
-/// One camera's loop, on its own thread (<c>sc-infer</c>): take the freshest frame from capture,
-/// letterbox, infer, decode, publish its detections, and publish status once per interval.
+/// One camera's pipeline on three threads: <c>sc-capture</c> reads and letterboxes frame N+1 while
+/// this thread (<c>sc-infer</c>) runs the model on frame N and decodes it, and <c>sc-publish</c> writes
+/// and sends the messages. Frames and results move through fixed sets of reusable slots.
 /// </summary>
 public sealed class DetectionPipeline : IDisposable
 {
@@ -20,31 +20,50 @@ public sealed class DetectionPipeline : IDisposable
     private readonly LetterboxResizer _letterbox;
     private readonly DetectionPostprocessor _post;
     private readonly MessageWriter _messages;
-    private readonly Detection[] _detections;
     private readonly FrameExchange _exchange;
     private readonly CaptureLoop _capture;
-    private readonly PipelineStats _stats = new();
-    private readonly string _runId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
+    private readonly ResultQueue _results;
+    private readonly PublishLoop _publishLoop;
     private readonly long _startedNs = MonotonicClock.NowNs();
-    private long _lastStatusNs, _lastStatusProcessed;
+    private readonly long _stopAfterFrames;
+    private long _inferAllocatedBytes;
 
-    public DetectionPipeline(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, IFrameSource source, ILogger log)
+    /// <param name="warmupFrames">Latency statistics start after this many frames (benchmarks); 0 counts from the first.</param>
+    /// <param name="stopAfterFrames">End after this many frames were inferred (benchmarks); 0 runs until the source ends or a stop.</param>
+    public DetectionPipeline(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, IFrameSource source, ILogger log,
+        long warmupFrames = 0, long stopAfterFrames = 0)
     {
         _config = config;
         _detector = detector;
         _publisher = publisher;
         _log = log;
+        _stopAfterFrames = stopAfterFrames;
         _letterbox = new LetterboxResizer(detector.InputWidth, detector.InputHeight, config.Model.InputFor(detector.Family));
         _post = new DetectionPostprocessor(detector.Decoder, detector.Labels, config.Detect);
         _messages = new MessageWriter(config.Camera.Id, detector.Name, detector.Labels);
-        _detections = new Detection[config.Detect.MaxDetections];
-        _exchange = new FrameExchange(config.Camera.KeepsFreshestOnly);
-        _capture = new CaptureLoop(config.Camera, source, _exchange, log);
+        _exchange = new FrameExchange(config.Camera.KeepsFreshestOnly, () => new Frame { Input = detector.CreateInput() });
+        _capture = new CaptureLoop(config.Camera, source, _exchange, log, Prepare);
+        _results = new ResultQueue(capacity: 16, config.Detect.MaxDetections);
+        RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
+        _publishLoop = new PublishLoop(_results, publisher, _messages, _capture, _exchange, config.Publish.StatusIntervalMs, RunId, _startedNs, warmupFrames);
     }
 
-    public PipelineStats Stats => _stats;
+    public string RunId { get; }
 
-    public string RunId => _runId;
+    /// <summary>Latencies and counters; complete once <see cref="Run"/> returned.</summary>
+    public PipelineStats Stats => _publishLoop.Stats;
+
+    public PublishLoop Publishing => _publishLoop;
+
+    /// <summary>Bytes each loop thread had allocated after its latest frame.</summary>
+    public (long Capture, long Infer, long Publish) AllocatedBytes =>
+        (_capture.AllocatedBytes, Interlocked.Read(ref _inferAllocatedBytes), _publishLoop.AllocatedBytes);
+
+    /// <summary>Process-wide allocated bytes and GC counts when inference ended, before any shutdown work.</summary>
+    public (long AllocatedBytes, int Gen0, int Gen1, int Gen2) EndSnapshot { get; private set; }
+
+    /// <summary>A slot's model input holding a real letterboxed frame: a fixed input for measuring the bare model.</summary>
+    public DetectorInput SampleInput => _exchange.Slots[0].Input!;
 
     /// <summary>Runs until the source ends or <paramref name="stop"/> fires; returns the process exit code (0, or 1 when the camera failed).</summary>
     public int Run(CancellationToken stop)
@@ -58,8 +77,9 @@ public sealed class DetectionPipeline : IDisposable
             if (!subscribed) _log.LogWarning("No subscriber after {Timeout} ms; starting anyway", publish.WaitTimeoutMs);
         }
 
+        _publishLoop.Start();
         _capture.Start();
-        _lastStatusNs = MonotonicClock.NowNs();
+        long inferred = 0;
         try
         {
             while (!stop.IsCancellationRequested)
@@ -68,83 +88,74 @@ public sealed class DetectionPipeline : IDisposable
                 if (frame is null)
                 {
                     if (_exchange.IsDrained) break;
-                    PublishStatusIfDue(false);
                     continue;
                 }
                 try
                 {
-                    Process(frame);
+                    Infer(frame);
                 }
                 finally
                 {
                     _exchange.Release(frame);
                 }
-                PublishStatusIfDue(false);
+                if (++inferred == _stopAfterFrames) break;
             }
         }
         finally
         {
+            // Before any shutdown work, so a benchmark's window holds the steady state only.
+            EndSnapshot = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
             _capture.Stop();
-            PublishStatusIfDue(true);
+            _results.Complete();
+            _publishLoop.Join();
         }
+        return Finish(stop);
+    }
 
+    /// <summary>On the capture thread, right after the frame is read: the letterbox, overlapping the previous frame's inference.</summary>
+    private void Prepare(Frame frame) => _letterbox.Run(frame.Image, frame.Input!);
+
+    private void Infer(Frame frame)
+    {
+        var t0 = MonotonicClock.NowNs();
+        var input = frame.Input!;
+        _detector.Run(input);
+        var t1 = MonotonicClock.NowNs();
+        var result = _results.Rent();
+        if (result is not null)
+        {
+            result.Count = _post.Run(_detector.Output, input.Geometry, frame.Image.Cols, frame.Image.Rows, result.Detections);
+            var t2 = MonotonicClock.NowNs();
+            result.Seq = frame.Seq;
+            result.CaptureNs = frame.CaptureNs;
+            result.CaptureUtc = frame.CaptureUtc;
+            result.Width = frame.Image.Cols;
+            result.Height = frame.Image.Rows;
+            result.Stages = new StageTimes(frame.CaptureDurationNs / 1000, frame.PrepareDurationNs / 1000, (t1 - t0) / 1000, (t2 - t1) / 1000);
+            _results.Enqueue(result);
+        }
+        _exchange.ReportReaderBusy(MonotonicClock.NowNs() - t0);
+        Interlocked.Exchange(ref _inferAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    private int Finish(CancellationToken stop)
+    {
         if (_capture.Failure is { } failure)
         {
             _log.LogError("Camera {Camera}: {Error}", _config.Camera.Id, failure.Message);
             return 1;
         }
+        var s = Stats;
         var seconds = (MonotonicClock.NowNs() - _startedNs) / 1e9;
         _log.LogInformation("Camera {Camera}: {State}: {Frames} frames captured, {Processed} processed, {Dropped} dropped, {Corrupt} unreadable",
-            _config.Camera.Id, stop.IsCancellationRequested ? "stopped" : "source ended", _stats.Frames, _stats.Processed, _stats.Dropped, _stats.Corrupt);
+            _config.Camera.Id, stop.IsCancellationRequested ? "stopped" : "source ended", s.Frames, s.Processed, s.Dropped, s.Corrupt);
         _log.LogInformation("Camera {Camera}: {Fps:0.0} fps over {Seconds:0.0} s; median capture {Capture} µs, pre {Pre} µs, infer {Infer} µs, post {Post} µs, publish {Publish} µs; capture→publish p50 {P50} µs, p99 {P99} µs, max {Max} µs",
-            _config.Camera.Id, _stats.Processed / Math.Max(seconds, 1e-9), seconds, _stats.Capture.Percentile(0.5), _stats.Pre.Percentile(0.5),
-            _stats.Infer.Percentile(0.5), _stats.Post.Percentile(0.5), _stats.Publish.Percentile(0.5),
-            _stats.CaptureToPublish.Percentile(0.5), _stats.CaptureToPublish.Percentile(0.99), _stats.CaptureToPublish.Max);
+            _config.Camera.Id, s.Processed / Math.Max(seconds, 1e-9), seconds, s.Capture.Percentile(0.5), s.Pre.Percentile(0.5),
+            s.Infer.Percentile(0.5), s.Post.Percentile(0.5), s.Publish.Percentile(0.5),
+            s.CaptureToPublish.Percentile(0.5), s.CaptureToPublish.Percentile(0.99), s.CaptureToPublish.Max);
+        if (_results.Overflowed > 0)
+            _log.LogWarning("Camera {Camera}: {Count} results were not published because the publish thread fell behind", _config.Camera.Id, _results.Overflowed);
         return 0;
-    }
-
-    private void Process(Frame frame)
-    {
-        var image = frame.Image;
-        var t0 = MonotonicClock.NowNs();
-        _letterbox.Run(image, _detector.Input);
-        var t1 = MonotonicClock.NowNs();
-        _detector.Run();
-        var t2 = MonotonicClock.NowNs();
-        var count = _post.Run(_detector.Output, _letterbox.Geometry, image.Cols, image.Rows, _detections);
-        var t3 = MonotonicClock.NowNs();
-
-        var stages = new StageTimes(frame.CaptureDurationNs / 1000, (t1 - t0) / 1000, (t2 - t1) / 1000, (t3 - t2) / 1000);
-        var publishNs = MonotonicClock.NowNs();
-        _messages.WriteDetections(frame, image.Cols, image.Rows, _detections.AsSpan(0, count), stages, publishNs);
-        _publisher.Send(_messages.DetTopic, _messages.Buffer);
-        var t4 = MonotonicClock.NowNs();
-
-        _stats.Capture.Record(stages.CaptureUs);
-        _stats.Pre.Record(stages.PreUs);
-        _stats.Infer.Record(stages.InferUs);
-        _stats.Post.Record(stages.PostUs);
-        _stats.Publish.Record((t4 - t3) / 1000);
-        _stats.CaptureToPublish.Record((publishNs - frame.CaptureNs) / 1000);
-        _stats.Processed++;
-    }
-
-    private void PublishStatusIfDue(bool final)
-    {
-        var now = MonotonicClock.NowNs();
-        var interval = now - _lastStatusNs;
-        if (!final && interval < _config.Publish.StatusIntervalMs * 1_000_000L) return;
-        _stats.Frames = _capture.Frames;
-        _stats.Dropped = _exchange.Dropped;
-        _stats.Corrupt = _capture.Corrupt;
-        _stats.Reconnects = _capture.Reconnects;
-        var fps = interval > 0 ? (_stats.Processed - _lastStatusProcessed) * 1e9 / interval : 0;
-        var state = final ? "ended" : _capture.State;
-        _messages.WriteStatus(_stats, _runId, state, (now - _startedNs) / 1e9, fps);
-        _publisher.Send(_messages.StatusTopic, _messages.Buffer);
-        _publisher.PollSubscriptions(_messages.DetTopic);
-        _lastStatusNs = now;
-        _lastStatusProcessed = _stats.Processed;
     }
 
     public void Dispose()
@@ -152,5 +163,6 @@ public sealed class DetectionPipeline : IDisposable
         _capture.Dispose();
         _exchange.Dispose();
         _letterbox.Dispose();
+        _publishLoop.WarmedUp.Dispose();
     }
 }

@@ -11,8 +11,8 @@ namespace SmartCam.Inference;
 public sealed class OnnxDetector : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly OrtValue _inputValue, _outputValue;
-    private readonly OrtIoBinding _binding;
+    private readonly string _inputName, _outputName;
+    private readonly OrtValue _outputValue;
     private readonly RunOptions _runOptions = new();
 
     private OnnxDetector(InferenceSession session, string inputName, string outputName, int width, int height, long[] outputShape,
@@ -25,13 +25,10 @@ public sealed class OnnxDetector : IDisposable
         Labels = labels;
         Name = name;
         OutputShape = outputShape;
-        Input = new float[3 * width * height];
+        _inputName = inputName;
+        _outputName = outputName;
         Output = new float[outputShape.Aggregate(1L, (a, b) => a * b)];
-        _inputValue = OrtValue.CreateTensorValueFromMemory(Input, [1, 3, height, width]);
         _outputValue = OrtValue.CreateTensorValueFromMemory(Output, outputShape);
-        _binding = session.CreateIoBinding();
-        _binding.BindInput(inputName, _inputValue);
-        _binding.BindOutput(outputName, _outputValue);
         Decoder = family switch
         {
             ModelFamily.Yolox => new YoloxDecoder(width, height, classes),
@@ -48,13 +45,22 @@ public sealed class OnnxDetector : IDisposable
     public long[] OutputShape { get; }
     public IDetectionDecoder Decoder { get; }
 
-    /// <summary>The model input, NCHW, written by the letterbox before each <see cref="Run"/>.</summary>
-    public float[] Input { get; }
-
     /// <summary>The model output, overwritten by each <see cref="Run"/>.</summary>
     public float[] Output { get; }
 
-    public void Run() => _session.RunWithBinding(_runOptions, _binding);
+    /// <summary>A new preallocated input, bound once. Create one per frame slot at start-up.</summary>
+    public DetectorInput CreateInput()
+    {
+        var tensor = new float[3 * InputWidth * InputHeight];
+        var value = OrtValue.CreateTensorValueFromMemory(tensor, [1, 3, InputHeight, InputWidth]);
+        var binding = _session.CreateIoBinding();
+        binding.BindInput(_inputName, value);
+        binding.BindOutput(_outputName, _outputValue);
+        return new DetectorInput(tensor, value, binding);
+    }
+
+    /// <summary>Runs the model on <paramref name="input"/> into <see cref="Output"/>; allocates nothing.</summary>
+    public void Run(DetectorInput input) => _session.RunWithBinding(_runOptions, input.Binding);
 
     public static OnnxDetector Load(ModelConfig config)
     {
@@ -155,8 +161,6 @@ public sealed class OnnxDetector : IDisposable
 
     public void Dispose()
     {
-        _binding.Dispose();
-        _inputValue.Dispose();
         _outputValue.Dispose();
         _runOptions.Dispose();
         _session.Dispose();

@@ -12,14 +12,21 @@ public sealed class PublishException(string message) : Exception(message);
 /// It is an XPUB socket so it can see subscriptions arrive, which lets a file run wait for its subscribers
 /// (ZeroMQ drops what is sent before a subscriber is connected). Sending never blocks: past the send
 /// high-water mark a slow subscriber loses messages and the camera does not wait. Use from one thread.
+/// Messages go out as <see cref="Msg"/>s over a ring of our own arrays (NetMQ's own buffer pool costs
+/// about 800 B per message). A message keeps its array until the socket has written it, so the ring
+/// is several times the high-water mark: an array comes round again only long after its message left.
 /// </summary>
 public sealed class DetectionPublisher : IDisposable
 {
     private readonly XPublisherSocket _socket;
+    private readonly byte[][] _ring;
+    private int _next;
     private int _subscriptions;
 
     public DetectionPublisher(string endpoint, int sendHighWatermark, int lingerMs)
     {
+        _ring = new byte[Math.Max(256, 4 * sendHighWatermark)][];
+        for (var i = 0; i < _ring.Length; i++) _ring[i] = new byte[4096];
         _socket = new XPublisherSocket();
         _socket.Options.SendHighWatermark = sendHighWatermark;
         _socket.Options.Linger = TimeSpan.FromMilliseconds(lingerMs);
@@ -49,10 +56,21 @@ public sealed class DetectionPublisher : IDisposable
 
     public long Sent { get; private set; }
 
-    public void Send(byte[] topic, ReusableBufferWriter body)
+    /// <summary>Sends topic then body; <paramref name="topic"/> must never change (it is sent without a copy).</summary>
+    public void Send(byte[] topic, ReadOnlySpan<byte> body)
     {
-        _socket.TrySendFrame(TimeSpan.Zero, topic, topic.Length, more: true);
-        _socket.TrySendFrame(TimeSpan.Zero, body.Array, body.Length, more: false);
+        var slot = _ring[_next];
+        if (slot.Length < body.Length) _ring[_next] = slot = new byte[Math.Max(body.Length, 2 * slot.Length)];
+        _next = (_next + 1) % _ring.Length;
+        body.CopyTo(slot);
+
+        var msg = new Msg();
+        msg.InitGC(topic, topic.Length);
+        _socket.TrySend(ref msg, TimeSpan.Zero, more: true);
+        msg.Close();
+        msg.InitGC(slot, body.Length);
+        _socket.TrySend(ref msg, TimeSpan.Zero, more: false);
+        msg.Close();
         Sent++;
     }
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using SmartCam.Capture;
-using SmartCam.Hosting;
 using SmartCam.Inference;
 
 namespace SmartCam.Messaging;
@@ -38,20 +36,21 @@ public sealed class MessageWriter
     /// <summary>The last message written: valid until the next Write call.</summary>
     public ReusableBufferWriter Buffer => _buffer;
 
-    public void WriteDetections(Frame frame, int width, int height, ReadOnlySpan<Detection> detections, StageTimes stages, long publishNs)
+    public void WriteDetections(DetectionResult r, long publishNs)
     {
         var j = Begin();
+        var stages = r.Stages;
         j.WriteNumber("v", 1);
         j.WriteString("camera", _camera);
-        j.WriteNumber("seq", frame.Seq);
-        j.WriteNumber("ts_capture_ns", frame.CaptureNs);
+        j.WriteNumber("seq", r.Seq);
+        j.WriteNumber("ts_capture_ns", r.CaptureNs);
         j.WriteNumber("ts_publish_ns", publishNs);
-        WriteTime(j, "time", frame.CaptureUtc);
-        j.WriteNumber("width", width);
-        j.WriteNumber("height", height);
+        WriteTime(j, "time", r.CaptureUtc);
+        j.WriteNumber("width", r.Width);
+        j.WriteNumber("height", r.Height);
         j.WriteString("model", _model);
         j.WriteStartArray("detections");
-        foreach (ref readonly var d in detections)
+        foreach (ref readonly var d in r.Found)
         {
             j.WriteStartObject();
             j.WriteNumber("cls", d.ClassId);

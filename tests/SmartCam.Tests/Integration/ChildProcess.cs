@@ -42,6 +42,15 @@ public sealed partial class ChildProcess : IDisposable
 
     public static ChildProcess Python(params string[] args) => new(Repo.Python, args, null);
 
+    /// <summary>
+    /// smartcam with SIGINT handled as by default. A process started from a shell's background job
+    /// inherits SIGINT ignored (and rightly keeps it so, as nohup relies on); a test of Ctrl-C must not
+    /// depend on how the test run itself was launched. exec keeps the pid.
+    /// </summary>
+    public static ChildProcess SmartCamWithDefaultSigint(params string[] args) =>
+        new(Repo.Python, ["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])",
+            SmartCamBinary, .. args], null);
+
     /// <summary>A python script that reads binary data from its standard input (<see cref="Stdin"/>).</summary>
     public static ChildProcess PythonWithInput(params string[] args) => new(Repo.Python, args, null, stdin: true);
 

@@ -105,7 +105,7 @@ public sealed class SourceTests : IDisposable
         var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: true\n  pace: realtime", waitForSubscribers: 0);
         var output = _dir.File("status.jsonl");
         using var collector = Collect(port, "status.cam0", 1000, "status.v1.schema.json", output, timeoutSeconds: 8);
-        using var service = ChildProcess.SmartCam("run", "--config", config);
+        using var service = ChildProcess.SmartCamWithDefaultSigint("run", "--config", config);
         Assert.True(service.WaitFor(p => p.Stderr.Contains("opened"), TimeSpan.FromSeconds(30)), service.Stderr);
         Thread.Sleep(1500);
         service.Signal(ChildProcess.SIGINT);

@@ -1,4 +1,4 @@
-using SmartCam.Hosting;
+using SmartCam.Messaging;
 
 namespace SmartCam.Tests.Unit;
 

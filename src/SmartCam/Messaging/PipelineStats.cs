@@ -1,4 +1,4 @@
-namespace SmartCam.Hosting;
+namespace SmartCam.Messaging;
 
 /// <summary>Counters and per-stage latency histograms of one camera, written by the pipeline thread and read for status messages.</summary>
 public sealed class PipelineStats
@@ -15,6 +15,12 @@ public sealed class PipelineStats
 
     public PipelineStats() =>
         Stages = [("capture", Capture), ("pre", Pre), ("infer", Infer), ("post", Post), ("publish", Publish), ("capture_to_publish", CaptureToPublish)];
+
+    /// <summary>Forgets the latencies seen so far (after a benchmark's warm-up); counters keep counting.</summary>
+    public void ResetLatencies()
+    {
+        foreach (var (_, histogram) in Stages) histogram.Reset();
+    }
 
     public long Frames { get; set; }
     public long Processed { get; set; }

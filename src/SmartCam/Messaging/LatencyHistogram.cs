@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace SmartCam.Hosting;
+namespace SmartCam.Messaging;
 
 /// <summary>
 /// A fixed-size latency histogram in microseconds: exact below 64 µs, then 32 buckets per power of two

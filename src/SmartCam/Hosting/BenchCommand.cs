@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using NetMQ;
+using SmartCam.Capture;
+using SmartCam.Configuration;
+using SmartCam.Inference;
+using SmartCam.Messaging;
+
+namespace SmartCam.Hosting;
+
+/// <summary>
+/// <c>smartcam bench</c>: runs the configured pipeline for a number of frames after a warm-up and
+/// reports what users size hardware by: throughput, per-stage and end-to-end latency, the model's
+/// bare <c>session.Run</c> time on a fixed input in the same process (the limit), allocations, GCs,
+/// peak memory and start-up time. File sources loop so any frame count can be reached.
+/// </summary>
+public static class BenchCommand
+{
+    public sealed record Report(
+        string Model, string Source, string Pace, long Frames, double Fps,
+        (string Stage, long P50, long P99, long Max)[] Stages,
+        long BareP50, long BareP99, double LatencyP50Ratio, double LatencyP99Ratio, double ThroughputRatio,
+        double BytesPerFramePipeline, double BytesPerFrameProcess, (long Capture, long Infer, long Publish) ThreadBytes, (int Gen0, int Gen1, int Gen2) Gcs,
+        long PeakRssBytes, double StartupSeconds, long Dropped);
+
+    public static int Run(string configPath, int frames, int warmup, int bareRuns, bool jsonOnly, TextWriter output)
+    {
+        SmartCamConfig config;
+        OnnxDetector detector;
+        try
+        {
+            (config, detector) = RunCommand.Load(configPath);
+        }
+        catch (Exception e) when (e is ConfigException or ModelException)
+        {
+            Console.Error.WriteLine($"smartcam: {e.Message}");
+            return RunCommand.ExitBadInput;
+        }
+        config = config with { Camera = config.Camera with { Loop = true } };
+
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter(level => level >= LogLevel.Warning)
+            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var log = loggers.CreateLogger("SmartCam");
+        DetectionPublisher publisher;
+        try
+        {
+            publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, 0);
+        }
+        catch (PublishException e)
+        {
+            Console.Error.WriteLine($"smartcam: {config.FilePath}: {e.Message}");
+            detector.Dispose();
+            return RunCommand.ExitBadInput;
+        }
+
+        Report report;
+        using (detector)
+        using (publisher)
+        using (var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), log, warmup, warmup + frames))
+        {
+            var exit = 0;
+            var thread = new Thread(() => exit = pipeline.Run(CancellationToken.None)) { Name = "sc-infer" };
+            thread.Start();
+            var finished = false;
+            while (!pipeline.Publishing.WarmedUp.Wait(100))
+                if (!thread.IsAlive) { finished = true; break; }
+            var startAlloc = pipeline.AllocatedBytes;
+            var startProcess = GC.GetTotalAllocatedBytes(precise: true);
+            int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+            thread.Join();
+            if (finished || exit != 0 || pipeline.Stats.Processed < warmup + frames)
+            {
+                Console.Error.WriteLine($"smartcam bench: the pipeline ended after {pipeline.Stats.Processed} of {warmup + frames} frames");
+                return 1;
+            }
+
+            var endAlloc = pipeline.AllocatedBytes;
+            var end = pipeline.EndSnapshot;
+            var bare = MeasureBare(detector, pipeline.SampleInput, bareRuns);
+            var s = pipeline.Stats;
+            var measured = s.Processed - warmup;
+            var seconds = (pipeline.Publishing.LastPublishedNs - pipeline.Publishing.WarmedUpAtNs) / 1e9;
+            var fps = measured / seconds;
+            var pipelineBytes = (endAlloc.Capture - startAlloc.Capture) + (endAlloc.Infer - startAlloc.Infer) + (endAlloc.Publish - startAlloc.Publish);
+            var startup = pipeline.Publishing.FirstPublishedUtc is { } first
+                ? (first - Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalSeconds : double.NaN;
+            report = new Report(
+                detector.Name, FfmpegPipeSource.Redact(config.Camera.Source), config.Camera.Pace.ToString().ToLowerInvariant(), measured, fps,
+                s.Stages.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Max)).ToArray(),
+                bare.P50, bare.P99,
+                (double)s.CaptureToPublish.Percentile(0.5) / bare.P50, (double)s.CaptureToPublish.Percentile(0.99) / bare.P99,
+                fps / (1e6 / bare.P50),
+                (double)pipelineBytes / measured, (double)(end.AllocatedBytes - startProcess) / measured,
+                (endAlloc.Capture - startAlloc.Capture, endAlloc.Infer - startAlloc.Infer, endAlloc.Publish - startAlloc.Publish),
+                (end.Gen0 - g0, end.Gen1 - g1, end.Gen2 - g2), PeakRss(), startup, s.Dropped);
+        }
+        NetMQConfig.Cleanup(block: false);
+
+        if (!jsonOnly) WriteTable(report, output);
+        output.WriteLine(ToJson(report));
+        return 0;
+    }
+
+    /// <summary>The bare model on a fixed input, nothing else running: the limit the pipeline is judged against.</summary>
+    private static (long P50, long P99) MeasureBare(OnnxDetector detector, DetectorInput input, int runs)
+    {
+        for (var i = 0; i < 10; i++) detector.Run(input);
+        var times = new long[runs];
+        for (var i = 0; i < runs; i++)
+        {
+            var t0 = MonotonicClock.NowNs();
+            detector.Run(input);
+            times[i] = (MonotonicClock.NowNs() - t0) / 1000;
+        }
+        Array.Sort(times);
+        return (Percentile(times, 0.5), Percentile(times, 0.99));
+    }
+
+    /// <summary>Nearest-rank percentile of sorted values.</summary>
+    public static long Percentile(long[] sorted, double q) => sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    /// <summary>VmHWM: the most resident memory the process has had.</summary>
+    public static long PeakRss()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+        return 0;
+    }
+
+    private static void WriteTable(Report r, TextWriter o)
+    {
+        var c = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Create(c, $"model {r.Model}, source {r.Source}, pace {r.Pace}: {r.Frames} frames measured after warm-up"));
+        o.WriteLine();
+        o.WriteLine("stage                    p50 µs     p99 µs     max µs");
+        foreach (var (stage, p50, p99, max) in r.Stages)
+            o.WriteLine(string.Create(c, $"{stage,-20} {p50,10} {p99,10} {max,10}"));
+        o.WriteLine(string.Create(c, $"{"bare session.Run",-20} {r.BareP50,10} {r.BareP99,10}"));
+        o.WriteLine();
+        o.WriteLine(string.Create(c, $"throughput             {r.Fps:0.0} fps = {r.ThroughputRatio:0.000} × the bare model's 1/p50 ({1e6 / r.BareP50:0.0} fps)"));
+        o.WriteLine(string.Create(c, $"capture→publish p50    {r.LatencyP50Ratio:0.000} × bare p50;  p99 {r.LatencyP99Ratio:0.000} × bare p99"));
+        o.WriteLine(string.Create(c, $"allocated per frame    {r.BytesPerFramePipeline:0.###} B on the pipeline threads, {r.BytesPerFrameProcess:0.###} B process-wide"));
+        o.WriteLine(string.Create(c, $"allocated in total     capture {r.ThreadBytes.Capture} B, infer {r.ThreadBytes.Infer} B, publish {r.ThreadBytes.Publish} B"));
+        o.WriteLine(string.Create(c, $"GCs during the run     gen0 {r.Gcs.Gen0}, gen1 {r.Gcs.Gen1}, gen2 {r.Gcs.Gen2}"));
+        o.WriteLine(string.Create(c, $"peak RSS               {r.PeakRssBytes / 1048576.0:0.0} MB"));
+        o.WriteLine(string.Create(c, $"start-up to first det. {r.StartupSeconds:0.000} s"));
+        o.WriteLine(string.Create(c, $"frames dropped         {r.Dropped}"));
+        o.WriteLine();
+    }
+
+    public static string ToJson(Report r)
+    {
+        using var stream = new MemoryStream();
+        using (var j = new Utf8JsonWriter(stream))
+        {
+            j.WriteStartObject();
+            j.WriteString("model", r.Model);
+            j.WriteString("source", r.Source);
+            j.WriteString("pace", r.Pace);
+            j.WriteNumber("frames", r.Frames);
+            j.WriteNumber("fps", Math.Round(r.Fps, 2));
+            j.WriteStartObject("latency_us");
+            foreach (var (stage, p50, p99, max) in r.Stages)
+            {
+                j.WriteStartObject(stage);
+                j.WriteNumber("p50", p50);
+                j.WriteNumber("p99", p99);
+                j.WriteNumber("max", max);
+                j.WriteEndObject();
+            }
+            j.WriteStartObject("bare_session_run");
+            j.WriteNumber("p50", r.BareP50);
+            j.WriteNumber("p99", r.BareP99);
+            j.WriteEndObject();
+            j.WriteEndObject();
+            j.WriteNumber("latency_p50_ratio", Math.Round(r.LatencyP50Ratio, 4));
+            j.WriteNumber("latency_p99_ratio", Math.Round(r.LatencyP99Ratio, 4));
+            j.WriteNumber("throughput_ratio", Math.Round(r.ThroughputRatio, 4));
+            j.WriteNumber("bytes_per_frame_pipeline", Math.Round(r.BytesPerFramePipeline, 3));
+            j.WriteNumber("bytes_per_frame_process", Math.Round(r.BytesPerFrameProcess, 3));
+            j.WriteStartObject("bytes_allocated");
+            j.WriteNumber("capture", r.ThreadBytes.Capture);
+            j.WriteNumber("infer", r.ThreadBytes.Infer);
+            j.WriteNumber("publish", r.ThreadBytes.Publish);
+            j.WriteEndObject();
+            j.WriteStartObject("gc");
+            j.WriteNumber("gen0", r.Gcs.Gen0);
+            j.WriteNumber("gen1", r.Gcs.Gen1);
+            j.WriteNumber("gen2", r.Gcs.Gen2);
+            j.WriteEndObject();
+            j.WriteNumber("peak_rss_bytes", r.PeakRssBytes);
+            j.WriteNumber("startup_s", double.IsNaN(r.StartupSeconds) ? -1 : Math.Round(r.StartupSeconds, 4));
+            j.WriteNumber("dropped", r.Dropped);
+            j.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

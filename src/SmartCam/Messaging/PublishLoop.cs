@@ -1,0 +1,132 @@
+using SmartCam.Capture;
+
+namespace SmartCam.Messaging;
+
+/// <summary>
+/// The publish thread (<c>sc-publish</c>): turns each <see cref="DetectionResult"/> into a <c>det.</c>
+/// message, keeps the latency statistics, and publishes <c>status.</c> once per interval. It owns the
+/// socket and the statistics, so neither needs a lock; the inference thread only hands results over.
+/// </summary>
+public sealed class PublishLoop
+{
+    private readonly ResultQueue _results;
+    private readonly DetectionPublisher _publisher;
+    private readonly MessageWriter _messages;
+    private readonly CaptureLoop _capture;
+    private readonly FrameExchange _frames;
+    private readonly int _statusIntervalMs;
+    private readonly string _runId;
+    private readonly long _startedNs;
+    private readonly long _warmupFrames;
+    private Thread? _thread;
+    private long _lastStatusNs, _lastStatusProcessed, _allocatedBytes;
+
+    public PublishLoop(ResultQueue results, DetectionPublisher publisher, MessageWriter messages, CaptureLoop capture, FrameExchange frames,
+        int statusIntervalMs, string runId, long startedNs, long warmupFrames)
+    {
+        _results = results;
+        _publisher = publisher;
+        _messages = messages;
+        _capture = capture;
+        _frames = frames;
+        _statusIntervalMs = statusIntervalMs;
+        _runId = runId;
+        _startedNs = startedNs;
+        _warmupFrames = warmupFrames;
+    }
+
+    /// <summary>Written only by the publish thread; read it after <see cref="Join"/>, or for status-like glances.</summary>
+    public PipelineStats Stats { get; } = new();
+
+    /// <summary>Set once <c>warmupFrames</c> messages went out (at once when there is no warm-up); latencies count from then.</summary>
+    public ManualResetEventSlim WarmedUp { get; } = new();
+
+    /// <summary>Wall-clock time the first detection message went out.</summary>
+    public DateTime? FirstPublishedUtc { get; private set; }
+
+    /// <summary>When the warm-up ended and the last message went out (CLOCK_MONOTONIC ns): the measured window.</summary>
+    public long WarmedUpAtNs { get; private set; }
+    public long LastPublishedNs { get; private set; }
+
+    /// <summary>Bytes this thread had allocated after its latest message (for allocation checks).</summary>
+    public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
+
+    public void Start()
+    {
+        _lastStatusNs = MonotonicClock.NowNs();
+        if (_warmupFrames == 0)
+        {
+            WarmedUpAtNs = _lastStatusNs;
+            WarmedUp.Set();
+        }
+        _thread = new Thread(Run) { Name = "sc-publish", IsBackground = true };
+        _thread.Start();
+    }
+
+    /// <summary>Waits until every queued result and the final status went out (call after <see cref="ResultQueue.Complete"/>).</summary>
+    public void Join() => _thread?.Join();
+
+    private void Run()
+    {
+        while (true)
+        {
+            var result = _results.Take(50);
+            if (result is not null)
+            {
+                Publish(result);
+                _results.Return(result);
+            }
+            else if (_results.IsDrained)
+            {
+                break;
+            }
+            PublishStatusIfDue(final: false);
+        }
+        PublishStatusIfDue(final: true);
+    }
+
+    private void Publish(DetectionResult result)
+    {
+        var publishNs = MonotonicClock.NowNs();
+        _messages.WriteDetections(result, publishNs);
+        _publisher.Send(_messages.DetTopic, _messages.Buffer.WrittenSpan);
+        var sentNs = MonotonicClock.NowNs();
+
+        var stats = Stats;
+        var stages = result.Stages;
+        stats.Capture.Record(stages.CaptureUs);
+        stats.Pre.Record(stages.PreUs);
+        stats.Infer.Record(stages.InferUs);
+        stats.Post.Record(stages.PostUs);
+        stats.Publish.Record((sentNs - publishNs) / 1000);
+        stats.CaptureToPublish.Record((publishNs - result.CaptureNs) / 1000);
+        stats.Processed++;
+        if (stats.Processed == 1) FirstPublishedUtc = DateTime.UtcNow;
+        LastPublishedNs = sentNs;
+        if (stats.Processed == _warmupFrames)
+        {
+            stats.ResetLatencies();
+            WarmedUpAtNs = sentNs;
+            WarmedUp.Set();
+        }
+        Interlocked.Exchange(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    private void PublishStatusIfDue(bool final)
+    {
+        var now = MonotonicClock.NowNs();
+        var interval = now - _lastStatusNs;
+        if (!final && interval < _statusIntervalMs * 1_000_000L) return;
+        var stats = Stats;
+        stats.Frames = _capture.Frames;
+        stats.Dropped = _frames.Dropped;
+        stats.Corrupt = _capture.Corrupt;
+        stats.Reconnects = _capture.Reconnects;
+        var fps = interval > 0 ? (stats.Processed - _lastStatusProcessed) * 1e9 / interval : 0;
+        _messages.WriteStatus(stats, _runId, final ? "ended" : _capture.State, (now - _startedNs) / 1e9, fps);
+        _publisher.Send(_messages.StatusTopic, _messages.Buffer.WrittenSpan);
+        _publisher.PollSubscriptions(_messages.DetTopic);
+        _lastStatusNs = now;
+        _lastStatusProcessed = stats.Processed;
+    }
+}
