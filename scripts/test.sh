@@ -12,6 +12,17 @@ set +e
 dotnet test SmartCam.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
+# The shipping build is Native AOT: the same end-to-end tests run again against that binary
+# (all integration tests that start `smartcam`; the in-process allocation test is JIT only).
+if [ "$status" -eq 0 ] && [ $# -eq 0 ]; then
+  echo "--- Native AOT: scripts/publish.sh, then the integration tests against out/smartcam/smartcam"
+  scripts/publish.sh
+  set +e
+  SMARTCAM_BIN="$PWD/out/smartcam/smartcam" dotnet test SmartCam.sln -c Release --no-build --nologo \
+    --filter "FullyQualifiedName~SmartCam.Tests.Integration&FullyQualifiedName!~AllocationTests" 2>&1 | tee -a "$log"
+  status=${PIPESTATUS[0]}
+  set -e
+fi
 # One plain closing line for CI: "N passed, N failed".
 awk '/(Passed|Failed)!  - Failed:/ { gsub(",", ""); f += $4; p += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
 exit "$status"

@@ -146,7 +146,7 @@ public sealed class CaptureLoop : IDisposable
     }
 
     /// <summary>Finish reading and preparing with this much to spare before the reader wants the frame.</summary>
-    private const long JustInTimeMarginNs = 400_000;
+    private const long JustInTimeMarginNs = 150_000;
 
     /// <summary>
     /// Lossless hand-over (<c>pace: max</c>): start the next frame so it is ready just as the reader

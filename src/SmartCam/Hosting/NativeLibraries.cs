@@ -14,6 +14,9 @@ public static class NativeLibraries
     {
         Register(typeof(OpenCvSharp.Mat).Assembly);
         Register(typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly);
+        // OpenCV would otherwise spread each resize over a pool of one thread per core, stealing the
+        // core inference runs on; each stage already has its own thread.
+        OpenCvSharp.Cv2.SetNumThreads(1);
     }
 
     private static void Register(Assembly assembly) =>

@@ -108,6 +108,12 @@ public sealed class SourceTests : IDisposable
         using var service = ChildProcess.SmartCamWithDefaultSigint("run", "--config", config);
         Assert.True(service.WaitFor(p => p.Stderr.Contains("opened"), TimeSpan.FromSeconds(30)), service.Stderr);
         Thread.Sleep(1500);
+        // Each stage runs on its own named thread, so it can be found (and pinned) from outside. Native
+        // threads a stage starts (FFmpeg's decoder threads) inherit its name, so count at least one.
+        var threads = Directory.GetDirectories($"/proc/{service.Id}/task").Select(t => File.ReadAllText(Path.Combine(t, "comm")).Trim()).ToList();
+        Assert.Contains("sc-capture", threads);
+        Assert.Contains("sc-infer", threads);
+        Assert.Contains("sc-publish", threads);
         service.Signal(ChildProcess.SIGINT);
         Assert.Equal(0, service.WaitForExit(TimeSpan.FromSeconds(10)));
         collector.WaitForExit(TimeSpan.FromSeconds(20));

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SmartCam.Capture;
+using SmartCam.Configuration;
+using SmartCam.Hosting;
+using SmartCam.Inference;
+using SmartCam.Messaging;
+
+namespace SmartCam.Tests.Integration;
+
+/// <summary>
+/// The steady state allocates nothing: the real pipeline, in this process, on the real footage and model,
+/// publishing to a real python3-zmq subscriber. Counted by each pipeline thread itself
+/// (<see cref="GC.GetAllocatedBytesForCurrentThread"/>) and by the GC's own collection counts.
+/// </summary>
+public sealed class AllocationTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Five_hundred_frames_after_warm_up_allocate_nothing_on_the_pipeline_threads_and_trigger_no_gc()
+    {
+        const int warmup = 150, measured = 500;
+        var port = ChildProcess.FreePort();
+        var config = ConfigLoader.Load(ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: false\n  pace: max"));
+        var received = _dir.File("det.jsonl");
+        var ready = _dir.File("ready");
+        using var subscriber = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
+            "--topic", "det.cam0", "--count", (warmup + measured).ToString(), "--timeout", "120",
+            "--schema", Repo.Path("docs", "schema", "det.v1.schema.json"), "--out", received, "--ready-file", ready);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(ready) && clock.Elapsed.TotalSeconds < 20) Thread.Sleep(20);
+
+        using var detector = OnnxDetector.Load(config.Model);
+        using var publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, 1000);
+        using var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), NullLogger.Instance,
+            warmupFrames: warmup, stopAfterFrames: warmup + measured);
+        var exit = -1;
+        var thread = new Thread(() => exit = pipeline.Run(CancellationToken.None)) { Name = "sc-infer" };
+        thread.Start();
+
+        Assert.True(pipeline.Publishing.WarmedUp.Wait(TimeSpan.FromSeconds(60)), "no warm-up within 60 s");
+        var before = pipeline.AllocatedBytes;
+        int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+        Assert.True(thread.Join(TimeSpan.FromSeconds(120)), "the pipeline did not finish");
+        var after = pipeline.AllocatedBytes;
+        var end = pipeline.EndSnapshot;
+
+        Assert.Equal(0, exit);
+        Assert.Equal(warmup + measured, pipeline.Stats.Processed);
+        Assert.Equal((0L, 0L, 0L), (after.Capture - before.Capture, after.Infer - before.Infer, after.Publish - before.Publish));
+        Assert.Equal((0, 0, 0), (end.Gen0 - gen0, end.Gen1 - gen1, end.Gen2 - gen2));
+        // And the messages really went out, whole and valid, to the subscriber.
+        Assert.True(subscriber.WaitForExit(TimeSpan.FromSeconds(30)) == 0, subscriber.Stdout);
+    }
+}
