@@ -23,9 +23,7 @@ public sealed class FrameExchange : IDisposable
         createSlot ??= () => new Frame();
         _all = [createSlot(), createSlot(), createSlot()];
         _free = new Stack<Frame>(_all);
-        // Under Native AOT a lock's first contention or wait allocates its lock and condition objects on
-        // whichever thread gets there first; a wait now makes that happen at start-up, not mid-run.
-        lock (_gate) Monitor.Wait(_gate, 0);
+        LockWarmup.Prepare(_gate);
     }
 
     public long Dropped => Interlocked.Read(ref _dropped);

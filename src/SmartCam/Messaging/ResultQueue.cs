@@ -1,3 +1,5 @@
+using SmartCam.Capture;
+
 namespace SmartCam.Messaging;
 
 /// <summary>
@@ -17,9 +19,7 @@ public sealed class ResultQueue
         _free = new Stack<DetectionResult>(capacity);
         _queued = new Queue<DetectionResult>(capacity);
         for (var i = 0; i < capacity; i++) _free.Push(new DetectionResult(maxDetections));
-        // Under Native AOT a lock's first contention or wait allocates its lock and condition objects on
-        // whichever thread gets there first; a wait now makes that happen at start-up, not mid-run.
-        lock (_gate) Monitor.Wait(_gate, 0);
+        LockWarmup.Prepare(_gate);
     }
 
     /// <summary>Results that could not be queued because the publish thread fell behind.</summary>
