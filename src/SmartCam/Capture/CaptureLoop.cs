@@ -16,6 +16,7 @@ public sealed class CaptureLoop : IDisposable
     private readonly FrameExchange _exchange;
     private readonly ILogger _log;
     private readonly Action<Frame>? _prepare;
+    private readonly Action? _onStart;
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
     private long _frames, _corrupt, _reconnects;
@@ -26,8 +27,10 @@ public sealed class CaptureLoop : IDisposable
     /// Reads <paramref name="source"/> into <paramref name="exchange"/>; <paramref name="prepare"/> runs on
     /// each frame on this thread before hand-over, so that work overlaps the previous frame's inference.
     /// </summary>
-    public CaptureLoop(CameraConfig config, IFrameSource source, FrameExchange exchange, ILogger log, Action<Frame>? prepare = null)
+    /// <param name="onStart">Runs first on the capture thread (real-time placement).</param>
+    public CaptureLoop(CameraConfig config, IFrameSource source, FrameExchange exchange, ILogger log, Action<Frame>? prepare = null, Action? onStart = null)
     {
+        _onStart = onStart;
         _config = config;
         _source = source;
         _exchange = exchange;
@@ -67,6 +70,7 @@ public sealed class CaptureLoop : IDisposable
     {
         try
         {
+            _onStart?.Invoke();
             if (OpenWithRetry()) ReadFrames();
         }
         catch (SourceException e)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using YamlDotNet.Core;
+using SmartCam.Realtime;
 using YamlDotNet.RepresentationModel;
 
 namespace SmartCam.Configuration;
@@ -45,8 +46,9 @@ public static class ConfigLoader
         var model = ReadModel(Required(top, "model", fullPath), baseDir);
         var detect = ReadDetect(top.Section("detect"));
         var publish = ReadPublish(top.Section("publish"));
+        var realtime = ReadRealtime(top.Section("realtime"));
         top.RejectUnknownKeys();
-        return new SmartCamConfig(fullPath, camera, model, detect, publish);
+        return new SmartCamConfig(fullPath, camera, model, detect, publish, realtime);
     }
 
     private static YamlSection Required(YamlSection top, string key, string file) =>
@@ -218,6 +220,35 @@ public static class ConfigLoader
         };
         s.RejectUnknownKeys();
         return publish;
+    }
+
+    private static RealtimeConfig ReadRealtime(YamlSection? s)
+    {
+        if (s is null) return new RealtimeConfig();
+        var lastCpu = Environment.ProcessorCount - 1;
+        var threads = s.Section("threads");
+        var config = new RealtimeConfig
+        {
+            Enabled = s.Bool("enabled", true),
+            Capture = ReadThreadPlan(threads?.Section("capture"), lastCpu),
+            Inference = ReadThreadPlan(threads?.Section("inference"), lastCpu),
+            Publish = ReadThreadPlan(threads?.Section("publish"), lastCpu),
+            HousekeepingCpus = s.IntList("housekeeping_cpus", 0, lastCpu),
+            LockMemory = s.Bool("lock_memory", false),
+        };
+        threads?.RejectUnknownKeys();
+        s.RejectUnknownKeys();
+        return config;
+    }
+
+    private static ThreadPlan ReadThreadPlan(YamlSection? s, int lastCpu)
+    {
+        if (s is null) return ThreadPlan.Unchanged;
+        var cpus = s.IntList("cpus", 0, lastCpu);
+        var policy = s.Choice("policy", ["other", "fifo", "rr"], [SchedPolicy.Other, SchedPolicy.Fifo, SchedPolicy.RoundRobin]) ?? SchedPolicy.Other;
+        var priority = policy == SchedPolicy.Other ? s.Int("priority", 0, 0, 0) : s.Int("priority", 50, 1, 99);
+        s.RejectUnknownKeys();
+        return new ThreadPlan(cpus, policy, priority);
     }
 
     /// <summary>Null when the endpoint is a bindable tcp:// address, else why not.</summary>

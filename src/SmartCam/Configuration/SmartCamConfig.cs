@@ -6,7 +6,8 @@ public sealed record SmartCamConfig(
     CameraConfig Camera,
     ModelConfig Model,
     DetectConfig Detect,
-    PublishConfig Publish);
+    PublishConfig Publish,
+    Realtime.RealtimeConfig Realtime);
 
 public enum SourceKind { File, Image, V4l2, Ffmpeg }
 

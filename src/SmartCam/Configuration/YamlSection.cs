@@ -114,6 +114,23 @@ internal sealed class YamlSection
         return list;
     }
 
+    /// <summary>A list of whole numbers in <paramref name="min"/>..<paramref name="max"/>, e.g. CPU numbers.</summary>
+    public IReadOnlyList<int> IntList(string key, int min, int max)
+    {
+        var node = Find(key);
+        if (node is null || IsNull(node)) return [];
+        if (node is not YamlSequenceNode seq) throw Error(node, key, "expected a list of numbers, e.g. [1]");
+        var list = new List<int>();
+        foreach (var item in seq.Children)
+        {
+            if (item is not YamlScalarNode s || !int.TryParse(s.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                throw Error(item, key, $"'{item}' is not a whole number");
+            if (value < min || value > max) throw Error(item, key, $"{value} is out of range; expected {min} to {max}");
+            list.Add(value);
+        }
+        return list;
+    }
+
     /// <summary>Each key of a free-form mapping (such as per-class settings) with its own section.</summary>
     public IEnumerable<(string Key, YamlSection Section)> Entries(string key)
     {

@@ -3,6 +3,7 @@ using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Inference;
 using SmartCam.Messaging;
+using SmartCam.Realtime;
 
 namespace SmartCam.Hosting;
 
@@ -26,6 +27,7 @@ public sealed class DetectionPipeline : IDisposable
     private readonly PublishLoop _publishLoop;
     private readonly long _startedNs = MonotonicClock.NowNs();
     private readonly long _stopAfterFrames;
+    private readonly ThreadPlacement _placement;
     private long _inferAllocatedBytes;
 
     /// <param name="warmupFrames">Latency statistics start after this many frames (benchmarks); 0 counts from the first.</param>
@@ -42,10 +44,12 @@ public sealed class DetectionPipeline : IDisposable
         _post = new DetectionPostprocessor(detector.Decoder, detector.Labels, config.Detect);
         _messages = new MessageWriter(config.Camera.Id, detector.Name, detector.Labels);
         _exchange = new FrameExchange(config.Camera.KeepsFreshestOnly, () => new Frame { Input = detector.CreateInput() });
-        _capture = new CaptureLoop(config.Camera, source, _exchange, log, Prepare);
+        _placement = new ThreadPlacement(config.Realtime, log);
+        _capture = new CaptureLoop(config.Camera, source, _exchange, log, Prepare, () => _placement.Enter(ThreadPlacement.Capture));
         _results = new ResultQueue(capacity: 16, config.Detect.MaxDetections);
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
-        _publishLoop = new PublishLoop(_results, publisher, _messages, _capture, _exchange, config.Publish.StatusIntervalMs, RunId, _startedNs, warmupFrames);
+        _publishLoop = new PublishLoop(_results, publisher, _messages, _capture, _exchange, config.Publish.StatusIntervalMs, RunId, _startedNs, warmupFrames,
+            () => _placement.Enter(ThreadPlacement.Publish));
     }
 
     public string RunId { get; }
@@ -77,6 +81,7 @@ public sealed class DetectionPipeline : IDisposable
             if (!subscribed) _log.LogWarning("No subscriber after {Timeout} ms; starting anyway", publish.WaitTimeoutMs);
         }
 
+        _placement.Enter(ThreadPlacement.Inference);
         _publishLoop.Start();
         _capture.Start();
         long inferred = 0;
@@ -98,7 +103,8 @@ public sealed class DetectionPipeline : IDisposable
                 {
                     _exchange.Release(frame);
                 }
-                if (++inferred == _stopAfterFrames) break;
+                if (++inferred == 1) PlaceTheRest();
+                if (inferred == _stopAfterFrames) break;
             }
         }
         finally
@@ -110,6 +116,15 @@ public sealed class DetectionPipeline : IDisposable
             _publishLoop.Join();
         }
         return Finish(stop);
+    }
+
+    /// <summary>After the first frame, when all three loop threads exist and have placed themselves.</summary>
+    private void PlaceTheRest()
+    {
+        if (!_config.Realtime.Enabled) return;
+        _placement.PlaceTheRest();
+        _publishLoop.Realtime = new RealtimeStatus(true, _placement.MemoryLocked,
+            _placement.InEffect.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToArray());
     }
 
     /// <summary>On the capture thread, right after the frame is read: the letterbox, overlapping the previous frame's inference.</summary>

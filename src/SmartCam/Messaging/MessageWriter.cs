@@ -5,6 +5,9 @@ using SmartCam.Inference;
 
 namespace SmartCam.Messaging;
 
+/// <summary>Real-time placement in effect, fixed once the loop threads are placed (so writing it allocates nothing).</summary>
+public sealed record RealtimeStatus(bool Enabled, bool MemoryLocked, (string Stage, string Outcome)[] Threads);
+
 /// <summary>Per-frame stage durations, in microseconds, as published in <c>stages_us</c>.</summary>
 public record struct StageTimes(long CaptureUs, long PreUs, long InferUs, long PostUs);
 
@@ -74,7 +77,7 @@ public sealed class MessageWriter
         End(j);
     }
 
-    public void WriteStatus(PipelineStats stats, string runId, string state, double uptimeSeconds, double fps)
+    public void WriteStatus(PipelineStats stats, string runId, string state, double uptimeSeconds, double fps, RealtimeStatus? realtime = null)
     {
         var j = Begin();
         j.WriteNumber("v", 1);
@@ -99,6 +102,16 @@ public sealed class MessageWriter
             j.WriteEndObject();
         }
         j.WriteEndObject();
+        if (realtime is not null)
+        {
+            j.WriteStartObject("realtime");
+            j.WriteBoolean("enabled", realtime.Enabled);
+            j.WriteBoolean("memory_locked", realtime.MemoryLocked);
+            j.WriteStartObject("threads");
+            foreach (var (stage, outcome) in realtime.Threads) j.WriteString(stage, outcome);
+            j.WriteEndObject();
+            j.WriteEndObject();
+        }
         End(j);
     }
 

@@ -18,12 +18,15 @@ public sealed class PublishLoop
     private readonly string _runId;
     private readonly long _startedNs;
     private readonly long _warmupFrames;
+    private readonly Action? _onStart;
+    private volatile RealtimeStatus? _realtime;
     private Thread? _thread;
     private long _lastStatusNs, _lastStatusProcessed, _allocatedBytes;
 
     public PublishLoop(ResultQueue results, DetectionPublisher publisher, MessageWriter messages, CaptureLoop capture, FrameExchange frames,
-        int statusIntervalMs, string runId, long startedNs, long warmupFrames)
+        int statusIntervalMs, string runId, long startedNs, long warmupFrames, Action? onStart = null)
     {
+        _onStart = onStart;
         _results = results;
         _publisher = publisher;
         _messages = messages;
@@ -66,8 +69,15 @@ public sealed class PublishLoop
     /// <summary>Waits until every queued result and the final status went out (call after <see cref="ResultQueue.Complete"/>).</summary>
     public void Join() => _thread?.Join();
 
+    /// <summary>What real-time placement is in effect, for status messages; set once, after placement.</summary>
+    public RealtimeStatus? Realtime
+    {
+        set => _realtime = value;
+    }
+
     private void Run()
     {
+        _onStart?.Invoke();
         while (true)
         {
             var result = _results.Take(50);
@@ -123,7 +133,7 @@ public sealed class PublishLoop
         stats.Corrupt = _capture.Corrupt;
         stats.Reconnects = _capture.Reconnects;
         var fps = interval > 0 ? (stats.Processed - _lastStatusProcessed) * 1e9 / interval : 0;
-        _messages.WriteStatus(stats, _runId, final ? "ended" : _capture.State, (now - _startedNs) / 1e9, fps);
+        _messages.WriteStatus(stats, _runId, final ? "ended" : _capture.State, (now - _startedNs) / 1e9, fps, _realtime);
         _publisher.Send(_messages.StatusTopic, _messages.Buffer.WrittenSpan);
         _publisher.PollSubscriptions(_messages.DetTopic);
         _lastStatusNs = now;

@@ -1,0 +1,46 @@
+using System.Runtime.InteropServices;
+
+namespace SmartCam.Realtime;
+
+/// <summary>The few Linux calls real-time placement needs, applied per thread (never to the whole process).</summary>
+internal static partial class Libc
+{
+    public const int SchedOther = 0, SchedFifo = 1, SchedRr = 2;
+
+    /// <summary>Threads this thread creates later start as SCHED_OTHER, so a decoder's helper threads do not inherit FIFO.</summary>
+    public const int SchedResetOnFork = 0x40000000;
+
+    public const int McLCurrent = 1, McLFuture = 2;
+    public const int EPERM = 1, ENOMEM = 12, EINVAL = 22;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SchedParam
+    {
+        public int Priority;
+    }
+
+    [LibraryImport("libc")]
+    public static partial int gettid();
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int sched_setaffinity(int tid, nint size, ulong* mask);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int sched_setscheduler(int tid, int policy, in SchedParam param);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int mlockall(int flags);
+
+    /// <summary>Pins thread <paramref name="tid"/> (0: the calling thread) to <paramref name="cpus"/>; the errno on failure, 0 on success.</summary>
+    public static unsafe int SetAffinity(int tid, IReadOnlyList<int> cpus)
+    {
+        // cpu_set_t: 1024 bits.
+        var mask = stackalloc ulong[16];
+        for (var i = 0; i < 16; i++) mask[i] = 0;
+        foreach (var cpu in cpus) mask[cpu / 64] |= 1UL << (cpu % 64);
+        return sched_setaffinity(tid, 128, mask) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    public static int SetScheduler(int tid, int policy, int priority) =>
+        sched_setscheduler(tid, policy, new SchedParam { Priority = priority }) == 0 ? 0 : Marshal.GetLastPInvokeError();
+}

@@ -1,0 +1,100 @@
+namespace SmartCam.Tests.Integration;
+
+/// <summary>
+/// Real-time placement, checked from outside in /proc the way an operator would: only our two loop
+/// threads are SCHED_FIFO, with the configured priorities and CPUs; everything else is on the
+/// housekeeping CPUs. Unprivileged, the service still runs and says once what it is missing.
+/// </summary>
+public sealed class RealtimeTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>The loop CPU: 1 where there are two or more, as on the appliance; housekeeping on 0.</summary>
+    private static readonly int LoopCpu = Environment.ProcessorCount > 1 ? 1 : 0;
+
+    private string Config(int port) => ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: true\n  pace: realtime", waitForSubscribers: 0,
+        extra: $$"""
+            realtime:
+              enabled: true
+              threads:
+                capture:   { cpus: [{{LoopCpu}}], policy: fifo, priority: 70 }
+                inference: { cpus: [{{LoopCpu}}], policy: fifo, priority: 80 }
+                publish:   { cpus: [0], policy: other }
+              housekeeping_cpus: [0]
+            """);
+
+    private sealed record TaskInfo(int Tid, string Name, int Policy, int Priority, string Cpus);
+
+    /// <summary>Name, policy (stat field 41), real-time priority (field 40) and allowed CPUs of every thread of <paramref name="pid"/>.</summary>
+    private static List<TaskInfo> Tasks(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task").Select(dir =>
+        {
+            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            // The name may contain spaces and parentheses: fields are counted after the last ')'.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var cpus = File.ReadLines(Path.Combine(dir, "status")).First(l => l.StartsWith("Cpus_allowed_list:")).Split('\t')[1].Trim();
+            return new TaskInfo(int.Parse(Path.GetFileName(dir)), stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')], int.Parse(fields[38]), int.Parse(fields[37]), cpus);
+        }).ToList();
+
+    [Fact]
+    public void Only_the_loop_threads_are_fifo_on_the_loop_cpu_and_status_reports_it()
+    {
+        var port = ChildProcess.FreePort();
+        var statuses = _dir.File("status.jsonl");
+        var ready = _dir.File("ready");
+        using var collector = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
+            "--topic", "status.cam0", "--count", "3", "--timeout", "60", "--schema", Repo.Path("docs", "schema", "status.v1.schema.json"),
+            "--out", statuses, "--ready-file", ready);
+        using var service = ChildProcess.SmartCam("run", "--config", Config(port));
+        Assert.True(service.WaitFor(p => p.Stderr.Contains("other threads moved to housekeeping"), TimeSpan.FromSeconds(30)), service.Stderr);
+
+        var tasks = Tasks(service.Id);
+        var fifo = tasks.Where(t => t.Policy == 1).ToList();
+        Assert.Equal(2, fifo.Count); // SCHED_FIFO = 1: exactly our two loop threads, none of the runtime's
+        Assert.Contains(fifo, t => t.Name == "sc-capture" && t.Priority == 70 && t.Cpus == LoopCpu.ToString());
+        Assert.Contains(fifo, t => t.Name == "sc-infer" && t.Priority == 80 && t.Cpus == LoopCpu.ToString());
+        var publish = Assert.Single(tasks, t => t.Name == "sc-publish");
+        Assert.Equal((0, "0"), (publish.Policy, publish.Cpus));
+        // Every thread that is neither a loop thread nor started by one (a decoder helper named after sc-capture) is on housekeeping CPU 0.
+        Assert.All(tasks.Where(t => !t.Name.StartsWith("sc-")), t => Assert.Equal("0", t.Cpus));
+        Assert.DoesNotContain("not permitted", service.Stderr);
+
+        Assert.True(collector.WaitForExit(TimeSpan.FromSeconds(60)) == 0, collector.Stdout);
+        var threads = Messages.ReadJsonLines(statuses, wrapped: true)[^1].GetProperty("realtime").GetProperty("threads");
+        Assert.Equal($"fifo 80 on cpus {LoopCpu}", threads.GetProperty("inference").GetString());
+        Assert.Equal($"fifo 70 on cpus {LoopCpu}", threads.GetProperty("capture").GetString());
+        Assert.Equal("other on cpus 0", threads.GetProperty("publish").GetString());
+    }
+
+    [Fact]
+    public void Without_privileges_it_runs_at_normal_priority_publishes_and_warns_once()
+    {
+        // The folder must be readable by the unprivileged user; nobody has RLIMIT_RTPRIO 0 and no CAP_SYS_NICE.
+        File.SetUnixFileMode(_dir.Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var port = ChildProcess.FreePort();
+        var config = Config(port);
+        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var received = _dir.File("det.jsonl");
+        var ready = _dir.File("ready");
+        using var collector = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
+            "--topic", "det.cam0", "--count", "5", "--timeout", "60", "--schema", Repo.Path("docs", "schema", "det.v1.schema.json"),
+            "--out", received, "--ready-file", ready);
+        using var service = ChildProcess.Start("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+            ChildProcess.SmartCamBinary, "run", "--config", config);
+        Assert.True(collector.WaitForExit(TimeSpan.FromSeconds(60)) == 0, collector.Stdout + service.Stderr);
+        Assert.True(service.WaitFor(p => p.Stderr.Contains("Realtime: not permitted"), TimeSpan.FromSeconds(10)), service.Stderr);
+
+        var warning = service.Stderr.Split('\n').Where(l => l.Contains("not permitted")).ToList();
+        Assert.Single(warning);
+        Assert.Contains("CAP_SYS_NICE", warning[0]);
+        Assert.Contains("AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK", warning[0]);
+        Assert.DoesNotContain(Tasks(service.Id), t => t.Policy == 1);
+        // Affinity needs no privilege, so the loop threads are still where they were asked to be.
+        Assert.Contains(Tasks(service.Id), t => t.Name == "sc-infer" && t.Cpus == LoopCpu.ToString());
+        service.Signal(ChildProcess.SIGTERM);
+        Assert.Equal(0, service.WaitForExit(TimeSpan.FromSeconds(15)));
+    }
+}
