@@ -29,34 +29,14 @@ public static class BenchCommand
 
     public static int Run(string configPath, int frames, int warmup, int bareRuns, bool jsonOnly, TextWriter output)
     {
-        SmartCamConfig config;
-        OnnxDetector detector;
-        try
-        {
-            (config, detector) = RunCommand.Load(configPath);
-        }
-        catch (Exception e) when (e is ConfigException or ModelException)
-        {
-            Console.Error.WriteLine($"smartcam: {e.Message}");
+        // File sources loop, so any frame count can be reached; nothing waits at shutdown for a subscriber.
+        if (!RunCommand.TryStart(configPath, c => c with { Camera = c.Camera with { Loop = true }, Publish = c.Publish with { LingerMs = 0 } },
+                out var config, out var detector, out var publisher))
             return RunCommand.ExitBadInput;
-        }
-        config = config with { Camera = config.Camera with { Loop = true } };
-
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter(level => level >= LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var log = loggers.CreateLogger("SmartCam");
-        DetectionPublisher publisher;
-        try
-        {
-            publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, 0);
-        }
-        catch (PublishException e)
-        {
-            Console.Error.WriteLine($"smartcam: {config.FilePath}: {e.Message}");
-            detector.Dispose();
-            return RunCommand.ExitBadInput;
-        }
 
         Report report;
         using (detector)

@@ -20,29 +20,7 @@ public static class RunCommand
 
     public static int Run(string configPath)
     {
-        SmartCamConfig config;
-        OnnxDetector detector;
-        try
-        {
-            (config, detector) = Load(configPath);
-        }
-        catch (Exception e) when (e is ConfigException or ModelException)
-        {
-            Console.Error.WriteLine($"smartcam: {e.Message}");
-            return ExitBadInput;
-        }
-
-        DetectionPublisher publisher;
-        try
-        {
-            publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, config.Publish.LingerMs);
-        }
-        catch (PublishException e)
-        {
-            Console.Error.WriteLine($"smartcam: {config.FilePath}: {e.Message}");
-            detector.Dispose();
-            return ExitBadInput;
-        }
+        if (!TryStart(configPath, c => c, out var config, out var detector, out var publisher)) return ExitBadInput;
 
         var outcome = new RunOutcome();
         try
@@ -76,6 +54,39 @@ public static class RunCommand
             NetMQConfig.Cleanup(block: true);
         }
         return outcome.ExitCode;
+    }
+
+    /// <summary>
+    /// Loads and checks config and model (<paramref name="adjust"/> may change the config first) and binds
+    /// the publisher; on a user mistake prints one line naming it and returns false.
+    /// </summary>
+    public static bool TryStart(string configPath, Func<SmartCamConfig, SmartCamConfig> adjust,
+        out SmartCamConfig config, out OnnxDetector detector, out DetectionPublisher publisher)
+    {
+        config = null!;
+        detector = null!;
+        publisher = null!;
+        try
+        {
+            (config, detector) = Load(configPath);
+        }
+        catch (Exception e) when (e is ConfigException or ModelException)
+        {
+            Console.Error.WriteLine($"smartcam: {e.Message}");
+            return false;
+        }
+        config = adjust(config);
+        try
+        {
+            publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, config.Publish.LingerMs);
+            return true;
+        }
+        catch (PublishException e)
+        {
+            Console.Error.WriteLine($"smartcam: {config.FilePath}: {e.Message}");
+            detector.Dispose();
+            return false;
+        }
     }
 
     /// <summary>Config, model and the config's references to the model's labels, all checked.</summary>
