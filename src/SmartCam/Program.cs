@@ -65,9 +65,18 @@ public static class Program
             return BenchCommand.Run(r.GetValue(configOption)!, n, w, b, r.GetValue(benchJson), Console.Out);
         });
 
+        var doctorConfig = new Option<string?>("--config", "-c") { Description = "Also check this config's loop CPUs and camera device" };
+        var doctorJson = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var doctorRoot = new Option<string>("--root") { Description = "Read /sys and /proc under this folder instead of / (for testing)", DefaultValueFactory = _ => "/" };
+        var doctor = new Command("doctor", "Check this host for real-time readiness (PREEMPT_RT, isolated CPUs, IRQs, limits, capabilities, camera); exit 1 on any failure.")
+        {
+            doctorConfig, doctorJson, doctorRoot,
+        };
+        doctor.SetAction(r => DoctorCommand.Run(r.GetValue(doctorConfig), r.GetValue(doctorJson), r.GetValue(doctorRoot)!, Console.Out));
+
         var root = new RootCommand("SmartCam: camera → detector → ZeroMQ detections. See README.md and docs/.")
         {
-            run, validate, watch, bench,
+            run, validate, watch, bench, doctor,
         };
         return root.Parse(args).Invoke();
     }

@@ -68,6 +68,19 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Doctor_reports_this_host_as_it_is()
+    {
+        using var doctor = ChildProcess.SmartCam("doctor", "--json");
+        var exit = doctor.WaitForExit(TimeSpan.FromSeconds(60));
+        using var report = System.Text.Json.JsonDocument.Parse(doctor.Stdout);
+        var kernel = report.RootElement.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "PREEMPT_RT kernel");
+        // Independent expectation: what the kernel itself says.
+        var realtime = File.Exists("/sys/kernel/realtime") && File.ReadAllText("/sys/kernel/realtime").Trim() == "1";
+        Assert.Equal(realtime ? "pass" : "fail", kernel.GetProperty("status").GetString());
+        Assert.Equal(report.RootElement.GetProperty("failures").GetInt32() > 0 ? 1 : 0, exit);
+    }
+
+    [Fact]
     public void Watch_rejects_an_ipc_endpoint()
     {
         using var watch = ChildProcess.SmartCam("watch", "--endpoint", "ipc:///tmp/x");

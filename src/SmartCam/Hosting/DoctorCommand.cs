@@ -1,0 +1,64 @@
+using System.Text.Json;
+using SmartCam.Configuration;
+using SmartCam.Realtime;
+
+namespace SmartCam.Hosting;
+
+/// <summary><c>smartcam doctor</c>: a pass/warn/fail report of the host's real-time readiness, each problem with its fix.</summary>
+public static class DoctorCommand
+{
+    public static int Run(string? configPath, bool json, string root, TextWriter output)
+    {
+        SmartCamConfig? config = null;
+        if (configPath is not null)
+        {
+            try
+            {
+                config = ConfigLoader.Load(configPath);
+            }
+            catch (ConfigException e)
+            {
+                Console.Error.WriteLine($"smartcam: {e.Message}");
+                return RunCommand.ExitBadInput;
+            }
+        }
+        var checks = new HostDoctor(root, config).Run();
+        var failures = checks.Count(c => c.Status == CheckStatus.Fail);
+        var warnings = checks.Count(c => c.Status == CheckStatus.Warn);
+        if (json) output.WriteLine(ToJson(checks, failures, warnings));
+        else
+        {
+            foreach (var c in checks)
+            {
+                output.WriteLine($"{c.Status.ToString().ToUpperInvariant(),-5} {c.Name,-24} {c.Found}");
+                if (c.Fix.Length > 0) output.WriteLine($"      {"",-24} fix: {c.Fix}");
+            }
+            output.WriteLine($"{failures} failed, {warnings} warnings, {checks.Count - failures - warnings} passed");
+        }
+        return failures > 0 ? 1 : 0;
+    }
+
+    private static string ToJson(List<Check> checks, int failures, int warnings)
+    {
+        using var stream = new MemoryStream();
+        using (var j = new Utf8JsonWriter(stream))
+        {
+            j.WriteStartObject();
+            j.WriteStartArray("checks");
+            foreach (var c in checks)
+            {
+                j.WriteStartObject();
+                j.WriteString("name", c.Name);
+                j.WriteString("status", c.Status.ToString().ToLowerInvariant());
+                j.WriteString("found", c.Found);
+                if (c.Fix.Length > 0) j.WriteString("fix", c.Fix);
+                j.WriteEndObject();
+            }
+            j.WriteEndArray();
+            j.WriteNumber("failures", failures);
+            j.WriteNumber("warnings", warnings);
+            j.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

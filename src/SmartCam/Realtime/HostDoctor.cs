@@ -1,0 +1,191 @@
+using System.Globalization;
+using SmartCam.Configuration;
+
+namespace SmartCam.Realtime;
+
+public enum CheckStatus { Pass, Warn, Fail }
+
+/// <summary>One finding: what was checked, what was found, and how to fix it when it is not a pass.</summary>
+public sealed record Check(string Name, CheckStatus Status, string Found, string Fix = "");
+
+/// <summary>
+/// Inspects the host for what a real-time camera loop needs. Every file is read under
+/// <c>root</c> (normally "/"), so tests can point it at a fake sysfs/procfs tree.
+/// </summary>
+public sealed class HostDoctor(string root, SmartCamConfig? config)
+{
+    private const int CapIpcLock = 14, CapSysNice = 23;
+
+    public List<Check> Run()
+    {
+        var isolated = CpuList(Read("sys/devices/system/cpu/isolated"));
+        var cmdline = Read("proc/cmdline") ?? "";
+        var checks = new List<Check>
+        {
+            Kernel(),
+            isolated.Count > 0
+                ? new Check("isolated CPUs", CheckStatus.Pass, $"isolcpus {Cpus(isolated)}")
+                : new Check("isolated CPUs", CheckStatus.Warn, "none", "add isolcpus=<the loop CPUs, e.g. 1> to the kernel command line"),
+            CpuListParameter("nohz_full", Read("sys/devices/system/cpu/nohz_full"), isolated),
+            CpuListParameter("rcu_nocbs", Parameter(cmdline, "rcu_nocbs"), isolated),
+            Irqs(isolated),
+            Governor(),
+            RtRuntime(),
+            Swap(),
+            Limit("RLIMIT_RTPRIO", "Max realtime priority", v => v is "unlimited" || (int.TryParse(v, out var n) && n >= 1),
+                "LimitRTPRIO=99 in the systemd unit (or CAP_SYS_NICE)"),
+            Limit("RLIMIT_MEMLOCK", "Max locked memory", v => v is "unlimited" || (long.TryParse(v, out var n) && n >= 512L << 20),
+                "LimitMEMLOCK=infinity in the systemd unit (or CAP_IPC_LOCK)"),
+            Capabilities(),
+        };
+        if (config is not null)
+        {
+            checks.Add(LoopCpusIsolated(isolated));
+            if (config.Camera.Kind == SourceKind.V4l2) checks.Add(Camera(config.Camera.Location));
+        }
+        return checks;
+    }
+
+    private Check Kernel()
+    {
+        var realtime = Read("sys/kernel/realtime")?.Trim();
+        var version = Read("proc/sys/kernel/version")?.Trim() ?? "unknown";
+        return realtime == "1" || version.Contains("PREEMPT_RT", StringComparison.Ordinal)
+            ? new Check("PREEMPT_RT kernel", CheckStatus.Pass, version)
+            : new Check("PREEMPT_RT kernel", CheckStatus.Fail, $"not real-time ({version})", "install linux-image-rt-amd64 and boot it");
+    }
+
+    private static Check CpuListParameter(string name, string? value, List<int> isolated)
+    {
+        var cpus = CpuList(value);
+        if (cpus.Count == 0) return new Check(name, CheckStatus.Warn, "not set", $"add {name}=<the isolated CPUs> to the kernel command line");
+        return isolated.All(cpus.Contains)
+            ? new Check(name, CheckStatus.Pass, Cpus(cpus))
+            : new Check(name, CheckStatus.Warn, $"{Cpus(cpus)} does not cover the isolated CPUs {Cpus(isolated)}", $"set {name}={Cpus(isolated)}");
+    }
+
+    private Check Irqs(List<int> isolated)
+    {
+        if (isolated.Count == 0) return new Check("IRQ affinity", CheckStatus.Warn, "no isolated CPUs to keep IRQs away from", "isolate the loop CPUs first");
+        var onIsolated = new List<string>();
+        var dir = Path.Combine(root, "proc/irq");
+        if (Directory.Exists(dir))
+            foreach (var irq in Directory.EnumerateDirectories(dir))
+            {
+                var cpus = CpuList(Read(Path.GetRelativePath(root, Path.Combine(irq, "smp_affinity_list"))));
+                // An IRQ allowed everywhere (the default) is steered by irqaffinity=; one pinned to an isolated CPU is not.
+                if (cpus.Count > 0 && cpus.All(isolated.Contains)) onIsolated.Add(Path.GetFileName(irq));
+            }
+        return onIsolated.Count == 0
+            ? new Check("IRQ affinity", CheckStatus.Pass, $"no IRQ is bound to isolated CPUs {Cpus(isolated)}")
+            : new Check("IRQ affinity", CheckStatus.Warn, $"IRQs {string.Join(",", onIsolated.Take(8))} are bound to isolated CPUs",
+                "add irqaffinity=<housekeeping CPUs> to the kernel command line or write them to /proc/irq/N/smp_affinity_list");
+    }
+
+    private Check Governor()
+    {
+        var governors = new SortedSet<string>();
+        var dir = Path.Combine(root, "sys/devices/system/cpu");
+        if (Directory.Exists(dir))
+            foreach (var cpu in Directory.EnumerateDirectories(dir, "cpu*"))
+                if (Read(Path.GetRelativePath(root, Path.Combine(cpu, "cpufreq/scaling_governor"))) is { } g) governors.Add(g.Trim());
+        if (governors.Count == 0) return new Check("CPU frequency governor", CheckStatus.Pass, "no cpufreq (fixed frequency or a VM)");
+        return governors.SetEquals(["performance"])
+            ? new Check("CPU frequency governor", CheckStatus.Pass, "performance")
+            : new Check("CPU frequency governor", CheckStatus.Warn, string.Join(", ", governors), "set the performance governor (cpupower frequency-set -g performance)");
+    }
+
+    private Check RtRuntime()
+    {
+        var value = Read("proc/sys/kernel/sched_rt_runtime_us")?.Trim() ?? "unknown";
+        return value == "-1"
+            ? new Check("sched_rt_runtime_us", CheckStatus.Pass, "-1 (no RT throttling)")
+            : new Check("sched_rt_runtime_us", CheckStatus.Warn, $"{value} (RT threads are throttled to this share of each second)",
+                "kernel.sched_rt_runtime_us = -1 in /etc/sysctl.d/ (only with the loop on isolated CPUs)");
+    }
+
+    private Check Swap()
+    {
+        var lines = (Read("proc/swaps") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return lines.Length <= 1
+            ? new Check("swap", CheckStatus.Pass, "off")
+            : new Check("swap", CheckStatus.Warn, $"{lines.Length - 1} swap area(s) active", "swapoff -a and remove swap from /etc/fstab (or lock memory)");
+    }
+
+    private Check Limit(string name, string label, Func<string, bool> good, string fix)
+    {
+        var line = (Read("proc/self/limits") ?? "").Split('\n').FirstOrDefault(l => l.StartsWith(label, StringComparison.Ordinal));
+        var soft = line is null ? "unknown" : line[label.Length..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        return good(soft) ? new Check(name, CheckStatus.Pass, soft) : new Check(name, CheckStatus.Warn, soft, fix);
+    }
+
+    private Check Capabilities()
+    {
+        var line = (Read("proc/self/status") ?? "").Split('\n').FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
+        var caps = line is null ? 0UL : ulong.Parse(line[7..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        bool nice = (caps & (1UL << CapSysNice)) != 0, ipcLock = (caps & (1UL << CapIpcLock)) != 0;
+        var found = $"CAP_SYS_NICE {(nice ? "yes" : "no")}, CAP_IPC_LOCK {(ipcLock ? "yes" : "no")}";
+        return nice && ipcLock
+            ? new Check("capabilities", CheckStatus.Pass, found)
+            : new Check("capabilities", CheckStatus.Warn, found, "AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK in the systemd unit");
+    }
+
+    private Check LoopCpusIsolated(List<int> isolated)
+    {
+        var rt = config!.Realtime;
+        var loop = rt.Capture.Cpus.Concat(rt.Inference.Cpus).Distinct().Order().ToList();
+        if (!rt.Enabled || loop.Count == 0) return new Check("loop CPUs isolated", CheckStatus.Warn, "the config places no loop thread", "add a realtime: section (docs/realtime.md)");
+        var missing = loop.Where(c => !isolated.Contains(c)).ToList();
+        return missing.Count == 0
+            ? new Check("loop CPUs isolated", CheckStatus.Pass, $"cpus {Cpus(loop)}")
+            : new Check("loop CPUs isolated", CheckStatus.Warn, $"cpus {Cpus(missing)} are in the config's realtime threads but not isolated", $"isolcpus={Cpus(loop)}");
+    }
+
+    private Check Camera(string device)
+    {
+        var path = Path.Combine(root, device.TrimStart('/'));
+        if (!File.Exists(path)) return new Check("camera", CheckStatus.Fail, $"{device} does not exist", "plug the camera in; `v4l2-ctl --list-devices` lists them");
+        try
+        {
+            using var _ = File.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+            return new Check("camera", CheckStatus.Pass, $"{device} opens for read/write");
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return new Check("camera", CheckStatus.Fail, $"{device}: {e.Message}", "add the service user to the video group");
+        }
+    }
+
+    private string? Read(string relative)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(root, relative));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Parameter(string cmdline, string name) =>
+        cmdline.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(p => p.StartsWith(name + "=", StringComparison.Ordinal)).Select(p => p[(name.Length + 1)..]).FirstOrDefault();
+
+    /// <summary>Parses a kernel CPU list such as "1-3,5" (an optional "nohz,domain," flag prefix of isolcpus is skipped).</summary>
+    public static List<int> CpuList(string? text)
+    {
+        var cpus = new List<int>();
+        if (string.IsNullOrWhiteSpace(text)) return cpus;
+        foreach (var part in text.Trim().Split(','))
+        {
+            var range = part.Split('-');
+            if (!int.TryParse(range[0], CultureInfo.InvariantCulture, out var first)) continue;
+            var last = range.Length > 1 && int.TryParse(range[1], CultureInfo.InvariantCulture, out var l) ? l : first;
+            for (var c = first; c <= last; c++) cpus.Add(c);
+        }
+        return cpus;
+    }
+
+    private static string Cpus(IEnumerable<int> cpus) => string.Join(",", cpus);
+}
