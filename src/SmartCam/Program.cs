@@ -74,9 +74,30 @@ public static class Program
         };
         doctor.SetAction(r => DoctorCommand.Run(r.GetValue(doctorConfig), r.GetValue(doctorJson), r.GetValue(doctorRoot)!, Console.Out));
 
+        var jitterConfig = new Option<string?>("--config", "-c") { Description = "Measure on this config's inference CPU, and again while its pipeline runs" };
+        var jitterCpu = new Option<int?>("--cpu") { Description = "The CPU to measure on (default: the config's inference CPU, else any)" };
+        var jitterPriority = new Option<int>("--priority") { Description = "SCHED_FIFO priority of the measuring thread", DefaultValueFactory = _ => 90 };
+        var jitterInterval = new Option<int>("--interval-us") { Description = "Wake-up period", DefaultValueFactory = _ => 1000 };
+        var jitterSeconds = new Option<int>("--seconds") { Description = "How long each run lasts", DefaultValueFactory = _ => 10 };
+        var jitterJson = new Option<bool>("--json") { Description = "Print the figures as JSON" };
+        var jitter = new Command("jitter", "Measure an RT thread's wake-up lateness like cyclictest, alone and while the configured pipeline runs.")
+        {
+            jitterConfig, jitterCpu, jitterPriority, jitterInterval, jitterSeconds, jitterJson,
+        };
+        jitter.SetAction(r =>
+        {
+            var (p, i, s) = (r.GetValue(jitterPriority), r.GetValue(jitterInterval), r.GetValue(jitterSeconds));
+            if (p is < 1 or > 99 || i < 50 || s < 1)
+            {
+                Console.Error.WriteLine("smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1");
+                return 2;
+            }
+            return JitterCommand.Run(r.GetValue(jitterConfig), r.GetValue(jitterCpu), p, i, s, r.GetValue(jitterJson), Console.Out);
+        });
+
         var root = new RootCommand("SmartCam: camera → detector → ZeroMQ detections. See README.md and docs/.")
         {
-            run, validate, watch, bench, doctor,
+            run, validate, watch, bench, doctor, jitter,
         };
         return root.Parse(args).Invoke();
     }

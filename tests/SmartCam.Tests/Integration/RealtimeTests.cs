@@ -70,6 +70,24 @@ public sealed class RealtimeTests : IDisposable
     }
 
     [Fact]
+    public void Jitter_measures_one_wake_up_per_period_on_the_loop_cpu_alone_and_beside_the_pipeline()
+    {
+        var port = ChildProcess.FreePort();
+        using var jitter = ChildProcess.SmartCam("jitter", "--config", Config(port), "--seconds", "1", "--interval-us", "1000", "--json");
+        Assert.True(jitter.WaitForExit(TimeSpan.FromSeconds(60)) == 0, jitter.Stderr);
+        using var report = System.Text.Json.JsonDocument.Parse(jitter.Stdout);
+        foreach (var run in new[] { "idle", "with_pipeline" })
+        {
+            var r = report.RootElement.GetProperty(run);
+            // 1 s at a 1 ms period: the first deadline is one period after the start, the last one before the end.
+            Assert.InRange(r.GetProperty("samples").GetInt64(), 990, 1000);
+            var (p50, p99, p999, max) = (r.GetProperty("p50_us").GetInt64(), r.GetProperty("p99_us").GetInt64(), r.GetProperty("p999_us").GetInt64(), r.GetProperty("max_us").GetInt64());
+            Assert.True(0 <= p50 && p50 <= p99 && p99 <= p999 && p999 <= max, $"{run}: {p50} {p99} {p999} {max}");
+            Assert.Equal($"fifo 90 on cpus {LoopCpu}", r.GetProperty("thread").GetString());
+        }
+    }
+
+    [Fact]
     public void Without_privileges_it_runs_at_normal_priority_publishes_and_warns_once()
     {
         var port = ChildProcess.FreePort();
