@@ -87,9 +87,10 @@ public static class Program
         jitter.SetAction(r =>
         {
             var (p, i, s) = (r.GetValue(jitterPriority), r.GetValue(jitterInterval), r.GetValue(jitterSeconds));
-            if (p is < 1 or > 99 || i < 50 || s < 1)
+            var cpu = r.GetValue(jitterCpu);
+            if (p is < 1 or > 99 || i < 50 || s < 1 || cpu is < 0 || cpu >= Environment.ProcessorCount)
             {
-                Console.Error.WriteLine("smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1");
+                Console.Error.WriteLine($"smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1, --cpu 0-{Environment.ProcessorCount - 1}");
                 return 2;
             }
             return JitterCommand.Run(r.GetValue(jitterConfig), r.GetValue(jitterCpu), p, i, s, r.GetValue(jitterJson), Console.Out);

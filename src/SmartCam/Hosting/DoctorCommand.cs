@@ -9,19 +9,7 @@ public static class DoctorCommand
 {
     public static int Run(string? configPath, bool json, string root, TextWriter output)
     {
-        SmartCamConfig? config = null;
-        if (configPath is not null)
-        {
-            try
-            {
-                config = ConfigLoader.Load(configPath);
-            }
-            catch (ConfigException e)
-            {
-                Console.Error.WriteLine($"smartcam: {e.Message}");
-                return RunCommand.ExitBadInput;
-            }
-        }
+        if (!RunCommand.TryLoadOptional(configPath, out var config)) return RunCommand.ExitBadInput;
         var checks = new HostDoctor(root, config).Run();
         var failures = checks.Count(c => c.Status == CheckStatus.Fail);
         var warnings = checks.Count(c => c.Status == CheckStatus.Warn);

@@ -16,19 +16,7 @@ public static class JitterCommand
 {
     public static int Run(string? configPath, int? cpu, int priority, int intervalUs, int seconds, bool json, TextWriter output)
     {
-        SmartCamConfig? config = null;
-        if (configPath is not null)
-        {
-            try
-            {
-                config = ConfigLoader.Load(configPath);
-            }
-            catch (ConfigException e)
-            {
-                Console.Error.WriteLine($"smartcam: {e.Message}");
-                return RunCommand.ExitBadInput;
-            }
-        }
+        if (!RunCommand.TryLoadOptional(configPath, out var config)) return RunCommand.ExitBadInput;
         // The CPU the inference loop is placed on, unless given.
         IReadOnlyList<int> cpus = cpu is { } c ? [c] : config?.Realtime.Inference.Cpus ?? [];
         var plan = new ThreadPlan(cpus, SchedPolicy.Fifo, priority);

@@ -89,6 +89,23 @@ public static class RunCommand
         }
     }
 
+    /// <summary>A config given as an option of a host tool (doctor, jitter): null when none; false (reported) when it is wrong.</summary>
+    public static bool TryLoadOptional(string? configPath, out SmartCamConfig? config)
+    {
+        config = null;
+        if (configPath is null) return true;
+        try
+        {
+            config = ConfigLoader.Load(configPath);
+            return true;
+        }
+        catch (ConfigException e)
+        {
+            Console.Error.WriteLine($"smartcam: {e.Message}");
+            return false;
+        }
+    }
+
     /// <summary>Config, model and the config's references to the model's labels, all checked.</summary>
     public static (SmartCamConfig, OnnxDetector) Load(string configPath)
     {

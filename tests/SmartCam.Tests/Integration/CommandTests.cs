@@ -81,6 +81,18 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public void Doctor_and_jitter_name_a_bad_config_or_cpu()
+    {
+        using var doctor = ChildProcess.SmartCam("doctor", "--config", _dir.File("missing.yaml"));
+        Assert.Equal(2, doctor.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains("missing.yaml: cannot read the config file", doctor.Stderr);
+
+        using var jitter = ChildProcess.SmartCam("jitter", "--cpu", Environment.ProcessorCount.ToString());
+        Assert.Equal(2, jitter.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Contains($"--cpu 0-{Environment.ProcessorCount - 1}", jitter.Stderr);
+    }
+
+    [Fact]
     public void Watch_rejects_an_ipc_endpoint()
     {
         using var watch = ChildProcess.SmartCam("watch", "--endpoint", "ipc:///tmp/x");
