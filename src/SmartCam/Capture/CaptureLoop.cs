@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SmartCam.Configuration;
 
@@ -21,7 +20,7 @@ public sealed class CaptureLoop : IDisposable
     private Thread? _thread;
     private long _frames, _corrupt, _reconnects;
     private volatile string _state = "starting";
-    private long _allocatedBytes, _ownBusyNs;
+    private long _allocatedBytes, _ownBusyNs, _minorFaults, _majorFaults, _periodNs;
 
     /// <summary>
     /// Reads <paramref name="source"/> into <paramref name="exchange"/>; <paramref name="prepare"/> runs on
@@ -44,6 +43,12 @@ public sealed class CaptureLoop : IDisposable
     public long Frames => Interlocked.Read(ref _frames);
     public long Corrupt => Interlocked.Read(ref _corrupt);
     public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>Page faults this thread had taken after its latest frame.</summary>
+    public (long Minor, long Major) PageFaults => (Interlocked.Read(ref _minorFaults), Interlocked.Read(ref _majorFaults));
+
+    /// <summary>The camera's frame period from its frame rate once the source is open (0 before): each frame's deadline.</summary>
+    public long PeriodNs => Interlocked.Read(ref _periodNs);
 
     /// <summary>starting, running, reconnecting or ended.</summary>
     public string State => _state;
@@ -89,8 +94,9 @@ public sealed class CaptureLoop : IDisposable
     {
         var stop = _stop.Token;
         var pace = !_config.IsLive && _config.Pace == Pace.Realtime && _source.Fps > 0;
-        var periodTicks = pace ? (long)(Stopwatch.Frequency / _source.Fps) : 0;
-        var next = Stopwatch.GetTimestamp();
+        var periodNs = pace ? (long)(1e9 / _source.Fps) : 0;
+        var next = MonotonicClock.NowNs();
+        var lateNs = -1L;
         var seq = 0L;
         var errorsInRow = 0;
         var justInTime = !_config.KeepsFreshestOnly;
@@ -99,7 +105,7 @@ public sealed class CaptureLoop : IDisposable
         {
             var frame = _exchange.RentForWrite(stop);
             if (frame is null) return;
-            if (justInTime) WaitUntilNeeded();
+            if (justInTime) lateNs = WaitUntilNeeded();
             var started = MonotonicClock.NowNs();
             var result = ReadSafely(frame);
             var read = MonotonicClock.NowNs();
@@ -114,11 +120,16 @@ public sealed class CaptureLoop : IDisposable
                 _prepare?.Invoke(frame);
                 var prepared = MonotonicClock.NowNs();
                 frame.PrepareDurationNs = prepared - read;
+                frame.CaptureLateNs = lateNs;
+                frame.ReadyNs = prepared;
                 _ownBusyNs = _ownBusyNs == 0 ? prepared - started : _ownBusyNs + (prepared - started - _ownBusyNs) / 8;
                 _exchange.Publish(frame, stop);
                 Interlocked.Increment(ref _frames);
                 Interlocked.Exchange(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
-                if (pace) next = WaitForNextFrame(next, periodTicks, stop);
+                var (minor, major) = Realtime.Libc.PageFaults(Realtime.Libc.RusageThread);
+                Interlocked.Exchange(ref _minorFaults, minor);
+                Interlocked.Exchange(ref _majorFaults, major);
+                if (pace) (next, lateNs) = WaitForNextFrame(next, periodNs, stop);
                 continue;
             }
 
@@ -158,14 +169,16 @@ public sealed class CaptureLoop : IDisposable
     /// is latency and no throughput. The estimates are smoothed over recent frames; if one comes late,
     /// the reader waits a little and the next estimate corrects it.
     /// </summary>
-    private void WaitUntilNeeded()
+    /// <returns>How late the thread started against the intended start (also when it got there late), or -1 before there is an estimate.</returns>
+    private long WaitUntilNeeded()
     {
         var takenAt = _exchange.TakenAtNs;
         var readerBusy = _exchange.ReaderBusyNs;
-        if (takenAt == 0 || readerBusy == 0 || _ownBusyNs == 0) return;
-        var start = takenAt + readerBusy - _ownBusyNs - JustInTimeMarginNs;
+        if (takenAt == 0 || readerBusy == 0 || _ownBusyNs == 0) return -1;
         // Bounded, so a wrong estimate can never stall capture for long.
-        MonotonicClock.SleepUntil(Math.Min(start, MonotonicClock.NowNs() + 100_000_000));
+        var start = Math.Min(takenAt + readerBusy - _ownBusyNs - JustInTimeMarginNs, MonotonicClock.NowNs() + 100_000_000);
+        MonotonicClock.SleepUntil(start);
+        return Math.Max(0, MonotonicClock.NowNs() - start);
     }
 
     /// <summary>A decoder that throws on damaged data costs one frame, not the process.</summary>
@@ -182,15 +195,24 @@ public sealed class CaptureLoop : IDisposable
         }
     }
 
-    /// <summary>Sleeps to the next frame's slot on an absolute schedule; a late frame resets the schedule rather than bursting to catch up.</summary>
-    private static long WaitForNextFrame(long next, long periodTicks, CancellationToken stop)
+    /// <summary>
+    /// Sleeps to the next frame's slot on an absolute CLOCK_MONOTONIC schedule (like cyclictest, so the
+    /// wake-up lateness is measurable); a late frame resets the schedule rather than bursting to catch up.
+    /// </summary>
+    /// <returns>The slot and how late the thread woke for it (or arrived, when already behind).</returns>
+    private static (long Next, long LateNs) WaitForNextFrame(long next, long periodNs, CancellationToken stop)
     {
-        next += periodTicks;
-        var now = Stopwatch.GetTimestamp();
-        if (next <= now) return now;
-        var ms = (int)((next - now) * 1000 / Stopwatch.Frequency);
-        if (ms > 0) stop.WaitHandle.WaitOne(ms);
-        return next;
+        next += periodNs;
+        var now = MonotonicClock.NowNs();
+        if (next <= now) return (now, now - next);
+        // In slices, so a stop is seen within 50 ms even at one frame a minute.
+        while (!stop.IsCancellationRequested)
+        {
+            MonotonicClock.SleepUntil(Math.Min(next, MonotonicClock.NowNs() + 50_000_000));
+            now = MonotonicClock.NowNs();
+            if (now >= next) break;
+        }
+        return (next, Math.Max(0, now - next));
     }
 
     /// <summary>Opens the source. A file that cannot open throws; a live source retries with backoff until stopped.</summary>
@@ -202,6 +224,7 @@ public sealed class CaptureLoop : IDisposable
             try
             {
                 _source.Open();
+                Interlocked.Exchange(ref _periodNs, _source.Fps > 0 ? (long)(1e9 / _source.Fps) : 0);
                 _state = "running";
                 _log.LogInformation("Camera {Camera}: opened {Source} ({Fps:0.##} fps)", _config.Id, FfmpegPipeSource.Redact(_config.Source), _source.Fps);
                 return true;

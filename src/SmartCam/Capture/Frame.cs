@@ -27,6 +27,12 @@ public sealed class Frame : IDisposable
     /// <summary>How long preparing <see cref="Input"/> took.</summary>
     public long PrepareDurationNs { get; set; }
 
+    /// <summary>When the frame was handed to the inference thread: from then on it could start.</summary>
+    public long ReadyNs { get; set; }
+
+    /// <summary>How late the capture thread woke for this frame against its intended start; -1 when it did not wait for a time (live sources, the freshest-frame hand-over).</summary>
+    public long CaptureLateNs { get; set; } = -1;
+
     public void Dispose()
     {
         Image.Dispose();

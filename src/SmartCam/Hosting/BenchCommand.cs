@@ -25,7 +25,9 @@ public static class BenchCommand
         (string Stage, long P50, long P99, long Max)[] Stages,
         long BareP50, long BareP99, double LatencyP50Ratio, double LatencyP99Ratio, double ThroughputRatio,
         double BytesPerFramePipeline, double BytesPerFrameProcess, (long Capture, long Infer, long Publish) ThreadBytes, (int Gen0, int Gen1, int Gen2) Gcs,
-        long PeakRssBytes, double StartupSeconds, long Dropped);
+        long PeakRssBytes, double StartupSeconds, long Dropped,
+        long PeriodUs, long DeadlineMisses, (string Loop, long P50, long P99, long P999, long Max)[] Lateness,
+        (long Minor, long Major) ProcessFaults, (long Minor, long Major) LoopFaults);
 
     public static int Run(string configPath, int frames, int warmup, int bareRuns, bool jsonOnly, TextWriter output)
     {
@@ -52,6 +54,8 @@ public static class BenchCommand
             var startAlloc = pipeline.AllocatedBytes;
             var startProcess = GC.GetTotalAllocatedBytes(precise: true);
             int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+            var startFaults = Realtime.Libc.PageFaults(Realtime.Libc.RusageSelf);
+            var startLoopFaults = pipeline.LoopPageFaults;
             thread.Join();
             if (finished || exit != 0 || pipeline.Stats.Processed < warmup + frames)
             {
@@ -77,7 +81,11 @@ public static class BenchCommand
                 fps / (1e6 / bare.P50),
                 (double)pipelineBytes / measured, (double)(end.AllocatedBytes - startProcess) / measured,
                 (endAlloc.Capture - startAlloc.Capture, endAlloc.Infer - startAlloc.Infer, endAlloc.Publish - startAlloc.Publish),
-                (end.Gen0 - g0, end.Gen1 - g1, end.Gen2 - g2), PeakRss(), startup, s.Dropped);
+                (end.Gen0 - g0, end.Gen1 - g1, end.Gen2 - g2), PeakRss(), startup, s.Dropped,
+                s.PeriodUs, s.DeadlineMisses,
+                s.Loops.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Percentile(0.999), x.Histogram.Max)).ToArray(),
+                (end.PageFaults.Minor - startFaults.Minor, end.PageFaults.Major - startFaults.Major),
+                (pipeline.LoopPageFaults.Minor - startLoopFaults.Minor, pipeline.LoopPageFaults.Major - startLoopFaults.Major));
         }
         NetMQConfig.Cleanup(block: false);
 
@@ -131,6 +139,12 @@ public static class BenchCommand
         o.WriteLine(string.Create(c, $"peak RSS               {r.PeakRssBytes / 1048576.0:0.0} MB"));
         o.WriteLine(string.Create(c, $"start-up to first det. {r.StartupSeconds:0.000} s"));
         o.WriteLine(string.Create(c, $"frames dropped         {r.Dropped}"));
+        o.WriteLine(string.Create(c, $"deadline               period {r.PeriodUs} µs, {r.DeadlineMisses} frames published later than one period after capture"));
+        o.WriteLine(string.Create(c, $"page faults            process {r.ProcessFaults.Minor} minor, {r.ProcessFaults.Major} major; loop threads {r.LoopFaults.Minor} minor, {r.LoopFaults.Major} major"));
+        o.WriteLine();
+        o.WriteLine("loop lateness            p50 µs     p99 µs   p99.9 µs     max µs");
+        foreach (var (loop, p50, p99, p999, max) in r.Lateness)
+            o.WriteLine(string.Create(c, $"{loop,-20} {p50,10} {p99,10} {p999,10} {max,10}"));
         o.WriteLine();
     }
 
@@ -177,6 +191,27 @@ public static class BenchCommand
             j.WriteNumber("peak_rss_bytes", r.PeakRssBytes);
             j.WriteNumber("startup_s", double.IsNaN(r.StartupSeconds) ? -1 : Math.Round(r.StartupSeconds, 4));
             j.WriteNumber("dropped", r.Dropped);
+            j.WriteStartObject("deadline");
+            j.WriteNumber("period_us", r.PeriodUs);
+            j.WriteNumber("misses", r.DeadlineMisses);
+            j.WriteEndObject();
+            j.WriteStartObject("lateness_us");
+            foreach (var (loop, p50, p99, p999, max) in r.Lateness)
+            {
+                j.WriteStartObject(loop);
+                j.WriteNumber("p50", p50);
+                j.WriteNumber("p99", p99);
+                j.WriteNumber("p999", p999);
+                j.WriteNumber("max", max);
+                j.WriteEndObject();
+            }
+            j.WriteEndObject();
+            j.WriteStartObject("page_faults");
+            j.WriteNumber("minor", r.ProcessFaults.Minor);
+            j.WriteNumber("major", r.ProcessFaults.Major);
+            j.WriteNumber("loop_minor", r.LoopFaults.Minor);
+            j.WriteNumber("loop_major", r.LoopFaults.Major);
+            j.WriteEndObject();
             j.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());

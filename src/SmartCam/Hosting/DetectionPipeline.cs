@@ -28,7 +28,7 @@ public sealed class DetectionPipeline : IDisposable
     private readonly long _startedNs = MonotonicClock.NowNs();
     private readonly long _stopAfterFrames;
     private readonly ThreadPlacement _placement;
-    private long _inferAllocatedBytes;
+    private long _inferAllocatedBytes, _inferMinorFaults, _inferMajorFaults, _lastInferEndNs;
 
     /// <param name="warmupFrames">Latency statistics start after this many frames (benchmarks); 0 counts from the first.</param>
     /// <param name="stopAfterFrames">End after this many frames were inferred (benchmarks); 0 runs until the source ends or a stop.</param>
@@ -49,7 +49,7 @@ public sealed class DetectionPipeline : IDisposable
         _results = new ResultQueue(capacity: 16, config.Detect.MaxDetections);
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
         _publishLoop = new PublishLoop(_results, publisher, _messages, _capture, _exchange, config.Publish.StatusIntervalMs, RunId, _startedNs, warmupFrames,
-            () => _placement.Enter(ThreadPlacement.Publish));
+            () => _placement.Enter(ThreadPlacement.Publish), _placement.Resweep, () => _placement.Resettled, () => LoopPageFaults);
     }
 
     public string RunId { get; }
@@ -63,8 +63,19 @@ public sealed class DetectionPipeline : IDisposable
     public (long Capture, long Infer, long Publish) AllocatedBytes =>
         (_capture.AllocatedBytes, Interlocked.Read(ref _inferAllocatedBytes), _publishLoop.AllocatedBytes);
 
+    /// <summary>Page faults the three loop threads had taken after their latest frame (the real-time part of the process).</summary>
+    public (long Minor, long Major) LoopPageFaults
+    {
+        get
+        {
+            var c = _capture.PageFaults;
+            var p = _publishLoop.PageFaults;
+            return (c.Minor + Interlocked.Read(ref _inferMinorFaults) + p.Minor, c.Major + Interlocked.Read(ref _inferMajorFaults) + p.Major);
+        }
+    }
+
     /// <summary>Process-wide allocated bytes and GC counts when inference ended, before any shutdown work.</summary>
-    public (long AllocatedBytes, int Gen0, int Gen1, int Gen2) EndSnapshot { get; private set; }
+    public (long AllocatedBytes, int Gen0, int Gen1, int Gen2, (long Minor, long Major) PageFaults) EndSnapshot { get; private set; }
 
     /// <summary>A slot's model input holding a real letterboxed frame: a fixed input for measuring the bare model.</summary>
     public DetectorInput SampleInput => _exchange.Slots[0].Input!;
@@ -103,14 +114,15 @@ public sealed class DetectionPipeline : IDisposable
                 {
                     _exchange.Release(frame);
                 }
-                if (++inferred == 1) PlaceTheRest();
+                if (++inferred == _exchange.Slots.Count + 1) PlaceTheRest();
                 if (inferred == _stopAfterFrames) break;
             }
         }
         finally
         {
             // Before any shutdown work, so a benchmark's window holds the steady state only.
-            EndSnapshot = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
+            EndSnapshot = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+                Libc.PageFaults(Libc.RusageSelf));
             _capture.Stop();
             _results.Complete();
             _publishLoop.Join();
@@ -118,7 +130,10 @@ public sealed class DetectionPipeline : IDisposable
         return Finish(stop);
     }
 
-    /// <summary>After the first frame, when all three loop threads exist and have placed themselves.</summary>
+    /// <summary>
+    /// Once every frame slot has been written and inferred once: all three loop threads exist and have
+    /// placed themselves, and the loop's buffers are resident, so locking memory locks them.
+    /// </summary>
     private void PlaceTheRest()
     {
         if (!_config.Realtime.Enabled) return;
@@ -133,6 +148,8 @@ public sealed class DetectionPipeline : IDisposable
     private void Infer(Frame frame)
     {
         var t0 = MonotonicClock.NowNs();
+        // Intended start: as soon as both the frame and this thread were free.
+        var lateNs = Math.Max(0, t0 - Math.Max(frame.ReadyNs, _lastInferEndNs));
         var input = frame.Input!;
         _detector.Run(input);
         var t1 = MonotonicClock.NowNs();
@@ -146,11 +163,17 @@ public sealed class DetectionPipeline : IDisposable
             result.CaptureUtc = frame.CaptureUtc;
             result.Width = frame.Image.Cols;
             result.Height = frame.Image.Rows;
-            result.Stages = new StageTimes(frame.CaptureDurationNs / 1000, frame.PrepareDurationNs / 1000, (t1 - t0) / 1000, (t2 - t1) / 1000);
+            result.Stages = new StageTimes(frame.CaptureDurationNs / 1000, frame.PrepareDurationNs / 1000, (t1 - t0) / 1000, (t2 - t1) / 1000,
+                frame.CaptureLateNs < 0 ? -1 : frame.CaptureLateNs / 1000, lateNs / 1000);
+            result.ReadyNs = MonotonicClock.NowNs();
             _results.Enqueue(result);
         }
-        _exchange.ReportReaderBusy(MonotonicClock.NowNs() - t0);
+        _lastInferEndNs = MonotonicClock.NowNs();
+        _exchange.ReportReaderBusy(_lastInferEndNs - t0);
         Interlocked.Exchange(ref _inferAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+        var (minor, major) = Libc.PageFaults(Libc.RusageThread);
+        Interlocked.Exchange(ref _inferMinorFaults, minor);
+        Interlocked.Exchange(ref _inferMajorFaults, major);
     }
 
     private int Finish(CancellationToken stop)

@@ -11,6 +11,8 @@ public sealed class DetectionResult(int maxDetections)
     public int Width { get; set; }
     public int Height { get; set; }
     public StageTimes Stages { get; set; }
+    /// <summary>When the inference thread handed the result over: the publish thread's intended start.</summary>
+    public long ReadyNs { get; set; }
     public Detection[] Detections { get; } = new Detection[maxDetections];
     public int Count { get; set; }
 

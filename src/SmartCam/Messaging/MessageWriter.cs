@@ -6,10 +6,13 @@ using SmartCam.Inference;
 namespace SmartCam.Messaging;
 
 /// <summary>Real-time placement in effect, fixed once the loop threads are placed (so writing it allocates nothing).</summary>
+/// <summary>Process-wide health for status messages: GCs and page faults since start (the loop threads' faults separately), threads moved back to housekeeping CPUs.</summary>
+public readonly record struct ProcessHealth(int Gen0, int Gen1, int Gen2, (long Minor, long Major) PageFaults, (long Minor, long Major) LoopPageFaults, long ThreadsResettled);
+
 public sealed record RealtimeStatus(bool Enabled, bool MemoryLocked, (string Stage, string Outcome)[] Threads);
 
 /// <summary>Per-frame stage durations, in microseconds, as published in <c>stages_us</c>.</summary>
-public record struct StageTimes(long CaptureUs, long PreUs, long InferUs, long PostUs);
+public record struct StageTimes(long CaptureUs, long PreUs, long InferUs, long PostUs, long CaptureLateUs = -1, long InferLateUs = 0);
 
 /// <summary>
 /// Writes the bus's JSON messages (schema v1, docs/messages.md) with a reused <see cref="Utf8JsonWriter"/>
@@ -77,7 +80,7 @@ public sealed class MessageWriter
         End(j);
     }
 
-    public void WriteStatus(PipelineStats stats, string runId, string state, double uptimeSeconds, double fps, RealtimeStatus? realtime = null)
+    public void WriteStatus(PipelineStats stats, string runId, string state, double uptimeSeconds, double fps, RealtimeStatus? realtime = null, ProcessHealth health = default)
     {
         var j = Begin();
         j.WriteNumber("v", 1);
@@ -93,26 +96,59 @@ public sealed class MessageWriter
         j.WriteNumber("corrupt", stats.Corrupt);
         j.WriteNumber("reconnects", stats.Reconnects);
         j.WriteStartObject("latency_us");
-        foreach (var (name, histogram) in stats.Stages)
+        for (var i = 0; i < stats.Stages.Length; i++)
         {
+            var (name, histogram) = stats.Stages[i];
             j.WriteStartObject(name);
-            j.WriteNumber("p50", histogram.Percentile(0.50));
-            j.WriteNumber("p99", histogram.Percentile(0.99));
-            j.WriteNumber("max", histogram.Max);
+            WritePercentiles(j, histogram);
+            j.WriteNumber("misses", stats.Misses[i]);
             j.WriteEndObject();
         }
+        j.WriteEndObject();
+        j.WriteStartObject("deadline");
+        j.WriteNumber("period_us", stats.PeriodUs);
+        j.WriteNumber("misses", stats.DeadlineMisses);
+        j.WriteEndObject();
+        j.WriteStartObject("lateness_us");
+        foreach (var (name, histogram) in stats.Loops)
+        {
+            j.WriteStartObject(name);
+            WritePercentiles(j, histogram);
+            j.WriteNumber("count", histogram.Count);
+            j.WriteEndObject();
+        }
+        j.WriteEndObject();
+        j.WriteStartObject("gc");
+        j.WriteNumber("gen0", health.Gen0);
+        j.WriteNumber("gen1", health.Gen1);
+        j.WriteNumber("gen2", health.Gen2);
+        j.WriteEndObject();
+        j.WriteStartObject("page_faults");
+        j.WriteNumber("minor", health.PageFaults.Minor);
+        j.WriteNumber("major", health.PageFaults.Major);
+        j.WriteNumber("loop_minor", health.LoopPageFaults.Minor);
+        j.WriteNumber("loop_major", health.LoopPageFaults.Major);
         j.WriteEndObject();
         if (realtime is not null)
         {
             j.WriteStartObject("realtime");
             j.WriteBoolean("enabled", realtime.Enabled);
             j.WriteBoolean("memory_locked", realtime.MemoryLocked);
+            j.WriteNumber("threads_resettled", health.ThreadsResettled);
             j.WriteStartObject("threads");
             foreach (var (stage, outcome) in realtime.Threads) j.WriteString(stage, outcome);
             j.WriteEndObject();
             j.WriteEndObject();
         }
         End(j);
+    }
+
+    private static void WritePercentiles(Utf8JsonWriter j, LatencyHistogram histogram)
+    {
+        j.WriteNumber("p50", histogram.Percentile(0.50));
+        j.WriteNumber("p99", histogram.Percentile(0.99));
+        j.WriteNumber("p999", histogram.Percentile(0.999));
+        j.WriteNumber("max", histogram.Max);
     }
 
     private Utf8JsonWriter Begin()

@@ -1,6 +1,9 @@
 namespace SmartCam.Messaging;
 
-/// <summary>Counters and per-stage latency histograms of one camera, written by the pipeline thread and read for status messages.</summary>
+/// <summary>
+/// Counters, per-stage latency histograms, deadline misses and loop lateness of one camera, written by
+/// the publish thread and read for status messages and benchmarks.
+/// </summary>
 public sealed class PipelineStats
 {
     public LatencyHistogram Capture { get; } = new();
@@ -10,16 +13,60 @@ public sealed class PipelineStats
     public LatencyHistogram Publish { get; } = new();
     public LatencyHistogram CaptureToPublish { get; } = new();
 
-    /// <summary>The stages in the order the status message lists them.</summary>
+    /// <summary>
+    /// How late each loop iteration started against its intended start: the capture thread against its
+    /// schedule (paced files, the just-in-time read), the inference thread against the moment both the
+    /// frame and the thread were free, the publish thread against the moment its result was handed over.
+    /// This is the scheduling latency the real-time placement exists to bound.
+    /// </summary>
+    public LatencyHistogram CaptureLateness { get; } = new();
+    public LatencyHistogram InferLateness { get; } = new();
+    public LatencyHistogram PublishLateness { get; } = new();
+
+    /// <summary>The stages in the order the status message lists them; misses count durations over one frame period.</summary>
     public (string Name, LatencyHistogram Histogram)[] Stages { get; }
 
-    public PipelineStats() =>
+    /// <summary>Per stage (same order as <see cref="Stages"/>): samples longer than the frame period.</summary>
+    public long[] Misses { get; }
+
+    public (string Name, LatencyHistogram Histogram)[] Loops { get; }
+
+    public PipelineStats()
+    {
         Stages = [("capture", Capture), ("pre", Pre), ("infer", Infer), ("post", Post), ("publish", Publish), ("capture_to_publish", CaptureToPublish)];
+        Misses = new long[Stages.Length];
+        Loops = [("capture", CaptureLateness), ("infer", InferLateness), ("publish", PublishLateness)];
+    }
+
+    /// <summary>The camera's frame period in µs (0 until the source is open): each frame's deadline.</summary>
+    public long PeriodUs { get; set; }
+
+    /// <summary>Frames whose result went out more than one frame period after capture.</summary>
+    public long DeadlineMisses => Misses[^1];
 
     /// <summary>Forgets the latencies seen so far (after a benchmark's warm-up); counters keep counting.</summary>
     public void ResetLatencies()
     {
         foreach (var (_, histogram) in Stages) histogram.Reset();
+        foreach (var (_, histogram) in Loops) histogram.Reset();
+        Array.Clear(Misses);
+    }
+
+    /// <summary>Records one frame's stage durations, in the order of <see cref="Stages"/>.</summary>
+    public void RecordStages(long captureUs, long preUs, long inferUs, long postUs, long publishUs, long captureToPublishUs)
+    {
+        Record(0, captureUs);
+        Record(1, preUs);
+        Record(2, inferUs);
+        Record(3, postUs);
+        Record(4, publishUs);
+        Record(5, captureToPublishUs);
+    }
+
+    private void Record(int stage, long us)
+    {
+        Stages[stage].Histogram.Record(us);
+        if (PeriodUs > 0 && us > PeriodUs) Misses[stage]++;
     }
 
     public long Frames { get; set; }

@@ -21,11 +21,18 @@ public sealed class PublishLoop
     private readonly Action? _onStart;
     private volatile RealtimeStatus? _realtime;
     private Thread? _thread;
-    private long _lastStatusNs, _lastStatusProcessed, _allocatedBytes;
+    private long _lastStatusNs, _lastStatusProcessed, _allocatedBytes, _minorFaults, _majorFaults, _lastPublishEndNs;
+    private readonly Func<int>? _resweep;
+    private readonly Func<long>? _resettled;
+    private readonly Func<(long Minor, long Major)>? _loopPageFaults;
 
     public PublishLoop(ResultQueue results, DetectionPublisher publisher, MessageWriter messages, CaptureLoop capture, FrameExchange frames,
-        int statusIntervalMs, string runId, long startedNs, long warmupFrames, Action? onStart = null)
+        int statusIntervalMs, string runId, long startedNs, long warmupFrames, Action? onStart = null,
+        Func<int>? resweep = null, Func<long>? resettled = null, Func<(long Minor, long Major)>? loopPageFaults = null)
     {
+        _resettled = resettled;
+        _resweep = resweep;
+        _loopPageFaults = loopPageFaults;
         _onStart = onStart;
         _results = results;
         _publisher = publisher;
@@ -53,6 +60,9 @@ public sealed class PublishLoop
 
     /// <summary>Bytes this thread had allocated after its latest message (for allocation checks).</summary>
     public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
+
+    /// <summary>Page faults this thread had taken after its latest message.</summary>
+    public (long Minor, long Major) PageFaults => (Interlocked.Read(ref _minorFaults), Interlocked.Read(ref _majorFaults));
 
     public void Start()
     {
@@ -98,18 +108,18 @@ public sealed class PublishLoop
     private void Publish(DetectionResult result)
     {
         var publishNs = MonotonicClock.NowNs();
+        var lateNs = Math.Max(0, publishNs - Math.Max(result.ReadyNs, _lastPublishEndNs));
         _messages.WriteDetections(result, publishNs);
         _publisher.Send(_messages.DetTopic, _messages.Buffer.WrittenSpan);
         var sentNs = MonotonicClock.NowNs();
 
         var stats = Stats;
         var stages = result.Stages;
-        stats.Capture.Record(stages.CaptureUs);
-        stats.Pre.Record(stages.PreUs);
-        stats.Infer.Record(stages.InferUs);
-        stats.Post.Record(stages.PostUs);
-        stats.Publish.Record((sentNs - publishNs) / 1000);
-        stats.CaptureToPublish.Record((publishNs - result.CaptureNs) / 1000);
+        if (stats.PeriodUs == 0) stats.PeriodUs = _capture.PeriodNs / 1000;
+        stats.RecordStages(stages.CaptureUs, stages.PreUs, stages.InferUs, stages.PostUs, (sentNs - publishNs) / 1000, (publishNs - result.CaptureNs) / 1000);
+        if (stages.CaptureLateUs >= 0) stats.CaptureLateness.Record(stages.CaptureLateUs);
+        stats.InferLateness.Record(stages.InferLateUs);
+        stats.PublishLateness.Record(lateNs / 1000);
         stats.Processed++;
         if (stats.Processed == 1) FirstPublishedUtc = DateTime.UtcNow;
         LastPublishedNs = sentNs;
@@ -120,6 +130,10 @@ public sealed class PublishLoop
             WarmedUp.Set();
         }
         Interlocked.Exchange(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+        var (minor, major) = SmartCam.Realtime.Libc.PageFaults(SmartCam.Realtime.Libc.RusageThread);
+        Interlocked.Exchange(ref _minorFaults, minor);
+        Interlocked.Exchange(ref _majorFaults, major);
+        _lastPublishEndNs = MonotonicClock.NowNs();
     }
 
     private void PublishStatusIfDue(bool final)
@@ -133,7 +147,10 @@ public sealed class PublishLoop
         stats.Corrupt = _capture.Corrupt;
         stats.Reconnects = _capture.Reconnects;
         var fps = interval > 0 ? (stats.Processed - _lastStatusProcessed) * 1e9 / interval : 0;
-        _messages.WriteStatus(stats, _runId, final ? "ended" : _capture.State, (now - _startedNs) / 1e9, fps, _realtime);
+        _resweep?.Invoke();
+        var health = new ProcessHealth(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+            SmartCam.Realtime.Libc.PageFaults(SmartCam.Realtime.Libc.RusageSelf), _loopPageFaults?.Invoke() ?? default, _resettled?.Invoke() ?? 0);
+        _messages.WriteStatus(stats, _runId, final ? "ended" : _capture.State, (now - _startedNs) / 1e9, fps, _realtime, health);
         _publisher.Send(_messages.StatusTopic, _messages.Buffer.WrittenSpan);
         _publisher.PollSubscriptions(_messages.DetTopic);
         _lastStatusNs = now;

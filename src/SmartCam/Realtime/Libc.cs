@@ -10,7 +10,8 @@ internal static partial class Libc
     /// <summary>Threads this thread creates later start as SCHED_OTHER, so a decoder's helper threads do not inherit FIFO.</summary>
     public const int SchedResetOnFork = 0x40000000;
 
-    public const int McLCurrent = 1, McLFuture = 2;
+    public const int McLCurrent = 1, McLFuture = 2, McLOnFault = 4;
+    public const int RusageSelf = 0, RusageThread = 1;
     public const int EPERM = 1, ENOMEM = 12, EINVAL = 22;
 
     [StructLayout(LayoutKind.Sequential)]
@@ -21,6 +22,24 @@ internal static partial class Libc
 
     [LibraryImport("libc")]
     public static partial int gettid();
+
+    /// <summary>struct rusage on 64-bit Linux: two timevals, then fourteen longs.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Rusage
+    {
+        public long UtimeSec, UtimeUsec, StimeSec, StimeUsec;
+        public long MaxRss, IxRss, IdRss, IsRss, MinFlt, MajFlt, NSwap, InBlock, OuBlock, MsgSnd, MsgRcv, NSignals, NVcsw, NIvcsw;
+    }
+
+    [LibraryImport("libc")]
+    public static partial int getrusage(int who, out Rusage usage);
+
+    /// <summary>Minor and major page faults of the process (<see cref="RusageSelf"/>) or the calling thread (<see cref="RusageThread"/>); no allocation.</summary>
+    public static (long Minor, long Major) PageFaults(int who) =>
+        getrusage(who, out var u) == 0 ? (u.MinFlt, u.MajFlt) : (0, 0);
+
+    [LibraryImport("libc", SetLastError = true)]
+    public static unsafe partial int sched_getaffinity(int tid, nint size, ulong* mask);
 
     [LibraryImport("libc", SetLastError = true)]
     public static unsafe partial int sched_setaffinity(int tid, nint size, ulong* mask);

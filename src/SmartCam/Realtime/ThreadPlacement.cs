@@ -19,12 +19,18 @@ public sealed class ThreadPlacement
     private readonly object _gate = new();
     private readonly Dictionary<string, (int Tid, string Outcome)> _placed = [];
     private readonly List<string> _problems = [];
+    private readonly HousekeepingSweeper? _sweeper;
+    private volatile bool _placedTheRest;
 
     public ThreadPlacement(RealtimeConfig config, ILogger log)
     {
         _config = config;
         _log = log;
+        if (config.Enabled && config.HousekeepingCpus.Count > 0) _sweeper = new HousekeepingSweeper(config.HousekeepingCpus);
     }
+
+    /// <summary>Threads moved back to the housekeeping CPUs by periodic sweeps after the first placement.</summary>
+    public long Resettled { get; private set; }
 
     /// <summary>Per stage, what is really in effect, e.g. "fifo 80 on cpus 1" or "other on cpus 0 (fifo refused: EPERM)".</summary>
     public IReadOnlyDictionary<string, string> InEffect
@@ -70,22 +76,15 @@ public sealed class ThreadPlacement
         if (!_config.Enabled) return;
         // The publish thread places itself as it starts; give it a moment if it has not yet.
         SpinWait.SpinUntil(() => { lock (_gate) return _placed.Count == 3; }, TimeSpan.FromSeconds(2));
-        HashSet<int> loopThreads;
-        lock (_gate) loopThreads = _placed.Values.Select(p => p.Tid).ToHashSet();
         var moved = 0;
-        if (_config.HousekeepingCpus.Count > 0)
-            foreach (var dir in Directory.EnumerateDirectories("/proc/self/task"))
-            {
-                if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var tid) || loopThreads.Contains(tid)) continue;
-                // Threads started by a loop thread (a decoder's helpers) stay with it.
-                if (Libc.SetAffinity(tid, _config.HousekeepingCpus) == 0) moved++;
-            }
-        if (_config.LockMemory)
+        if (_sweeper is not null)
         {
-            var error = Libc.mlockall(Libc.McLCurrent | Libc.McLFuture) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
-            MemoryLocked = error == 0;
-            if (error != 0) lock (_gate) _problems.Add(error == Libc.ENOMEM ? "memory (ENOMEM)" : "memory");
+            lock (_gate)
+                foreach (var (_, (tid, _)) in _placed) _sweeper.Exempt(tid);
+            moved = _sweeper.Sweep();
         }
+        _placedTheRest = true;
+        if (_config.LockMemory) LockMemory();
 
         string[] problems;
         lock (_gate) problems = _problems.ToArray();
@@ -96,6 +95,35 @@ public sealed class ThreadPlacement
             _log.LogWarning("Realtime: not permitted for {What}: the process lacks CAP_SYS_NICE (RLIMIT_RTPRIO is {RtPrio}) or CAP_IPC_LOCK (RLIMIT_MEMLOCK {MemLock}). "
                 + "Running at normal priority. Grant them in the systemd unit: AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK, LimitRTPRIO=99, LimitMEMLOCK=infinity",
                 string.Join(", ", problems), Limit("Max realtime priority"), Limit("Max locked memory"));
+    }
+
+    /// <summary>
+    /// Locks the pages the process has touched so far, and every page it touches later, into RAM: a
+    /// page fault on a loop thread (a page swapped out or reclaimed) would be a stall of unbounded
+    /// length. <c>MCL_ONFAULT</c> keeps the lock near the working set: without it, <c>MCL_CURRENT</c>
+    /// populates every mapping there is, the whole of each thread stack, every mapped library and
+    /// the GC's reservations (measured: 176 MB resident became 530 MB). The loop has run by the time
+    /// this is called, so its buffers (frame slots, model inputs and outputs, message buffers) are
+    /// already resident and stay so; see docs/realtime.md for the measurement.
+    /// </summary>
+    private void LockMemory()
+    {
+        var error = Libc.mlockall(Libc.McLCurrent | Libc.McLFuture | Libc.McLOnFault) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        MemoryLocked = error == 0;
+        if (error != 0) lock (_gate) _problems.Add(error == Libc.ENOMEM ? "memory (ENOMEM)" : "memory");
+    }
+
+    /// <summary>
+    /// Moves threads created since the last sweep (by the runtime, NetMQ or a native library, possibly
+    /// from a loop thread whose isolated CPU they inherit) to the housekeeping CPUs. Allocation-free;
+    /// the publish thread calls it once per status interval.
+    /// </summary>
+    public int Resweep()
+    {
+        if (_sweeper is null || !_placedTheRest) return 0;
+        var moved = _sweeper.Sweep();
+        Resettled += moved;
+        return moved;
     }
 
     private static string Cpus(IReadOnlyList<int> cpus) => string.Join(",", cpus);
