@@ -1,0 +1,32 @@
+namespace SmartCam.Actuation;
+
+/// <summary>
+/// One configured output. <paramref name="ActiveHigh"/> is the electrical level that means "on" (relay boards
+/// are often active-low); <paramref name="SafeHigh"/> is the level held at start, on stop, on a fault and when
+/// the watchdog fires, which for a door strike or a siren is rarely simply "off".
+/// </summary>
+/// <param name="Driver">"gpio" (a kernel GPIO line through libgpiod) or "log" (no hardware; transitions are logged).</param>
+public sealed record OutputDefinition(string Name, string Driver, int Chip, int Line, bool ActiveHigh, bool SafeHigh)
+{
+    public bool IsLog => Driver == "log";
+}
+
+/// <summary>An output that cannot be opened as configured: the message names the output, the chip and line, what is wrong and what to do.</summary>
+public sealed class OutputException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// One level actually written to an output, for the publisher. <paramref name="RuleIndex"/> is the rule that
+/// asked for it, or <see cref="Safe"/> / <see cref="Watchdog"/> for writes no rule asked for.
+/// </summary>
+/// <param name="High">The electrical level written.</param>
+/// <param name="Active">Whether that level means "on" for this output.</param>
+/// <param name="CauseCaptureNs">Capture time (CLOCK_MONOTONIC ns) of the frame that caused the request; for a watchdog write, the last heartbeat.</param>
+/// <param name="ActuateNs">CLOCK_MONOTONIC ns right after the write returned.</param>
+public readonly record struct OutputTransition(int Output, bool High, bool Active, long CauseCaptureNs, long ActuateNs, int RuleIndex)
+{
+    /// <summary>Written by <see cref="OutputBank.SetAllSafe"/> or on dispose.</summary>
+    public const int Safe = -1;
+
+    /// <summary>Written because the inference thread stopped sending heartbeats.</summary>
+    public const int Watchdog = -2;
+}
