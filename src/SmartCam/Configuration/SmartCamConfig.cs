@@ -7,7 +7,10 @@ public sealed record SmartCamConfig(
     ModelConfig Model,
     DetectConfig Detect,
     PublishConfig Publish,
-    Realtime.RealtimeConfig Realtime);
+    Realtime.RealtimeConfig Realtime)
+{
+    public SceneConfig Scene { get; init; } = new();
+}
 
 public enum SourceKind { File, Image, V4l2, Ffmpeg }
 
@@ -106,3 +109,38 @@ public sealed record PublishConfig
     public int WaitTimeoutMs { get; init; } = 10_000;
     public int LingerMs { get; init; } = 2000;
 }
+
+/// <summary>
+/// Tracking, zones, lines, outputs and rules: everything after detection. Zones and lines are in
+/// normalised image coordinates (0..1, y down). Indexes in <see cref="RuleConfig"/> refer to the lists here.
+/// </summary>
+public sealed record SceneConfig
+{
+    /// <summary>Track objects (stable track_id in det messages). Zones, lines and rules need it; on by default.</summary>
+    public bool Tracking { get; init; } = true;
+    public SmartCam.Tracking.TrackerOptions Tracker { get; init; } = new();
+    /// <summary>Which point of a box decides zone membership and line crossings.</summary>
+    public SmartCam.Tracking.AnchorPoint Anchor { get; init; } = SmartCam.Tracking.AnchorPoint.BottomCenter;
+    public IReadOnlyList<SmartCam.Tracking.ZoneDefinition> Zones { get; init; } = [];
+    public IReadOnlyList<SmartCam.Tracking.LineDefinition> Lines { get; init; } = [];
+    public IReadOnlyList<Actuation.OutputDefinition> Outputs { get; init; } = [];
+    public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
+    /// <summary>Outputs go to their safe level when no frame has been processed for this long; 0 disables.</summary>
+    public int WatchdogMs { get; init; } = 2000;
+}
+
+/// <summary>
+/// One rule: <c>when</c> a tracked object with one of <see cref="Labels"/> (empty: any) and score at least
+/// <see cref="MinScore"/> is in zone <see cref="Zone"/>, or crosses line <see cref="Line"/> (in
+/// <see cref="Direction"/>, null: either way), or is anywhere in the frame when neither is given, for
+/// <c>min_frames</c> frames in a row, <c>then</c> drive output <see cref="Output"/> as <see cref="Timing"/> says.
+/// </summary>
+public sealed record RuleConfig(
+    string Name,
+    IReadOnlyList<string> Labels,
+    float MinScore,
+    int Zone,
+    int Line,
+    SmartCam.Tracking.LineDirection? Direction,
+    int Output,
+    Actuation.RuleTiming Timing);
