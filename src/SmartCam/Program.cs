@@ -28,6 +28,12 @@ public static class Program
         };
         validate.SetAction(r => ValidateCommand.Run(r.GetValue(configOption)!, Console.Out));
 
+        var safe = new Command("safe", "Drive every configured output to its safe level and exit (the systemd unit's ExecStopPost).")
+        {
+            configOption,
+        };
+        safe.SetAction(r => SafeCommand.Run(r.GetValue(configOption)!, Console.Out));
+
         var endpoint = new Option<string>("--endpoint", "-e")
         {
             Description = "The service's publish endpoint",
@@ -98,7 +104,7 @@ public static class Program
 
         var root = new RootCommand("SmartCam: camera → detector → ZeroMQ detections. See README.md and docs/.")
         {
-            run, validate, watch, bench, doctor, jitter,
+            run, validate, safe, watch, bench, doctor, jitter,
         };
         return root.Parse(args).Invoke();
     }

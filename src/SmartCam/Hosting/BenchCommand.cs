@@ -39,11 +39,18 @@ public static class BenchCommand
             .AddFilter(level => level >= LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var log = loggers.CreateLogger("SmartCam");
+        if (!RunCommand.TryOpenOutputs(config, null, log, out var outputs))
+        {
+            detector.Dispose();
+            publisher.Dispose();
+            return RunCommand.ExitBadInput;
+        }
 
         Report report;
         using (detector)
         using (publisher)
-        using (var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), log, warmup, warmup + frames))
+        using (outputs)
+        using (var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), log, warmup, warmup + frames, outputs))
         {
             var exit = 0;
             var thread = new Thread(() => exit = pipeline.Run(CancellationToken.None)) { Name = "sc-infer" };

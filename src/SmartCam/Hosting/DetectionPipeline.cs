@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
+using SmartCam.Actuation;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Inference;
 using SmartCam.Messaging;
 using SmartCam.Realtime;
+using SmartCam.Tracking;
 
 namespace SmartCam.Hosting;
 
@@ -28,13 +30,27 @@ public sealed class DetectionPipeline : IDisposable
     private readonly long _startedNs = MonotonicClock.NowNs();
     private readonly long _stopAfterFrames;
     private readonly ThreadPlacement _placement;
+    private readonly SceneStage? _scene;
+    private readonly RuleStage? _rules;
+    private readonly OutputBank? _outputs;
+    /// <summary>Takes a frame's tracking and rules when every result record is still queued, so tracks never skip a frame.</summary>
+    private readonly DetectionResult _overflow;
     private long _inferAllocatedBytes, _inferMinorFaults, _inferMajorFaults, _lastInferEndNs;
 
     /// <param name="warmupFrames">Latency statistics start after this many frames (benchmarks); 0 counts from the first.</param>
     /// <param name="stopAfterFrames">End after this many frames were inferred (benchmarks); 0 runs until the source ends or a stop.</param>
+    /// <param name="outputs">The opened outputs the rules drive (null: no outputs); the pipeline drives them safe when it ends, never disposes them.</param>
     public DetectionPipeline(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, IFrameSource source, ILogger log,
-        long warmupFrames = 0, long stopAfterFrames = 0)
+        long warmupFrames = 0, long stopAfterFrames = 0, OutputBank? outputs = null)
     {
+        _outputs = outputs;
+        if (config.Scene.Tracking)
+        {
+            _scene = new SceneStage(config.Scene);
+            if (config.Scene.Rules.Count > 0) _rules = new RuleStage(config.Scene.Rules, detector.Labels, outputs);
+        }
+        var maxEvents = _scene?.MaxEvents ?? 0;
+        _overflow = new DetectionResult(config.Detect.MaxDetections, maxEvents, config.Scene.Zones.Count);
         _config = config;
         _detector = detector;
         _publisher = publisher;
@@ -42,14 +58,15 @@ public sealed class DetectionPipeline : IDisposable
         _stopAfterFrames = stopAfterFrames;
         _letterbox = new LetterboxResizer(detector.InputWidth, detector.InputHeight, config.Model.InputFor(detector.Family));
         _post = new DetectionPostprocessor(detector.Decoder, detector.Labels, config.Detect);
-        _messages = new MessageWriter(config.Camera.Id, detector.Name, detector.Labels);
+        _messages = new MessageWriter(config.Camera.Id, detector.Name, detector.Labels, config.Scene);
         _exchange = new FrameExchange(config.Camera.KeepsFreshestOnly, () => new Frame { Input = detector.CreateInput() });
         _placement = new ThreadPlacement(config.Realtime, log);
         _capture = new CaptureLoop(config.Camera, source, _exchange, log, Prepare, () => _placement.Enter(ThreadPlacement.Capture));
-        _results = new ResultQueue(capacity: 16, config.Detect.MaxDetections);
+        _results = new ResultQueue(capacity: 16, config.Detect.MaxDetections, maxEvents, config.Scene.Zones.Count);
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
         _publishLoop = new PublishLoop(_results, publisher, _messages, _capture, _exchange, config.Publish.StatusIntervalMs, RunId, _startedNs, warmupFrames,
-            () => _placement.Enter(ThreadPlacement.Publish), _placement.Resweep, () => _placement.Resettled, () => LoopPageFaults);
+            () => _placement.Enter(ThreadPlacement.Publish), _placement.Resweep, () => _placement.Resettled, () => LoopPageFaults,
+            outputs, _rules, config.Scene.Zones.Count);
     }
 
     public string RunId { get; }
@@ -123,6 +140,8 @@ public sealed class DetectionPipeline : IDisposable
             // Before any shutdown work, so a benchmark's window holds the steady state only.
             EndSnapshot = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
                 Libc.PageFaults(Libc.RusageSelf));
+            // First, whatever ended the loop (a stop, the end of a file, a fault): outputs must not stay on.
+            _outputs?.SetAllSafe();
             _capture.Stop();
             _results.Complete();
             _publishLoop.Join();
@@ -153,10 +172,17 @@ public sealed class DetectionPipeline : IDisposable
         var input = frame.Input!;
         _detector.Run(input);
         var t1 = MonotonicClock.NowNs();
-        var result = _results.Rent();
-        if (result is not null)
+        var rented = _results.Rent();
+        var result = rented ?? _overflow;
+        result.Count = _post.Run(_detector.Output, input.Geometry, frame.Image.Cols, frame.Image.Rows, result.Detections);
+        if (_scene is not null)
         {
-            result.Count = _post.Run(_detector.Output, input.Geometry, frame.Image.Cols, frame.Image.Rows, result.Detections);
+            result.EventCount = _scene.Run(result.Found, result.TrackIds, frame.Image.Cols, frame.Image.Rows, frame.CaptureNs, result.Events);
+            _scene.Monitor.ZoneCounts.CopyTo(result.ZoneCounts);
+            _rules?.Run(_scene.Tracks, _scene.Monitor, result.Events.AsSpan(0, result.EventCount), MonotonicClock.NowNs(), frame.CaptureNs);
+        }
+        if (rented is not null)
+        {
             var t2 = MonotonicClock.NowNs();
             result.Seq = frame.Seq;
             result.CaptureNs = frame.CaptureNs;

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using NetMQ;
+using SmartCam.Actuation;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Inference;
@@ -23,6 +24,7 @@ public static class RunCommand
         if (!TryStart(configPath, c => c, out var config, out var detector, out var publisher)) return ExitBadInput;
 
         var outcome = new RunOutcome();
+        OutputBank? outputs = null;
         try
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
@@ -37,10 +39,11 @@ public static class RunCommand
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Services.AddSingleton(outcome);
             builder.Services.AddSingleton(sp => new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam")));
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam"), outputs: outputs));
             builder.Services.AddHostedService<PipelineService>();
             using var host = builder.Build();
             var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam");
+            if (!TryOpenOutputs(config, null, log, out outputs)) return ExitBadInput;
             log.LogInformation("SmartCam {Version}: camera {Camera} ({Source}), model {Model} ({Family}, {W}x{H}), publishing on {Endpoint}",
                 Program.Version, config.Camera.Id, FfmpegPipeSource.Redact(config.Camera.Source), detector.Name,
                 ModelShapes.Name(detector.Family), detector.InputWidth, detector.InputHeight, config.Publish.Endpoint);
@@ -48,6 +51,7 @@ public static class RunCommand
         }
         finally
         {
+            outputs?.Dispose();
             // Disposing with linger set lets queued messages (the last frame, the final status) go out first.
             publisher.Dispose();
             detector.Dispose();
@@ -90,6 +94,31 @@ public static class RunCommand
     }
 
     /// <summary>A config given as an option of a host tool (doctor, jitter): null when none; false (reported) when it is wrong.</summary>
+    /// <summary>
+    /// Opens the configured outputs at their safe levels (a missing chip or a taken line is a clear error,
+    /// exit 2), and makes sure they go safe again if the process dies of an unhandled exception.
+    /// </summary>
+    /// <param name="driverForChip">null: the real GPIO chips; tests and benchmarks pass a recording driver.</param>
+    public static bool TryOpenOutputs(SmartCamConfig config, Func<int, System.Device.Gpio.GpioDriver>? driverForChip, ILogger log, out OutputBank? outputs)
+    {
+        outputs = null;
+        if (config.Scene.Outputs.Count == 0) return true;
+        try
+        {
+            outputs = OutputBank.Open(config.Scene.Outputs, driverForChip, log, TimeSpan.FromMilliseconds(config.Scene.WatchdogMs));
+        }
+        catch (OutputException e)
+        {
+            Console.Error.WriteLine($"smartcam: {config.FilePath}: {e.Message}");
+            return false;
+        }
+        var opened = outputs;
+        AppDomain.CurrentDomain.UnhandledException += (_, _) => opened.SetAllSafe();
+        for (var i = 0; i < opened.Count; i++)
+            log.LogInformation("Output {Name}: {Where}, safe level {Level}", opened[i].Name, opened.Describe(i), opened[i].SafeHigh ? "high" : "low");
+        return true;
+    }
+
     public static bool TryLoadOptional(string? configPath, out SmartCamConfig? config)
     {
         config = null;

@@ -1,9 +1,10 @@
 using SmartCam.Inference;
+using SmartCam.Tracking;
 
 namespace SmartCam.Messaging;
 
 /// <summary>What the inference thread hands to the publish thread for one frame: a reusable record, never allocated per frame.</summary>
-public sealed class DetectionResult(int maxDetections)
+public sealed class DetectionResult(int maxDetections, int maxEvents = 0, int zones = 0)
 {
     public long Seq { get; set; }
     public long CaptureNs { get; set; }
@@ -15,6 +16,16 @@ public sealed class DetectionResult(int maxDetections)
     public long ReadyNs { get; set; }
     public Detection[] Detections { get; } = new Detection[maxDetections];
     public int Count { get; set; }
+
+    /// <summary>Per detection, the confirmed track it belongs to (0: none yet); meaningful when tracking is on.</summary>
+    public int[] TrackIds { get; } = new int[maxDetections];
+
+    /// <summary>Zone and line events seen in this frame.</summary>
+    public SceneEvent[] Events { get; } = new SceneEvent[maxEvents];
+    public int EventCount { get; set; }
+
+    /// <summary>Objects in each zone after this frame.</summary>
+    public int[] ZoneCounts { get; } = new int[zones];
 
     public ReadOnlySpan<Detection> Found => Detections.AsSpan(0, Count);
 }

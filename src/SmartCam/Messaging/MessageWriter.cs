@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using SmartCam.Actuation;
 using SmartCam.Inference;
+using SmartCam.Tracking;
 
 namespace SmartCam.Messaging;
 
-/// <summary>Real-time placement in effect, fixed once the loop threads are placed (so writing it allocates nothing).</summary>
 /// <summary>Process-wide health for status messages: GCs and page faults since start (the loop threads' faults separately), threads moved back to housekeeping CPUs.</summary>
 public readonly record struct ProcessHealth(int Gen0, int Gen1, int Gen2, (long Minor, long Major) PageFaults, (long Minor, long Major) LoopPageFaults, long ThreadsResettled);
 
+/// <summary>Real-time placement in effect, fixed once the loop threads are placed (so writing it allocates nothing).</summary>
 public sealed record RealtimeStatus(bool Enabled, bool MemoryLocked, (string Stage, string Outcome)[] Threads);
 
 /// <summary>Per-frame stage durations, in microseconds, as published in <c>stages_us</c>.</summary>
@@ -25,19 +27,93 @@ public sealed class MessageWriter
     private readonly string _camera;
     private readonly string _model;
     private readonly JsonEncodedText[] _labels;
+    private readonly bool _tracking;
+    private readonly JsonEncodedText[] _zones, _lines, _outputs, _rules;
 
-    public MessageWriter(string camera, string model, string[] labels)
+    public MessageWriter(string camera, string model, string[] labels, Configuration.SceneConfig? scene = null)
     {
         _camera = camera;
         _model = model;
         _labels = labels.Select(l => JsonEncodedText.Encode(l)).ToArray();
+        _tracking = scene?.Tracking ?? false;
+        _zones = (scene?.Zones ?? []).Select(z => JsonEncodedText.Encode(z.Name)).ToArray();
+        _lines = (scene?.Lines ?? []).Select(l => JsonEncodedText.Encode(l.Name)).ToArray();
+        _outputs = (scene?.Outputs ?? []).Select(o => JsonEncodedText.Encode(o.Name)).ToArray();
+        _rules = (scene?.Rules ?? []).Select(r => JsonEncodedText.Encode(r.Name)).ToArray();
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
         DetTopic = Encoding.UTF8.GetBytes("det." + camera);
         StatusTopic = Encoding.UTF8.GetBytes("status." + camera);
+        EvtTopic = Encoding.UTF8.GetBytes("evt." + camera);
     }
 
     public byte[] DetTopic { get; }
     public byte[] StatusTopic { get; }
+    public byte[] EvtTopic { get; }
+
+    private static readonly JsonEncodedText[] EventTypes =
+        [JsonEncodedText.Encode("enter"), JsonEncodedText.Encode("leave"), JsonEncodedText.Encode("cross"), JsonEncodedText.Encode("loiter")];
+    private static readonly JsonEncodedText In = JsonEncodedText.Encode("in"), Out = JsonEncodedText.Encode("out");
+    private static readonly JsonEncodedText High = JsonEncodedText.Encode("high"), Low = JsonEncodedText.Encode("low");
+    private static readonly JsonEncodedText Safe = JsonEncodedText.Encode("safe"), Watchdog = JsonEncodedText.Encode("watchdog");
+
+    /// <summary>An <c>evt.</c> message for a zone or line event of frame <paramref name="r"/>.</summary>
+    public void WriteSceneEvent(DetectionResult r, in SceneEvent e, long publishNs)
+    {
+        var j = Begin();
+        j.WriteNumber("v", 1);
+        j.WriteString("camera", _camera);
+        j.WriteString("type", EventTypes[(int)e.Type]);
+        j.WriteNumber("seq", r.Seq);
+        j.WriteNumber("track_id", e.TrackId);
+        j.WriteNumber("cls", e.ClassId);
+        j.WriteString("label", _labels[e.ClassId]);
+        if (e.Zone >= 0)
+        {
+            j.WriteString("zone", _zones[e.Zone]);
+            j.WriteNumber("count", r.ZoneCounts[e.Zone]);
+        }
+        if (e.Line >= 0)
+        {
+            j.WriteString("line", _lines[e.Line]);
+            j.WriteString("direction", e.Direction == LineDirection.In ? In : Out);
+        }
+        j.WriteNumber("ts_capture_ns", r.CaptureNs);
+        j.WriteNumber("ts_publish_ns", publishNs);
+        End(j);
+    }
+
+    /// <summary>
+    /// An <c>evt.</c> message for an output write: <c>rule</c> when a rule caused it (with the frame's capture
+    /// time and the write's time), <c>safe</c> for safe-level writes at start, stop, fault and watchdog.
+    /// </summary>
+    public void WriteOutputEvent(in OutputTransition t, int trackId, int classId, long publishNs)
+    {
+        var j = Begin();
+        j.WriteNumber("v", 1);
+        j.WriteString("camera", _camera);
+        if (t.RuleIndex >= 0)
+        {
+            j.WriteString("type", "rule"u8);
+            j.WriteString("rule", _rules[t.RuleIndex]);
+            if (trackId > 0)
+            {
+                j.WriteNumber("track_id", trackId);
+                j.WriteString("label", _labels[classId]);
+            }
+        }
+        else
+        {
+            j.WriteString("type", Safe);
+            j.WriteString("reason", t.RuleIndex == OutputTransition.Watchdog ? Watchdog : Safe);
+        }
+        j.WriteString("output", _outputs[t.Output]);
+        j.WriteString("level", t.High ? High : Low);
+        j.WriteBoolean("active", t.Active);
+        j.WriteNumber("ts_capture_ns", t.CauseCaptureNs);
+        j.WriteNumber("ts_actuate_ns", t.ActuateNs);
+        j.WriteNumber("ts_publish_ns", publishNs);
+        End(j);
+    }
 
     /// <summary>The last message written: valid until the next Write call.</summary>
     public ReusableBufferWriter Buffer => _buffer;
@@ -56,9 +132,12 @@ public sealed class MessageWriter
         j.WriteNumber("height", r.Height);
         j.WriteString("model", _model);
         j.WriteStartArray("detections");
-        foreach (ref readonly var d in r.Found)
+        var found = r.Found;
+        for (var i = 0; i < found.Length; i++)
         {
+            ref readonly var d = ref found[i];
             j.WriteStartObject();
+            if (_tracking) j.WriteNumber("track_id", r.TrackIds[i]);
             j.WriteNumber("cls", d.ClassId);
             j.WriteString("label", _labels[d.ClassId]);
             j.WriteNumber("score", Math.Round(d.Score, 5));
@@ -80,7 +159,8 @@ public sealed class MessageWriter
         End(j);
     }
 
-    public void WriteStatus(PipelineStats stats, string runId, string state, double uptimeSeconds, double fps, RealtimeStatus? realtime = null, ProcessHealth health = default)
+    public void WriteStatus(PipelineStats stats, string runId, string state, double uptimeSeconds, double fps, RealtimeStatus? realtime = null, ProcessHealth health = default,
+        int[]? zoneCounts = null, bool[]? outputHigh = null)
     {
         var j = Begin();
         j.WriteNumber("v", 1);
@@ -129,6 +209,18 @@ public sealed class MessageWriter
         j.WriteNumber("loop_minor", health.LoopPageFaults.Minor);
         j.WriteNumber("loop_major", health.LoopPageFaults.Major);
         j.WriteEndObject();
+        if (_zones.Length > 0 && zoneCounts is not null)
+        {
+            j.WriteStartObject("zones");
+            for (var i = 0; i < _zones.Length; i++) j.WriteNumber(_zones[i], zoneCounts[i]);
+            j.WriteEndObject();
+        }
+        if (_outputs.Length > 0 && outputHigh is not null)
+        {
+            j.WriteStartObject("outputs");
+            for (var i = 0; i < _outputs.Length; i++) j.WriteString(_outputs[i], outputHigh[i] ? High : Low);
+            j.WriteEndObject();
+        }
         if (realtime is not null)
         {
             j.WriteStartObject("realtime");

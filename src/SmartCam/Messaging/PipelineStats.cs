@@ -12,6 +12,8 @@ public sealed class PipelineStats
     public LatencyHistogram Post { get; } = new();
     public LatencyHistogram Publish { get; } = new();
     public LatencyHistogram CaptureToPublish { get; } = new();
+    /// <summary>From a frame's capture to the output write its rule caused (rule activations only).</summary>
+    public LatencyHistogram CaptureToOutput { get; } = new();
 
     /// <summary>
     /// How late each loop iteration started against its intended start: the capture thread against its
@@ -33,7 +35,7 @@ public sealed class PipelineStats
 
     public PipelineStats()
     {
-        Stages = [("capture", Capture), ("pre", Pre), ("infer", Infer), ("post", Post), ("publish", Publish), ("capture_to_publish", CaptureToPublish)];
+        Stages = [("capture", Capture), ("pre", Pre), ("infer", Infer), ("post", Post), ("publish", Publish), ("capture_to_publish", CaptureToPublish), ("capture_to_output", CaptureToOutput)];
         Misses = new long[Stages.Length];
         Loops = [("capture", CaptureLateness), ("infer", InferLateness), ("publish", PublishLateness)];
     }
@@ -42,7 +44,7 @@ public sealed class PipelineStats
     public long PeriodUs { get; set; }
 
     /// <summary>Frames whose result went out more than one frame period after capture.</summary>
-    public long DeadlineMisses => Misses[^1];
+    public long DeadlineMisses => Misses[5];
 
     /// <summary>Forgets the latencies seen so far (after a benchmark's warm-up); counters keep counting.</summary>
     public void ResetLatencies()
@@ -62,6 +64,9 @@ public sealed class PipelineStats
         Record(4, publishUs);
         Record(5, captureToPublishUs);
     }
+
+    /// <summary>Records one rule-caused output activation: capture of the causing frame to the write.</summary>
+    public void RecordOutput(long captureToOutputUs) => Record(6, captureToOutputUs);
 
     private void Record(int stage, long us)
     {

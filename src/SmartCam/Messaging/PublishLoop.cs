@@ -1,3 +1,4 @@
+using SmartCam.Actuation;
 using SmartCam.Capture;
 
 namespace SmartCam.Messaging;
@@ -25,11 +26,21 @@ public sealed class PublishLoop
     private readonly Func<int>? _resweep;
     private readonly Func<long>? _resettled;
     private readonly Func<(long Minor, long Major)>? _loopPageFaults;
+    private readonly OutputBank? _outputs;
+    private readonly RuleStage? _rules;
+    private readonly bool[] _outputHigh;
+    private readonly int[] _zoneCounts;
 
     public PublishLoop(ResultQueue results, DetectionPublisher publisher, MessageWriter messages, CaptureLoop capture, FrameExchange frames,
         int statusIntervalMs, string runId, long startedNs, long warmupFrames, Action? onStart = null,
-        Func<int>? resweep = null, Func<long>? resettled = null, Func<(long Minor, long Major)>? loopPageFaults = null)
+        Func<int>? resweep = null, Func<long>? resettled = null, Func<(long Minor, long Major)>? loopPageFaults = null,
+        OutputBank? outputs = null, RuleStage? rules = null, int zones = 0)
     {
+        _outputs = outputs;
+        _rules = rules;
+        _outputHigh = new bool[outputs?.Count ?? 0];
+        for (var i = 0; i < _outputHigh.Length; i++) _outputHigh[i] = outputs![i].SafeHigh;
+        _zoneCounts = new int[zones];
         _resettled = resettled;
         _resweep = resweep;
         _loopPageFaults = loopPageFaults;
@@ -100,8 +111,11 @@ public sealed class PublishLoop
             {
                 break;
             }
+            // Also between frames: a pulse ends, or the watchdog trips, when no frame comes.
+            PublishOutputEvents();
             PublishStatusIfDue(final: false);
         }
+        PublishOutputEvents();
         PublishStatusIfDue(final: true);
     }
 
@@ -112,6 +126,13 @@ public sealed class PublishLoop
         _messages.WriteDetections(result, publishNs);
         _publisher.Send(_messages.DetTopic, _messages.Buffer.WrittenSpan);
         var sentNs = MonotonicClock.NowNs();
+        if (_zoneCounts.Length > 0) result.ZoneCounts.AsSpan().CopyTo(_zoneCounts);
+        for (var i = 0; i < result.EventCount; i++)
+        {
+            _messages.WriteSceneEvent(result, result.Events[i], sentNs);
+            _publisher.Send(_messages.EvtTopic, _messages.Buffer.WrittenSpan);
+        }
+        PublishOutputEvents();
 
         var stats = Stats;
         var stages = result.Stages;
@@ -136,6 +157,20 @@ public sealed class PublishLoop
         _lastPublishEndNs = MonotonicClock.NowNs();
     }
 
+    /// <summary>Every output write since the last call, as <c>evt.</c> messages; rule activations also feed capture→output latency.</summary>
+    private void PublishOutputEvents()
+    {
+        if (_outputs is null) return;
+        while (_outputs.TryReadTransition(out var t))
+        {
+            _outputHigh[t.Output] = t.High;
+            var (trackId, classId) = t.RuleIndex >= 0 && _rules is not null ? _rules.CauseOf(t.RuleIndex) : (0, 0);
+            if (t.RuleIndex >= 0 && t.Active && t.CauseCaptureNs > 0) Stats.RecordOutput((t.ActuateNs - t.CauseCaptureNs) / 1000);
+            _messages.WriteOutputEvent(t, trackId, classId, MonotonicClock.NowNs());
+            _publisher.Send(_messages.EvtTopic, _messages.Buffer.WrittenSpan);
+        }
+    }
+
     private void PublishStatusIfDue(bool final)
     {
         var now = MonotonicClock.NowNs();
@@ -150,7 +185,7 @@ public sealed class PublishLoop
         _resweep?.Invoke();
         var health = new ProcessHealth(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
             SmartCam.Realtime.Libc.PageFaults(SmartCam.Realtime.Libc.RusageSelf), _loopPageFaults?.Invoke() ?? default, _resettled?.Invoke() ?? 0);
-        _messages.WriteStatus(stats, _runId, final ? "ended" : _capture.State, (now - _startedNs) / 1e9, fps, _realtime, health);
+        _messages.WriteStatus(stats, _runId, final ? "ended" : _capture.State, (now - _startedNs) / 1e9, fps, _realtime, health, _zoneCounts, _outputHigh);
         _publisher.Send(_messages.StatusTopic, _messages.Buffer.WrittenSpan);
         _publisher.PollSubscriptions(_messages.DetTopic);
         _lastStatusNs = now;

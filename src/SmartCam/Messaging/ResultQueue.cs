@@ -14,11 +14,11 @@ public sealed class ResultQueue
     private readonly Queue<DetectionResult> _queued;
     private bool _completed;
 
-    public ResultQueue(int capacity, int maxDetections)
+    public ResultQueue(int capacity, int maxDetections, int maxEvents = 0, int zones = 0)
     {
         _free = new Stack<DetectionResult>(capacity);
         _queued = new Queue<DetectionResult>(capacity);
-        for (var i = 0; i < capacity; i++) _free.Push(new DetectionResult(maxDetections));
+        for (var i = 0; i < capacity; i++) _free.Push(new DetectionResult(maxDetections, maxEvents, zones));
         LockWarmup.Prepare(_gate);
     }
 
