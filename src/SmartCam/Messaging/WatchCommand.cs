@@ -60,8 +60,9 @@ public static class WatchCommand
                 foreach (var d in dets.EnumerateArray())
                 {
                     var b = d.GetProperty("box");
+                    var track = d.TryGetProperty("track_id", out var t) && t.GetInt32() > 0 ? $"#{t.GetInt32()} " : "";
                     line.Append(CultureInfo.InvariantCulture,
-                        $" | {d.GetProperty("label").GetString()} {d.GetProperty("score").GetDouble():0.00} [{b[0].GetDouble():0},{b[1].GetDouble():0},{b[2].GetDouble():0},{b[3].GetDouble():0}]");
+                        $" | {track}{d.GetProperty("label").GetString()} {d.GetProperty("score").GetDouble():0.00} [{b[0].GetDouble():0},{b[1].GetDouble():0},{b[2].GetDouble():0},{b[3].GetDouble():0}]");
                 }
             }
             else if (topic.StartsWith("status.", StringComparison.Ordinal))
@@ -70,6 +71,24 @@ public static class WatchCommand
                 var infer = m.GetProperty("latency_us").GetProperty("infer");
                 line.Append(CultureInfo.InvariantCulture,
                     $" {m.GetProperty("state").GetString()} fps={m.GetProperty("fps").GetDouble():0.0} frames={m.GetProperty("frames").GetInt64()} processed={m.GetProperty("processed").GetInt64()} dropped={m.GetProperty("dropped").GetInt64()} corrupt={m.GetProperty("corrupt").GetInt64()} infer p50={infer.GetProperty("p50").GetInt64() / 1000.0:0.0}ms capture→publish p50={e2e.GetProperty("p50").GetInt64() / 1000.0:0.0}ms p99={e2e.GetProperty("p99").GetInt64() / 1000.0:0.0}ms");
+            }
+            else if (topic.StartsWith("evt.", StringComparison.Ordinal))
+            {
+                var type = m.GetProperty("type").GetString();
+                line.Append(' ').Append(type);
+                if (m.TryGetProperty("rule", out var rule)) line.Append(' ').Append(rule.GetString());
+                if (m.TryGetProperty("reason", out var reason)) line.Append(' ').Append(reason.GetString());
+                if (m.TryGetProperty("track_id", out var id)) line.Append(CultureInfo.InvariantCulture, $" #{id.GetInt32()}");
+                if (m.TryGetProperty("label", out var label)) line.Append(' ').Append(label.GetString());
+                if (m.TryGetProperty("zone", out var zone)) line.Append(" zone=").Append(zone.GetString()).Append(CultureInfo.InvariantCulture, $" count={m.GetProperty("count").GetInt32()}");
+                if (m.TryGetProperty("line", out var crossed)) line.Append(" line=").Append(crossed.GetString()).Append(" direction=").Append(m.GetProperty("direction").GetString());
+                if (m.TryGetProperty("output", out var output))
+                {
+                    line.Append(" output=").Append(output.GetString()).Append(" level=").Append(m.GetProperty("level").GetString());
+                    var ms = (m.GetProperty("ts_actuate_ns").GetInt64() - m.GetProperty("ts_capture_ns").GetInt64()) / 1e6;
+                    if (type == "rule") line.Append(CultureInfo.InvariantCulture, $" capture→output={ms:0.00}ms");
+                }
+                if (m.TryGetProperty("seq", out var seq)) line.Append(CultureInfo.InvariantCulture, $" seq={seq.GetInt64()}");
             }
             else
             {
