@@ -1,6 +1,8 @@
 using System.Globalization;
 using YamlDotNet.Core;
+using SmartCam.Actuation;
 using SmartCam.Realtime;
+using SmartCam.Tracking;
 using YamlDotNet.RepresentationModel;
 
 namespace SmartCam.Configuration;
@@ -47,8 +49,9 @@ public static class ConfigLoader
         var detect = ReadDetect(top.Section("detect"));
         var publish = ReadPublish(top.Section("publish"));
         var realtime = ReadRealtime(top.Section("realtime"));
+        var scene = ReadScene(top, detect);
         top.RejectUnknownKeys();
-        return new SmartCamConfig(fullPath, camera, model, detect, publish, realtime);
+        return new SmartCamConfig(fullPath, camera, model, detect, publish, realtime) { Scene = scene };
     }
 
     private static YamlSection Required(YamlSection top, string key, string file) =>
@@ -249,6 +252,248 @@ public static class ConfigLoader
         var priority = policy == SchedPolicy.Other ? s.Int("priority", 0, 0, 0) : s.Int("priority", 50, 1, 99);
         s.RejectUnknownKeys();
         return new ThreadPlan(cpus, policy, priority);
+    }
+
+    // ---- tracking, zones, lines, outputs, actuation, rules ----
+
+    private const int MaxMs = 86_400_000; // a day: the longest hold, pulse or cooldown
+
+    private static SceneConfig ReadScene(YamlSection top, DetectConfig detect)
+    {
+        var tracking = top.Section("tracking");
+        var (enabled, tracker, anchor) = ReadTracking(tracking);
+        var zones = ReadZones(top);
+        var lines = ReadLines(top);
+        var outputs = ReadOutputs(top);
+        var actuation = top.Section("actuation");
+        var watchdogMs = actuation?.Int("watchdog_ms", 2000, 0, 3_600_000) ?? 2000;
+        actuation?.RejectUnknownKeys();
+        var rules = ReadRules(top, zones, lines, outputs, detect);
+
+        if (!enabled)
+        {
+            var off = tracking!.NodeOf("enabled")!;
+            foreach (var (key, count) in (ReadOnlySpan<(string, int)>)[("rules", rules.Count), ("zones", zones.Count), ("lines", lines.Count)])
+                if (count > 0)
+                    throw top.Error(top.KeyOf(key)!, key, $"{key} need tracking (they follow tracked objects), but tracking.enabled is false on line {off.Start.Line}; remove 'enabled: false' or the {key}");
+        }
+
+        return new SceneConfig
+        {
+            Tracking = enabled,
+            Tracker = tracker,
+            Anchor = anchor,
+            Zones = zones,
+            Lines = lines,
+            Outputs = outputs,
+            Rules = rules,
+            WatchdogMs = watchdogMs,
+        };
+    }
+
+    private static (bool Enabled, TrackerOptions Tracker, AnchorPoint Anchor) ReadTracking(YamlSection? s)
+    {
+        var d = new TrackerOptions();
+        if (s is null) return (true, d, AnchorPoint.BottomCenter);
+        var enabled = s.Bool("enabled", true);
+        var anchor = s.Choice("anchor", ["bottom_center", "center"], [AnchorPoint.BottomCenter, AnchorPoint.Center]) ?? AnchorPoint.BottomCenter;
+        var tracker = new TrackerOptions
+        {
+            HighScore = s.Float("high_score", d.HighScore, 0, 1),
+            LowScore = s.Float("low_score", d.LowScore, 0, 1),
+            NewTrackScore = s.Float("new_track_score", d.NewTrackScore, 0, 1),
+            MatchIou = PositiveFraction(s, "match_iou", d.MatchIou),
+            LowMatchIou = PositiveFraction(s, "low_match_iou", d.LowMatchIou),
+            MinHits = s.Int("min_hits", d.MinHits, 1, 1000),
+            MaxLostSeconds = s.Int("max_lost_ms", (int)(d.MaxLostSeconds * 1000), 0, 600_000) / 1000.0,
+            MaxTracks = s.Int("max_tracks", d.MaxTracks, 1, TrackerOptions.CapacityLimit),
+        };
+        s.RejectUnknownKeys();
+        if (tracker.LowScore > tracker.HighScore)
+            throw s.Error(s.NodeOf("low_score") ?? s.NodeOf("high_score")!, s.NodeOf("low_score") is null ? "high_score" : "low_score",
+                $"low_score {Num(tracker.LowScore)} is above high_score {Num(tracker.HighScore)}; expected low_score ≤ high_score (detections between the two only continue existing tracks)");
+        try
+        {
+            tracker.Validate(); // every rule it checks is checked above with a better message; this keeps the two in step
+        }
+        catch (ArgumentException e)
+        {
+            throw s.SectionError(s.Node, e.Message);
+        }
+        return (enabled, tracker, anchor);
+    }
+
+    private static float PositiveFraction(YamlSection s, string key, float fallback)
+    {
+        var value = s.Float(key, fallback, 0, 1);
+        if (value <= 0) throw s.Error(s.NodeOf(key)!, key, "0 would match boxes that do not overlap at all; expected an IoU above 0, up to 1");
+        return value;
+    }
+
+    private static List<ZoneDefinition> ReadZones(YamlSection top)
+    {
+        var zones = new List<ZoneDefinition>();
+        foreach (var (name, keyNode, z) in top.NamedEntries("zones", "a zone name"))
+        {
+            CheckName(z, keyNode, name, "zone");
+            var points = z.Points("polygon");
+            var loiter = z.Float("loiter_s", 0, 0, 86_400);
+            z.RejectUnknownKeys(); // first, so that a misspelt key is named as such rather than as a missing one
+            if (points is null)
+                throw z.Error(z.Node, "polygon", "is required: the zone's outline as [x, y] points, at least 3, e.g. [[0.1, 0.5], [0.4, 0.5], [0.4, 1.0]]");
+            var polygon = points.Select(p => (p.X, p.Y)).ToArray();
+            if (ZoneDefinition.Validate(polygon, loiter) is { } problem)
+            {
+                var bad = polygon.Length >= 3 ? Array.FindIndex(polygon, p => ZoneGeometry.CheckPoint(p, "") is not null) : -1;
+                throw bad >= 0 ? z.Error(points[bad].Node, $"polygon[{bad}]", problem) : z.Error(z.NodeOf("polygon")!, "polygon", problem);
+            }
+            zones.Add(new ZoneDefinition(name, polygon, loiter));
+        }
+        return zones;
+    }
+
+    private static List<LineDefinition> ReadLines(YamlSection top)
+    {
+        var lines = new List<LineDefinition>();
+        foreach (var (name, keyNode, l) in top.NamedEntries("lines", "a line name"))
+        {
+            CheckName(l, keyNode, name, "line");
+            var points = l.Points("points");
+            l.RejectUnknownKeys();
+            if (points is null)
+                throw l.Error(l.Node, "points", "is required: the line's two ends [[x1, y1], [x2, y2]], e.g. [[0.5, 0.0], [0.5, 1.0]]");
+            if (points.Count != 2)
+                throw l.Error(l.NodeOf("points")!, "points", $"expected exactly two points [[x1, y1], [x2, y2]], got {points.Count}");
+            (float X, float Y) a = (points[0].X, points[0].Y), b = (points[1].X, points[1].Y);
+            if (LineDefinition.Validate(a, b) is { } problem)
+            {
+                var bad = ZoneGeometry.CheckPoint(a, "") is not null ? 0 : ZoneGeometry.CheckPoint(b, "") is not null ? 1 : -1;
+                throw bad >= 0 ? l.Error(points[bad].Node, $"points[{bad}]", problem) : l.Error(l.NodeOf("points")!, "points", problem);
+            }
+            lines.Add(new LineDefinition(name, a, b));
+        }
+        return lines;
+    }
+
+    private static List<OutputDefinition> ReadOutputs(YamlSection top)
+    {
+        var outputs = new List<OutputDefinition>();
+        foreach (var (name, keyNode, o) in top.NamedEntries("outputs", "an output name"))
+        {
+            CheckName(o, keyNode, name, "output");
+            var driver = o.Choice("driver", ["gpio", "log"], [false, true]);
+            var activeHigh = o.Choice("active", ["high", "low"], [true, false]) ?? true;
+            var safeHigh = o.Choice("safe", ["high", "low"], [true, false]) ?? !activeHigh; // default: the inactive level
+            _ = o.NodeOf("chip"); // known keys, read below once the driver is known
+            _ = o.NodeOf("line");
+            o.RejectUnknownKeys();
+            var isLog = driver
+                ?? throw o.Error(o.Node, "driver", "is required; expected gpio (a GPIO line through libgpiod) or log (no hardware, transitions are logged)");
+            int chip = 0, line = 0;
+            if (isLog)
+            {
+                foreach (var key in (string[])["chip", "line"])
+                    if (o.NodeOf(key) is { } given)
+                        throw o.Error(given, key, "is not used by driver log, which drives no hardware; remove it, or use driver: gpio");
+            }
+            else
+            {
+                if (o.String("line") is null)
+                    throw o.Error(o.Node, "line", "is required for driver gpio: the line number (offset) on the chip, as gpioinfo lists it");
+                chip = o.Int("chip", 0, 0, 255);
+                line = o.Int("line", 0, 0, 65_535);
+                var same = outputs.FindIndex(p => !p.IsLog && p.Chip == chip && p.Line == line);
+                if (same >= 0)
+                    throw o.Error(o.NodeOf("line")!, "line", $"chip {chip} line {line} is already output {outputs[same].Name}; give each output its own line");
+            }
+            outputs.Add(new OutputDefinition(name, isLog ? "log" : "gpio", chip, line, activeHigh, safeHigh));
+        }
+        return outputs;
+    }
+
+    private static List<RuleConfig> ReadRules(YamlSection top, List<ZoneDefinition> zones, List<LineDefinition> lines, List<OutputDefinition> outputs, DetectConfig detect)
+    {
+        var rules = new List<RuleConfig>();
+        foreach (var (_, r) in top.Items("rules", "- { name: person-at-door, when: { labels: [person], zone: door }, then: { output: door_relay } }"))
+        {
+            // Each mapping's keys are checked before anything is required of it, so a misspelt key is named as such.
+            var name = r.String("name");
+            var when = r.Section("when");
+            var then = r.Section("then");
+            r.RejectUnknownKeys();
+            if (string.IsNullOrWhiteSpace(name))
+                throw r.Error(r.NodeOf("name") ?? r.Node, "name", "is required: a non-empty name for the rule (it names the rule in logs and status)");
+            var first = rules.FindIndex(p => p.Name == name);
+            if (first >= 0) throw r.Error(r.NodeOf("name")!, "name", $"'{name}' is already the name of rules[{first}]; rule names must be unique");
+
+            var labels = when?.StringList("labels") ?? [];
+            var zoneName = when?.String("zone");
+            var lineName = when?.String("line");
+            var direction = when?.Choice("direction", ["in", "out", "any"], [0, 1, 2]);
+            var minScore = when?.Float("min_score", 0, 0, 1) ?? 0;
+            var minFrames = when?.Int("min_frames", 1, 1, 100_000) ?? 1;
+            when?.RejectUnknownKeys();
+            if (detect.Classes.Count > 0 && labels.FirstOrDefault(l => !detect.Classes.Contains(l)) is { } dropped)
+                throw when!.Error(when.NodeOf("labels")!, "labels", $"'{dropped}' is never detected: detect.classes keeps only {string.Join(", ", detect.Classes)}; add it there or remove it here");
+            var zone = Resolve(when, "zone", zoneName, zones.Select(z => z.Name).ToList());
+            var line = Resolve(when, "line", lineName, lines.Select(l => l.Name).ToList());
+            if (zone >= 0 && line >= 0)
+                throw when!.Error(when.NodeOf("line")!, "line", "give zone or line, not both: a rule watches one zone or one line (write two rules to watch both)");
+            if (direction is not null && line < 0)
+                throw when!.Error(when.NodeOf("direction")!, "direction", "only applies to a line crossing; add line: NAME or remove direction");
+
+            if (then is null) throw r.Error(r.Node, "then", "is required: what the rule does, e.g. then: { output: door_relay, hold_ms: 2000 }");
+            var outputName = then.String("output");
+            var holdMs = then.Int("hold_ms", 0, 0, MaxMs);
+            var pulseMs = then.Int("pulse_ms", 0, 0, MaxMs);
+            var cooldownMs = then.Int("cooldown_ms", 0, 0, MaxMs);
+            then.RejectUnknownKeys();
+            var outputNames = outputs.Select(o => o.Name).ToList();
+            var output = Resolve(then, "output", outputName, outputNames);
+            if (output < 0) throw then.Error(then.Node, "output", $"is required: the output this rule drives; {Known("output", outputNames)}");
+            if (then.NodeOf("hold_ms") is not null && then.NodeOf("pulse_ms") is { } pulse)
+                throw then.Error(pulse, "pulse_ms", "hold_ms and pulse_ms exclude each other: hold keeps the output on for a while after the condition clears, pulse turns it on for a fixed time per rising edge; use one");
+
+            rules.Add(new RuleConfig(name, labels, minScore, zone, line,
+                direction switch { 0 => LineDirection.In, 1 => LineDirection.Out, _ => null },
+                output, new RuleTiming(minFrames, holdMs, pulseMs, cooldownMs)));
+        }
+        return rules;
+    }
+
+    /// <summary>The index of the zone, line or output <paramref name="name"/> (given as <paramref name="key"/>); -1 when none is given.</summary>
+    private static int Resolve(YamlSection? s, string key, string? name, List<string> names)
+    {
+        if (name is null) return -1;
+        var index = names.IndexOf(name);
+        if (index < 0) throw s!.Error(s.NodeOf(key)!, key, $"'{name}' is not a{(key == "output" ? "n" : "")} {key}; {Known(key, names)}");
+        return index;
+    }
+
+    private static string Known(string what, List<string> names) =>
+        names.Count == 0 ? $"no {what}s are defined (add a top-level {what}s: section)" : $"the {what}s are: {string.Join(", ", names)}";
+
+    private static void CheckName(YamlSection entry, YamlNode keyNode, string name, string what)
+    {
+        if (name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            throw entry.SectionError(keyNode, $"'{name}' is not a valid {what} name; expected 1-64 letters, digits, '_' or '-'");
+    }
+
+    private static string Num(float v) => v.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Rule labels the model does not have, as "rules[i].when.labels: 'x' is not a label of the model" (the loader
+    /// cannot check them: the labels come with the model). Each rule's missing label is named once.
+    /// </summary>
+    public static IEnumerable<string> UnknownRuleLabels(SceneConfig scene, string[] labels)
+    {
+        for (var i = 0; i < scene.Rules.Count; i++)
+            foreach (var label in scene.Rules[i].Labels.Distinct())
+                if (Array.IndexOf(labels, label) < 0)
+                {
+                    var near = Array.Find(labels, l => string.Equals(l, label, StringComparison.OrdinalIgnoreCase));
+                    yield return $"rules[{i}].when.labels: '{label}' is not a label of the model" + (near is null ? "" : $" (labels are case-sensitive: '{near}')");
+                }
     }
 
     /// <summary>Null when the endpoint is a bindable tcp:// address, else why not.</summary>

@@ -29,6 +29,10 @@ internal sealed class YamlSection
     public ConfigException Error(YamlNode at, string key, string message) =>
         new($"{_file}:{at.Start.Line}:{at.Start.Column}: {Qualified(key)}: {message}");
 
+    /// <summary>An error about this section as a whole (or its own name), qualified by the section's path.</summary>
+    public ConfigException SectionError(YamlNode at, string message) =>
+        new($"{_file}:{at.Start.Line}:{at.Start.Column}: {_path}: {message}");
+
     public string Qualified(string key) => _path.Length == 0 ? key : _path + "." + key;
 
     public YamlSection? Section(string key)
@@ -132,21 +136,88 @@ internal sealed class YamlSection
     }
 
     /// <summary>Each key of a free-form mapping (such as per-class settings) with its own section.</summary>
-    public IEnumerable<(string Key, YamlSection Section)> Entries(string key)
+    public IEnumerable<(string Key, YamlSection Section)> Entries(string key) =>
+        NamedEntries(key, "a label name").Select(e => (e.Name, e.Section));
+
+    /// <summary>
+    /// Each key of a mapping of named things (zones, lines, outputs) with the key's node, for errors about the
+    /// name itself, and its own section. <paramref name="what"/> says what a key should be, e.g. "a zone name".
+    /// </summary>
+    public IEnumerable<(string Name, YamlNode KeyNode, YamlSection Section)> NamedEntries(string key, string what)
     {
         var section = Section(key);
         if (section is null) yield break;
         foreach (var (k, v) in section._node.Children)
         {
             if (k is not YamlScalarNode { Value: { Length: > 0 } name })
-                throw section.Error(k, k.ToString(), "expected a label name as the key");
+                throw section.Error(k, k.ToString(), $"expected {what} as the key");
             section._known.Add(name);
             if (v is not YamlMappingNode map) throw section.Error(v, name, "expected a mapping of keys (key: value)");
-            yield return (name, new YamlSection(_file, section.Qualified(name), map));
+            yield return (name, k, new YamlSection(_file, section.Qualified(name), map));
         }
     }
 
+    /// <summary>Each item of a list of mappings (such as rules), as a section named <c>key[i]</c>.</summary>
+    public IEnumerable<(int Index, YamlSection Section)> Items(string key, string example)
+    {
+        var node = Find(key);
+        if (node is null || IsNull(node)) yield break;
+        if (node is not YamlSequenceNode seq) throw Error(node, key, $"expected a list, e.g. {example}");
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            var item = seq.Children[i];
+            if (item is not YamlMappingNode map) throw Error(item, $"{key}[{i}]", "expected a mapping of keys (key: value)");
+            yield return (i, new YamlSection(_file, $"{Qualified(key)}[{i}]", map));
+        }
+    }
+
+    /// <summary>
+    /// A list of points <c>[[x, y], …]</c>, each a pair of finite numbers, with each point's node so a later check
+    /// can name <c>key[i]</c>; null when the key is absent. The range is left to the caller.
+    /// </summary>
+    public IReadOnlyList<(float X, float Y, YamlNode Node)>? Points(string key)
+    {
+        var node = Find(key);
+        if (node is null || IsNull(node)) return null;
+        if (node is not YamlSequenceNode seq) throw Error(node, key, "expected a list of [x, y] points, e.g. [[0.1, 0.5], [0.4, 0.5], [0.4, 1.0]]");
+        var list = new List<(float, float, YamlNode)>();
+        for (var i = 0; i < seq.Children.Count; i++)
+        {
+            var item = seq.Children[i];
+            if (item is not YamlSequenceNode { Children.Count: 2 } pair
+                || !TryNumber(pair.Children[0], out var x) || !TryNumber(pair.Children[1], out var y))
+                throw Error(item, $"{key}[{i}]", $"'{Flow(item)}' is not a point; expected [x, y], two numbers from 0 to 1, e.g. [0.5, 1.0]");
+            list.Add((x, y, item));
+        }
+        return list;
+    }
+
+    private static bool TryNumber(YamlNode node, out float value)
+    {
+        value = 0;
+        return node is YamlScalarNode { Value: { } text }
+            && float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && float.IsFinite(value);
+    }
+
+    /// <summary>A node as the user would write it in flow style, e.g. [0.5, x], for quoting in messages.</summary>
+    private static string Flow(YamlNode node) => node switch
+    {
+        YamlScalarNode s => s.Value ?? "",
+        YamlSequenceNode seq => "[" + string.Join(", ", seq.Children.Select(Flow)) + "]",
+        YamlMappingNode map => "{ " + string.Join(", ", map.Children.Select(kv => Flow(kv.Key) + ": " + Flow(kv.Value))) + " }",
+        _ => node.ToString(),
+    };
+
     public YamlNode? NodeOf(string key) => Find(key);
+
+    /// <summary>The node of the key itself (where a block section starts), or null when absent.</summary>
+    public YamlNode? KeyOf(string key)
+    {
+        if (!_known.Contains(key)) _known.Add(key);
+        foreach (var (k, _) in _node.Children)
+            if (k is YamlScalarNode s && s.Value == key) return k;
+        return null;
+    }
 
     public void RejectUnknownKeys()
     {

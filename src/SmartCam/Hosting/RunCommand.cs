@@ -148,11 +148,18 @@ public static class RunCommand
         {
             throw new ModelException($"{config.FilePath}: model: {e.Message}");
         }
+        var modelLabels = $"the model's labels are: {string.Join(", ", detector.Labels.Take(12))}{(detector.Labels.Length > 12 ? ", …" : "")}";
         var unknown = DetectionPostprocessor.UnknownLabels(config.Detect, detector.Labels).ToList();
         if (unknown.Count > 0)
         {
             detector.Dispose();
-            throw new ConfigException($"{config.FilePath}: detect: unknown class label(s) {string.Join(", ", unknown.Select(l => $"'{l}'"))}; the model's labels are: {string.Join(", ", detector.Labels.Take(12))}{(detector.Labels.Length > 12 ? ", …" : "")}");
+            throw new ConfigException($"{config.FilePath}: detect: unknown class label(s) {string.Join(", ", unknown.Select(l => $"'{l}'"))}; {modelLabels}");
+        }
+        var unknownInRules = ConfigLoader.UnknownRuleLabels(config.Scene, detector.Labels).ToList();
+        if (unknownInRules.Count > 0)
+        {
+            detector.Dispose();
+            throw new ConfigException($"{config.FilePath}: {string.Join("; ", unknownInRules)}; {modelLabels}");
         }
         return (config, detector);
     }

@@ -1,6 +1,8 @@
+using System.Globalization;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Inference;
+using SmartCam.Tracking;
 
 namespace SmartCam.Hosting;
 
@@ -28,6 +30,7 @@ public static class ValidateCommand
                 output.WriteLine($"         family {ModelShapes.Name(detector.Family)}, input {detector.InputWidth}x{detector.InputHeight} {input.Channels.ToString().ToUpperInvariant()} {(input.Scale == 1 ? "0-255" : "0-1")} pad {input.Pad} {(input.Align == PadAlign.TopLeft ? "top-left" : "center")}, output {ModelShapes.Format(detector.OutputShape)}, {detector.Labels.Length} classes");
                 output.WriteLine($"detect   score > {d.Score}, NMS IoU {d.NmsIou}, at most {d.MaxDetections}{(d.Classes.Count > 0 ? ", classes " + string.Join(", ", d.Classes) : ", all classes")}");
                 output.WriteLine($"publish  {config.Publish.Endpoint} (det.{c.Id}, status.{c.Id} every {config.Publish.StatusIntervalMs} ms)");
+                foreach (var line in Describe(config.Scene)) output.WriteLine(line);
             }
             return RunCommand.ExitOk;
         }
@@ -37,4 +40,54 @@ public static class ValidateCommand
             return RunCommand.ExitBadInput;
         }
     }
+
+    /// <summary>The summary lines for tracking, zones, lines, outputs and rules, in the columns of the lines above.</summary>
+    internal static IEnumerable<string> Describe(SceneConfig scene)
+    {
+        var t = scene.Tracker;
+        yield return scene.Tracking
+            ? $"tracking on, anchor {(scene.Anchor == AnchorPoint.Center ? "center" : "bottom_center")}: new track at score ≥ {N(t.NewTrackScore)}, confirmed after {t.MinHits} hit{(t.MinHits == 1 ? "" : "s")}, kept {N(t.MaxLostSeconds * 1000)} ms unseen, at most {t.MaxTracks} tracks"
+            : "tracking off (no track ids, zones, lines or rules)";
+        foreach (var z in scene.Zones)
+        {
+            var points = new List<string>();
+            foreach (var (x, y) in z.Polygon) points.Add(Point(x, y));
+            yield return $"zone     {z.Name}: {string.Join(" ", points)}{(z.LoiterSeconds > 0 ? $", loiter {N(z.LoiterSeconds)} s" : "")}";
+        }
+        foreach (var l in scene.Lines)
+            yield return $"line     {l.Name}: {Point(l.A.X, l.A.Y)} → {Point(l.B.X, l.B.Y)} (\"in\" is left to right, seen with the first point at the top)";
+        foreach (var o in scene.Outputs)
+            yield return $"output   {o.Name}: {(o.IsLog ? "log" : $"gpio chip {o.Chip} line {o.Line}")}, active {Level(o.ActiveHigh)}, safe {Level(o.SafeHigh)}";
+        if (scene.Outputs.Count > 0)
+            yield return scene.WatchdogMs > 0
+                ? $"watchdog {scene.WatchdogMs} ms: outputs go to their safe level when no frame has been processed for this long"
+                : "watchdog off";
+        foreach (var r in scene.Rules)
+            yield return $"rule     {r.Name}: {DescribeCondition(scene, r)} → {DescribeAction(scene, r)}";
+    }
+
+    private static string DescribeCondition(SceneConfig scene, RuleConfig r)
+    {
+        var what = r.Labels.Count == 0 ? "any object" : string.Join(" or ", r.Labels);
+        var where = r.Zone >= 0 ? $"in zone {scene.Zones[r.Zone].Name}"
+            : r.Line >= 0 ? $"crossing line {scene.Lines[r.Line].Name} {r.Direction switch { LineDirection.In => "in", LineDirection.Out => "out", _ => "either way" }}"
+            : "anywhere";
+        var extra = new List<string>();
+        if (r.MinScore > 0) extra.Add($"score ≥ {N(r.MinScore)}");
+        if (r.Timing.MinFrames > 1) extra.Add($"{r.Timing.MinFrames} frames");
+        return $"{what} {where}{(extra.Count > 0 ? $" ({string.Join(", ", extra)})" : "")}";
+    }
+
+    private static string DescribeAction(SceneConfig scene, RuleConfig r)
+    {
+        var t = r.Timing;
+        var how = t.HoldMs > 0 ? $"hold {t.HoldMs} ms" : t.PulseMs > 0 ? $"pulse {t.PulseMs} ms" : "while true";
+        return $"{scene.Outputs[r.Output].Name} {how}{(t.CooldownMs > 0 ? $", cooldown {t.CooldownMs} ms" : "")}";
+    }
+
+    private static string Point(float x, float y) => $"({N(x)}, {N(y)})";
+
+    private static string Level(bool high) => high ? "high" : "low";
+
+    private static string N(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }
