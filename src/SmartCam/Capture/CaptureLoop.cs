@@ -56,6 +56,9 @@ public sealed class CaptureLoop : IDisposable
     /// <summary>Why capture ended early, if it did (a file that cannot be opened).</summary>
     public SourceException? Failure { get; private set; }
 
+    /// <summary>An unexpected exception that ended capture (a bug or a driver fault): the pipeline ends with it, outputs safe.</summary>
+    public Exception? Fault { get; private set; }
+
     public void Start()
     {
         _thread = new Thread(Run) { Name = "sc-capture", IsBackground = true };
@@ -81,6 +84,12 @@ public sealed class CaptureLoop : IDisposable
         catch (SourceException e)
         {
             Failure = e;
+        }
+        catch (Exception e)
+        {
+            // Not on this thread's stack: an unhandled exception here would end the process before the
+            // pipeline could drive the outputs safe and say why.
+            Fault = e;
         }
         finally
         {

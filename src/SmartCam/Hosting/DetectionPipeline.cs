@@ -204,6 +204,11 @@ public sealed class DetectionPipeline : IDisposable
 
     private int Finish(CancellationToken stop)
     {
+        if (_capture.Fault is { } fault)
+        {
+            _log.LogCritical(fault, "Camera {Camera}: capture failed; outputs are at their safe levels", _config.Camera.Id);
+            return 1;
+        }
         if (_capture.Failure is { } failure)
         {
             _log.LogError("Camera {Camera}: {Error}", _config.Camera.Id, failure.Message);

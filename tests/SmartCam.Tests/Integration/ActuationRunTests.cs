@@ -230,3 +230,126 @@ public sealed class ActuationRunTests(ActuationRunFixture run) : IClassFixture<A
         Assert.True(run.Stats.CaptureToOutput.Percentile(0.5) > 0);
     }
 }
+
+/// <summary>Faults and stops: whatever ends the pipeline, outputs end at their safe levels.</summary>
+public sealed class ActuationFaultTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>The real video, until the read that throws: a driver bug as a camera would have one.</summary>
+    private sealed class FailingSource(IFrameSource inner, int failAt) : IFrameSource
+    {
+        private int _reads;
+        public void Open() => inner.Open();
+        public ReadResult Read(OpenCvSharp.Mat into) =>
+            ++_reads == failAt ? throw new InvalidOperationException("driver fault (test)") : inner.Read(into);
+        public double Fps => inner.Fps;
+        public void Interrupt() => inner.Interrupt();
+        public void Dispose() => inner.Dispose();
+    }
+
+    private const string AnyPersonLights = """
+        outputs:
+          relay: { driver: gpio, chip: 0, line: 5, active: high, safe: low }
+        rules:
+          - name: anyone
+            when: { labels: [person], min_score: 0.5 }
+            then: { output: relay }
+        """;
+
+    [Fact]
+    public void A_fault_on_the_capture_thread_ends_the_run_with_exit_1_and_the_output_safe()
+    {
+        var port = ChildProcess.FreePort();
+        var (config, detector) = RunCommand.Load(ServiceConfig.Write(_dir, "file://" + Repo.Video, port, waitForSubscribers: 0, extra: AnyPersonLights));
+        var driver = new RecordingGpioDriver();
+        using (detector)
+        using (var publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, 0))
+        using (var outputs = OutputBank.Open(config.Scene.Outputs, _ => driver, NullLogger.Instance, TimeSpan.FromSeconds(2)))
+        {
+            var source = new FailingSource(FrameSources.Create(config.Camera), failAt: 40);
+            using var pipeline = new DetectionPipeline(config, detector, publisher, source, NullLogger.Instance, outputs: outputs);
+
+            Assert.Equal(1, pipeline.Run(CancellationToken.None));
+
+            // People are on the walkway from frame 0: the relay was switched on, and is off again now.
+            Assert.Contains(driver.Writes, w => w.Pin == 5 && w.Value == PinValue.High);
+            Assert.Equal(PinValue.Low, driver.Level(5));
+            Assert.InRange(pipeline.Stats.Processed, 30, 39);
+        }
+    }
+
+    [Fact]
+    public void Sigterm_drives_log_outputs_safe_and_smartcam_safe_does_it_for_a_killed_service()
+    {
+        var port = ChildProcess.FreePort();
+        var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: true\n  pace: realtime", waitForSubscribers: 0, extra: """
+            outputs:
+              lamp: { driver: log, safe: low }
+            rules:
+              - name: anyone
+                when: { labels: [person], min_score: 0.5 }
+                then: { output: lamp }
+            """);
+        using (var service = ChildProcess.SmartCam("run", "--config", config))
+        {
+            Assert.True(service.WaitFor(p => p.Stderr.Contains("Output lamp: active (high)"), TimeSpan.FromSeconds(60)), service.Stderr);
+            service.Signal(ChildProcess.SIGTERM);
+            Assert.Equal(0, service.WaitForExit(TimeSpan.FromSeconds(20)));
+            var after = service.Stderr[service.Stderr.LastIndexOf("Output lamp: active (high)", StringComparison.Ordinal)..];
+            Assert.Contains("Output lamp: inactive (low)", after);
+        }
+
+        using var safe = ChildProcess.SmartCam("safe", "--config", config);
+        Assert.Equal(0, safe.WaitForExit(TimeSpan.FromSeconds(20)));
+        Assert.Contains("lamp: log set to its safe level (low)", safe.Stdout);
+    }
+
+    [Fact]
+    public void A_gpio_chip_that_does_not_exist_is_a_clear_error_naming_it()
+    {
+        var port = ChildProcess.FreePort();
+        var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, waitForSubscribers: 0, extra: """
+            outputs:
+              door_relay: { driver: gpio, chip: 7, line: 17 }
+            """);
+        foreach (var command in new[] { "run", "safe" })
+        {
+            using var p = ChildProcess.SmartCam(command, "--config", config);
+            Assert.Equal(2, p.WaitForExit(TimeSpan.FromSeconds(30)));
+            Assert.Contains("door_relay", p.Stderr);
+            Assert.Contains("/dev/gpiochip7", p.Stderr);
+            Assert.DoesNotContain("   at ", p.Stderr);
+        }
+    }
+
+    [Fact]
+    public void A_rule_naming_an_unknown_zone_or_label_is_a_clear_error()
+    {
+        var port = ChildProcess.FreePort();
+        var zone = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, waitForSubscribers: 0, extra: """
+            zones:
+              door: { polygon: [[0.1, 0.5], [0.4, 0.5], [0.4, 1.0]] }
+            outputs:
+              lamp: { driver: log }
+            rules:
+              - name: r
+                when: { zone: dor }
+                then: { output: lamp }
+            """);
+        using (var p = ChildProcess.SmartCam("run", "--config", zone))
+        {
+            Assert.Equal(2, p.WaitForExit(TimeSpan.FromSeconds(30)));
+            Assert.Contains("rules[0].when.zone: 'dor' is not a zone; the zones are: door", p.Stderr);
+        }
+        File.WriteAllText(zone, File.ReadAllText(zone).Replace("when: { zone: dor }", "when: { labels: [persn] }"));
+        using (var p = ChildProcess.SmartCam("run", "--config", zone))
+        {
+            Assert.Equal(2, p.WaitForExit(TimeSpan.FromSeconds(30)));
+            Assert.Contains("'persn' is not a label of the model", p.Stderr);
+            Assert.DoesNotContain("   at ", p.Stderr);
+        }
+    }
+}

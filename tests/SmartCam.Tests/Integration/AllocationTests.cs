@@ -23,7 +23,25 @@ public sealed class AllocationTests : IDisposable
     {
         const int warmup = 150, measured = 500;
         var port = ChildProcess.FreePort();
-        var config = ConfigLoader.Load(ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: false\n  pace: max"));
+        // With the whole scene on the inference thread: tracking, a zone, a line, two rules and their outputs.
+        var config = ConfigLoader.Load(ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: false\n  pace: max", extra: """
+            zones:
+              middle: { polygon: [[0.40, 0.30], [0.60, 0.30], [0.60, 0.60], [0.40, 0.60]], loiter_s: 2 }
+            lines:
+              gate: { points: [[0.50, 0.25], [0.50, 0.75]] }
+            outputs:
+              lamp:   { driver: gpio, chip: 0, line: 17 }
+              beacon: { driver: gpio, chip: 0, line: 27 }
+            rules:
+              - name: someone-in-the-middle
+                when: { labels: [person], zone: middle, min_frames: 3 }
+                then: { output: lamp, hold_ms: 200 }
+              - name: walked-through-the-gate
+                when: { labels: [person], line: gate }
+                then: { output: beacon, pulse_ms: 100 }
+            """));
+        var driver = new SmartCam.Actuation.RecordingGpioDriver();
+        using var outputs = SmartCam.Actuation.OutputBank.Open(config.Scene.Outputs, _ => driver, NullLogger.Instance, TimeSpan.FromSeconds(2));
         var received = _dir.File("det.jsonl");
         var ready = _dir.File("ready");
         using var subscriber = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
@@ -35,7 +53,7 @@ public sealed class AllocationTests : IDisposable
         using var detector = OnnxDetector.Load(config.Model);
         using var publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, 1000);
         using var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), NullLogger.Instance,
-            warmupFrames: warmup, stopAfterFrames: warmup + measured);
+            warmupFrames: warmup, stopAfterFrames: warmup + measured, outputs: outputs);
         var exit = -1;
         var thread = new Thread(() => exit = pipeline.Run(CancellationToken.None)) { Name = "sc-infer" };
         thread.Start();
@@ -56,6 +74,8 @@ public sealed class AllocationTests : IDisposable
         Assert.Equal(warmup + measured, pipeline.Stats.Processed);
         Assert.Equal((0L, 0L, 0L), (after.Capture - before.Capture, after.Infer - before.Infer, after.Publish - before.Publish));
         Assert.Equal((0, 0, 0), (end.Gen0 - gen0, end.Gen1 - gen1, end.Gen2 - gen2));
+        // The scene was really exercised in the window: outputs were switched by the rules.
+        Assert.True(pipeline.Stats.CaptureToOutput.Count > 0, "no rule fired");
         // And the messages really went out, whole and valid, to the subscriber.
         Assert.True(subscriber.WaitForExit(TimeSpan.FromSeconds(30)) == 0, subscriber.Stdout);
     }
