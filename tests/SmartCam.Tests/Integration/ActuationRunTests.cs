@@ -353,3 +353,44 @@ public sealed class ActuationFaultTests : IDisposable
         }
     }
 }
+
+/// <summary>
+/// The shipped binary (the AOT one when SMARTCAM_BIN points at it) with the whole scene allocates nothing on
+/// its loop threads: Native AOT compiles some library calls differently from the JIT (a sort once allocated
+/// a delegate per frame there and not under the JIT), so this is checked on the binary itself.
+/// </summary>
+public sealed class ActuationBenchTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Bench_with_tracking_zones_lines_and_rules_allocates_nothing_on_the_loop_threads_and_reports_capture_to_output()
+    {
+        var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, ChildProcess.FreePort(), waitForSubscribers: 0, extra: """
+            zones:
+              middle: { polygon: [[0.40, 0.30], [0.60, 0.30], [0.60, 0.60], [0.40, 0.60]], loiter_s: 2 }
+            lines:
+              gate: { points: [[0.50, 0.25], [0.50, 0.75]] }
+            outputs:
+              lamp:   { driver: log }
+              beacon: { driver: log }
+            rules:
+              - name: someone-in-the-middle
+                when: { labels: [person], zone: middle, min_frames: 3 }
+                then: { output: lamp, hold_ms: 200 }
+              - name: walked-through-the-gate
+                when: { labels: [person], line: gate }
+                then: { output: beacon, pulse_ms: 100 }
+            """);
+        using var bench = ChildProcess.SmartCam("bench", "--config", config, "--frames", "400", "--warmup", "100", "--bare", "20", "--json");
+        Assert.True(bench.WaitForExit(TimeSpan.FromSeconds(180)) == 0, bench.Stderr);
+        using var report = JsonDocument.Parse(bench.Stdout.Trim().Split('\n')[^1]);
+        var r = report.RootElement;
+        var bytes = r.GetProperty("bytes_allocated");
+        Assert.Equal((0L, 0L, 0L), (bytes.GetProperty("capture").GetInt64(), bytes.GetProperty("infer").GetInt64(), bytes.GetProperty("publish").GetInt64()));
+        var output = r.GetProperty("latency_us").GetProperty("capture_to_output");
+        Assert.True(output.GetProperty("p50").GetInt64() > 0 && output.GetProperty("p50").GetInt64() <= output.GetProperty("max").GetInt64(), output.ToString());
+    }
+}

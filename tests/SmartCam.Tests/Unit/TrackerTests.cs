@@ -348,3 +348,24 @@ public class TrackerTests
         Assert.InRange(tracker.Tracks.Length, 19, 20);
     }
 }
+
+public sealed class TrackerKeySortTests
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    [InlineData(31)]
+    [InlineData(32)]
+    [InlineData(1000)]
+    public void Keys_come_out_in_the_order_Array_Sort_gives(int n)
+    {
+        var random = new Random(n);
+        var keys = new long[n];
+        for (var i = 0; i < n; i++) keys[i] = random.NextInt64(-50, 50) << 32 | (uint)random.Next(8); // many ties
+        var expected = (long[])keys.Clone();
+        Array.Sort(expected);
+        SmartCam.Tracking.ObjectTracker.SortAscending(keys);
+        Assert.Equal(expected, keys);
+    }
+}
