@@ -359,6 +359,7 @@ public static class ConfigLoader
         {
             CheckName(l, keyNode, name, "line");
             var points = l.Points("points");
+            var margin = l.Float("margin", 0.005f, 0, 0.25f);
             l.RejectUnknownKeys();
             if (points is null)
                 throw l.Error(l.Node, "points", "is required: the line's two ends [[x1, y1], [x2, y2]], e.g. [[0.5, 0.0], [0.5, 1.0]]");
@@ -370,7 +371,7 @@ public static class ConfigLoader
                 var bad = ZoneGeometry.CheckPoint(a, "") is not null ? 0 : ZoneGeometry.CheckPoint(b, "") is not null ? 1 : -1;
                 throw bad >= 0 ? l.Error(points[bad].Node, $"points[{bad}]", problem) : l.Error(l.NodeOf("points")!, "points", problem);
             }
-            lines.Add(new LineDefinition(name, a, b));
+            lines.Add(new LineDefinition(name, a, b, margin));
         }
         return lines;
     }

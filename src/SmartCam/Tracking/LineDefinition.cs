@@ -11,9 +11,15 @@ namespace SmartCam.Tracking;
 public sealed class LineDefinition
 {
     private readonly double _length;
+    private readonly double _band;
 
+    /// <param name="margin">
+    /// Half-width of a dead band along the line (normalised distance): an anchor closer than this is on the
+    /// line and keeps its side. A box's bottom edge jitters by a few pixels from frame to frame, so a person
+    /// standing at the line would otherwise "cross" back and forth.
+    /// </param>
     /// <exception cref="ArgumentException">The points are unusable; the message says why (see <see cref="Validate"/>).</exception>
-    public LineDefinition(string name, (float X, float Y) a, (float X, float Y) b)
+    public LineDefinition(string name, (float X, float Y) a, (float X, float Y) b, double margin = 0)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (Validate(a, b) is { } problem) throw new ArgumentException(problem, nameof(b));
@@ -21,7 +27,12 @@ public sealed class LineDefinition
         A = a;
         B = b;
         _length = Math.Sqrt((double)(b.X - a.X) * (b.X - a.X) + (double)(b.Y - a.Y) * (b.Y - a.Y));
+        Margin = Math.Max(0, margin);
+        _band = Math.Max(ZoneGeometry.Tolerance, Margin) * _length;
     }
+
+    /// <summary>The dead band's half-width (normalised distance).</summary>
+    public double Margin { get; }
 
     public string Name { get; }
     public (float X, float Y) A { get; }
@@ -39,14 +50,14 @@ public sealed class LineDefinition
 
     /// <summary>
     /// +1 when (x, y) is on the left of the line as turned A-top, B-bottom (where "in" starts), -1 on the right,
-    /// 0 when on the line's infinite extension within <see cref="ZoneGeometry.Tolerance"/>. The sign is that of
+    /// 0 when on the line's infinite extension within <see cref="Margin"/> (at least <see cref="ZoneGeometry.Tolerance"/>). The sign is that of
     /// cross(B−A, p−A) in y-down coordinates: for A=(0.5,0), B=(0.5,1) a point at x &lt; 0.5 gives +1.
     /// </summary>
     public int SideOf(double x, double y)
     {
         var cross = (B.X - (double)A.X) * (y - A.Y) - (B.Y - (double)A.Y) * (x - A.X);
         // cross is distance × length, so scale the tolerance to compare distances.
-        if (Math.Abs(cross) <= ZoneGeometry.Tolerance * _length) return 0;
+        if (Math.Abs(cross) <= _band) return 0;
         return cross > 0 ? 1 : -1;
     }
 

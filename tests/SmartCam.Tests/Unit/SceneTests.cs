@@ -38,6 +38,20 @@ public class SceneTests
         return events[..n];
     }
 
+    [Fact]
+    public void A_person_standing_at_the_line_with_jittering_feet_crosses_only_once_the_dead_band_is_left()
+    {
+        // Feet hover ±2 px around the gate, then walk on: without a band every jitter is a crossing.
+        var gate = W * 0.5f;
+        (float, float)[] path = [(gate - 20, 300), (gate - 2, 300), (gate + 2, 300), (gate - 2, 300), (gate + 2, 300), (gate - 1, 300), (gate + 20, 300)];
+        var bare = Walk(Monitor(lines: [new LineDefinition("gate", (0.5f, 0f), (0.5f, 1f))]), path).Where(e => e.Type == SceneEventType.Cross).ToList();
+        var banded = Walk(Monitor(lines: [new LineDefinition("gate", (0.5f, 0f), (0.5f, 1f), margin: 0.005)]), path).Where(e => e.Type == SceneEventType.Cross).ToList();
+
+        Assert.Equal(5, bare.Count); // in, out, in, out, in
+        var once = Assert.Single(banded);
+        Assert.Equal(LineDirection.In, once.Direction);
+    }
+
     /// <summary>One track moving through the feet positions (pixels), 100 ms apart; all events of the walk.</summary>
     private static List<SceneEvent> Walk(SceneMonitor monitor, params (float X, float Y)[] path)
     {
