@@ -22,7 +22,7 @@ public static class BenchCommand
 {
     public sealed record Report(
         string Model, string Source, string Pace, long Frames, double Fps,
-        (string Stage, long P50, long P99, long Max)[] Stages,
+        (string Stage, long P50, long P99, long Max, long Count)[] Stages,
         long BareP50, long BareP99, double LatencyP50Ratio, double LatencyP99Ratio, double ThroughputRatio,
         double BytesPerFramePipeline, double BytesPerFrameProcess, (long Capture, long Infer, long Publish) ThreadBytes, (int Gen0, int Gen1, int Gen2) Gcs,
         long PeakRssBytes, double StartupSeconds, long Dropped,
@@ -82,7 +82,7 @@ public static class BenchCommand
                 ? (first - Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalSeconds : double.NaN;
             report = new Report(
                 detector.Name, FfmpegPipeSource.Redact(config.Camera.Source), config.Camera.Pace.ToString().ToLowerInvariant(), measured, fps,
-                s.Stages.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Max)).ToArray(),
+                s.Stages.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Max, x.Histogram.Count)).ToArray(),
                 bare.P50, bare.P99,
                 (double)s.CaptureToPublish.Percentile(0.5) / bare.P50, (double)s.CaptureToPublish.Percentile(0.99) / bare.P99,
                 fps / (1e6 / bare.P50),
@@ -133,9 +133,9 @@ public static class BenchCommand
         var c = CultureInfo.InvariantCulture;
         o.WriteLine(string.Create(c, $"model {r.Model}, source {r.Source}, pace {r.Pace}: {r.Frames} frames measured after warm-up"));
         o.WriteLine();
-        o.WriteLine("stage                    p50 µs     p99 µs     max µs");
-        foreach (var (stage, p50, p99, max) in r.Stages)
-            o.WriteLine(string.Create(c, $"{stage,-20} {p50,10} {p99,10} {max,10}"));
+        o.WriteLine("stage                    p50 µs     p99 µs     max µs    samples");
+        foreach (var (stage, p50, p99, max, count) in r.Stages)
+            o.WriteLine(string.Create(c, $"{stage,-20} {p50,10} {p99,10} {max,10} {count,10}"));
         o.WriteLine(string.Create(c, $"{"bare session.Run",-20} {r.BareP50,10} {r.BareP99,10}"));
         o.WriteLine();
         o.WriteLine(string.Create(c, $"throughput             {r.Fps:0.0} fps = {r.ThroughputRatio:0.000} × the bare model's 1/p50 ({1e6 / r.BareP50:0.0} fps)"));
@@ -167,12 +167,13 @@ public static class BenchCommand
             j.WriteNumber("frames", r.Frames);
             j.WriteNumber("fps", Math.Round(r.Fps, 2));
             j.WriteStartObject("latency_us");
-            foreach (var (stage, p50, p99, max) in r.Stages)
+            foreach (var (stage, p50, p99, max, count) in r.Stages)
             {
                 j.WriteStartObject(stage);
                 j.WriteNumber("p50", p50);
                 j.WriteNumber("p99", p99);
                 j.WriteNumber("max", max);
+                j.WriteNumber("count", count);
                 j.WriteEndObject();
             }
             j.WriteStartObject("bare_session_run");
