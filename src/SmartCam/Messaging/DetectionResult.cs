@@ -28,4 +28,13 @@ public sealed class DetectionResult(int maxDetections, int maxEvents = 0, int zo
     public int[] ZoneCounts { get; } = new int[zones];
 
     public ReadOnlySpan<Detection> Found => Detections.AsSpan(0, Count);
+
+    /// <summary>Brings every page of the record's arrays in now, not when a burst of results first reaches it.</summary>
+    public void Prefault()
+    {
+        Realtime.Prefault.Touch(Detections);
+        Realtime.Prefault.Touch(TrackIds);
+        Realtime.Prefault.Touch(Events);
+        Realtime.Prefault.Touch(ZoneCounts);
+    }
 }

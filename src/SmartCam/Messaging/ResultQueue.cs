@@ -18,7 +18,12 @@ public sealed class ResultQueue
     {
         _free = new Stack<DetectionResult>(capacity);
         _queued = new Queue<DetectionResult>(capacity);
-        for (var i = 0; i < capacity; i++) _free.Push(new DetectionResult(maxDetections, maxEvents, zones));
+        for (var i = 0; i < capacity; i++)
+        {
+            var result = new DetectionResult(maxDetections, maxEvents, zones);
+            result.Prefault();
+            _free.Push(result);
+        }
         LockWarmup.Prepare(_gate);
     }
 

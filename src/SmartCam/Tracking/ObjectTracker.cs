@@ -41,6 +41,9 @@ public sealed class ObjectTracker
         _accepted = new int[options.MaxDetections];
         _assigned = new int[options.MaxDetections];
         _pairs = new long[options.MaxTracks * options.MaxDetections];
+        // 2 MiB at the defaults, mostly untouched until a crowded frame: bring it in now (see Prefault).
+        Realtime.Prefault.Touch(_pairs);
+        Realtime.Prefault.Touch(_confirmed);
     }
 
     /// <summary>The confirmed tracks after the latest <see cref="Update"/>, oldest first: matched ones, and ones briefly unseen (Matched false, box predicted).</summary>
