@@ -10,6 +10,11 @@ public static class Program
     public static int Main(string[] args)
     {
         NativeLibraries.Register();
+        if (args is ["--version"])
+        {
+            Console.WriteLine(VersionLine());
+            return 0;
+        }
         var configOption = new Option<string>("--config", "-c")
         {
             Description = "The YAML configuration file, e.g. configs/demo.yaml",
@@ -107,6 +112,25 @@ public static class Program
             run, validate, safe, watch, bench, doctor, jitter,
         };
         return root.Parse(args).Invoke();
+    }
+
+    /// <summary>The image's version file, when running on the appliance image.</summary>
+    public const string ReleaseFile = "/etc/smartcam-release";
+
+    /// <summary>"smartcam 0.1.0", plus the image version on the appliance ("image 0.1.0+20261124.abc1234").</summary>
+    public static string VersionLine()
+    {
+        var line = "smartcam " + Version;
+        try
+        {
+            foreach (var l in File.ReadLines(ReleaseFile))
+                if (l.StartsWith("IMAGE_VERSION=", StringComparison.Ordinal)) line += " (image " + l["IMAGE_VERSION=".Length..].Trim('"') + ")";
+        }
+        catch (IOException)
+        {
+            // Not the appliance image: the binary's own version is all there is.
+        }
+        return line;
     }
 
     public static string Version =>

@@ -76,6 +76,9 @@ public sealed class DetectionPipeline : IDisposable
 
     public PublishLoop Publishing => _publishLoop;
 
+    /// <summary>starting, running, reconnecting or ended.</summary>
+    public string CaptureState => _capture.State;
+
     /// <summary>Bytes each loop thread had allocated after its latest frame.</summary>
     public (long Capture, long Infer, long Publish) AllocatedBytes =>
         (_capture.AllocatedBytes, Interlocked.Read(ref _inferAllocatedBytes), _publishLoop.AllocatedBytes);

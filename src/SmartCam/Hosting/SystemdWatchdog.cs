@@ -1,0 +1,42 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting.Systemd;
+using SmartCam.Capture;
+
+namespace SmartCam.Hosting;
+
+/// <summary>
+/// Sends systemd's watchdog keep-alive (<c>WATCHDOG=1</c>) only while the pipeline makes progress: a
+/// frame was published since the last check, or the camera is between frames for a reason the service
+/// handles itself (starting, reconnecting). A hung inference or publish thread stops the keep-alives,
+/// and systemd restarts the service (<c>WatchdogSec=</c>, <c>Restart=on-failure</c>).
+/// </summary>
+public sealed class SystemdWatchdog : IDisposable
+{
+    private readonly ISystemdNotifier _notifier;
+    private readonly DetectionPipeline _pipeline;
+    private readonly TimeSpan _interval;
+    private readonly Timer? _timer;
+    private long _lastPublishedNs = -1;
+
+    public SystemdWatchdog(ISystemdNotifier notifier, DetectionPipeline pipeline)
+    {
+        _notifier = notifier;
+        _pipeline = pipeline;
+        // systemd sets WATCHDOG_USEC when the unit has WatchdogSec=; ping at half of it, as sd_watchdog_enabled(3) advises.
+        if (!notifier.IsEnabled || !long.TryParse(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), CultureInfo.InvariantCulture, out var usec) || usec <= 0)
+            return;
+        _interval = TimeSpan.FromMicroseconds(usec / 2);
+        _timer = new Timer(_ => Check(), null, _interval, _interval);
+    }
+
+    private void Check()
+    {
+        var published = _pipeline.Publishing.LastPublishedNs;
+        var state = _pipeline.CaptureState;
+        var progressing = published != _lastPublishedNs || state is "starting" or "reconnecting";
+        _lastPublishedNs = published;
+        if (progressing) _notifier.Notify(new ServiceState("WATCHDOG=1"));
+    }
+
+    public void Dispose() => _timer?.Dispose();
+}
