@@ -34,6 +34,10 @@ version="$base_version+$(date -u +%Y%m%d).$commit"
 say "version $version"
 
 work=$out/work
+# A failed mmdebstrap leaves the apt cache bind-mounted into the half-built root.
+release_cache() { mountpoint -q "$work/rootfs/var/cache/apt/archives" 2>/dev/null && umount "$work/rootfs/var/cache/apt/archives" || true; }
+trap release_cache EXIT
+release_cache
 rm -rf "$work"
 mkdir -p "$work/payload" "$work/esp/EFI/BOOT" "$work/esp/loader/entries" "$out/apt-cache"
 
@@ -71,8 +75,8 @@ mmdebstrap --mode=root --variant=apt --format=directory \
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"; echo MODULES=list > "$1/etc/initramfs-tools/conf.d/smartcam"; printf "%s\n" virtio_pci virtio_blk virtio_scsi virtio_net ahci nvme sd_mod ext4 vfat > "$1/etc/initramfs-tools/modules"' \
   --customize-hook="sync-in '$payload' /" \
   --customize-hook='chroot "$1" systemd-sysusers' \
-  --customize-hook='chroot "$1" chown -R root:smartcam /var/lib/smartcam /etc/smartcam && chmod -R g+rX,o-rwx /var/lib/smartcam /etc/smartcam' \
-  --customize-hook='chroot "$1" systemctl enable smartcam.service nftables.service systemd-networkd.service apparmor.service prometheus-node-exporter.service systemd-timesyncd.service' \
+  --customize-hook='chroot "$1" sh -c "chown -R root:smartcam /var/lib/smartcam /etc/smartcam && chmod -R g+rX,o-rwx /var/lib/smartcam /etc/smartcam"' \
+  --customize-hook='chroot "$1" systemctl enable smartcam.service smartcam-selftest.service nftables.service systemd-networkd.service apparmor.service prometheus-node-exporter.service systemd-timesyncd.service' \
   --customize-hook='echo smartcam > "$1/etc/hostname"; printf "PARTUUID=5c3a11e0-0b5e-4d1f-9e39-5ca3c0a77001 / ext4 defaults,noatime 0 1\n" > "$1/etc/fstab"; rm -f "$1/etc/machine-id"; touch "$1/etc/machine-id"' \
   --customize-hook="cp \"\$1\"/boot/vmlinuz-* '$work/esp/vmlinuz'; cp \"\$1\"/boot/initrd.img-* '$work/esp/initrd.img'; cp \"\$1\"/usr/lib/systemd/boot/efi/systemd-bootx64.efi '$work/esp/EFI/BOOT/BOOTX64.EFI'" \
   --customize-hook='umount "$1/var/cache/apt/archives"' \
@@ -90,7 +94,7 @@ tail -1 "$out/security.txt"
 say "disk image (genimage)"
 cat > "$work/genimage.cfg" <<CFG
 image esp.vfat {
-  vfat { label = "SMARTCAM-ESP" }
+  vfat { label = "SMARTCAMESP" }
   srcpath = "$work/esp"
   size = 96M
 }

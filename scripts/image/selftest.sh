@@ -1,0 +1,73 @@
+#!/bin/sh
+# Runs inside the booted image (smartcam-selftest.service, handed in through QEMU fw_cfg by
+# scripts/test-image.sh); prints "ST key=value" lines on the serial console for the host to check.
+say() { echo "ST $*"; }
+svc_pid() { systemctl show -p MainPID --value smartcam; }
+
+# Wait for the service to be up and placed (it moves its threads once the loop has run).
+# Bounded by the clock: under TCG each journalctl call alone can take seconds.
+deadline=$(( $(date +%s) + 300 ))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  journalctl -u smartcam -b --no-pager -q 2>/dev/null | grep -q "other threads moved to housekeeping" && break
+  sleep 3
+done
+say "placed_after_s=$(( $(date +%s) - deadline + 300 ))"
+say "failed_units=$(systemctl --failed --no-legend --plain | awk '{print $1}' | tr '\n' ',')"
+journalctl -b --no-pager -u nftables | tail -4 | sed 's/^/ST nftables: /'
+journalctl -b --no-pager -u smartcam | tail -25 | sed 's/^/ST journal: /'
+say "kernel_realtime=$(cat /sys/kernel/realtime 2>/dev/null || echo 0)"
+say "isolated=$(cat /sys/devices/system/cpu/isolated)"
+say "cmdline=$(cat /proc/cmdline)"
+say "active=$(systemctl is-active smartcam)"
+say "version=$(/usr/local/bin/smartcam --version)"
+pid=$(svc_pid)
+say "pid=$pid"
+say "user=$(ps -o user= -p "$pid")"
+say "cap_eff=$(grep CapEff /proc/$pid/status | cut -f2)"
+say "cap_amb=$(grep CapAmb /proc/$pid/status | cut -f2)"
+say "cap_eff_names=$(capsh --decode=$(grep CapEff /proc/$pid/status | cut -f2) | cut -d= -f2)"
+for t in /proc/$pid/task/*; do
+  s=$(cat $t/stat); rest=${s##*) }
+  set -- $rest
+  # After the name: field 3 is state; policy is field 41, rt priority 40 of stat → $39 and $38 here.
+  policy=$(echo "$rest" | awk '{print $39}'); prio=$(echo "$rest" | awk '{print $38}')
+  say "thread name=$(cat $t/comm) policy=$policy prio=$prio cpus=$(grep Cpus_allowed_list $t/status | cut -f2)"
+done
+say "apparmor=$(cat /proc/$pid/attr/current 2>/dev/null)"
+say "nft_5556=$(nft list ruleset 2>/dev/null | grep -c 5556)"
+say "node_exporter=$(systemctl is-active prometheus-node-exporter)"
+/usr/local/bin/smartcam doctor --config /etc/smartcam/smartcam.yaml > /run/doctor.txt 2>&1
+say "doctor_exit=$?"
+sed 's/^/ST doctor: /' /run/doctor.txt
+say "phase=checked"
+
+# Let the host's subscriber see this run for a while, then kill -9: systemd must restart the service,
+# and ExecStopPost must have put the outputs to their safe levels.
+sleep 20
+say "kill9_pid=$pid"
+kill -9 "$pid"
+deadline=$(( $(date +%s) + 240 ))
+while [ "$(date +%s)" -lt "$deadline" ]; do
+  new=$(svc_pid)
+  [ "$new" != "0" ] && [ "$new" != "$pid" ] && [ "$(systemctl is-active smartcam)" = active ] && break
+  sleep 1
+done
+say "restarted_pid=$(svc_pid) active=$(systemctl is-active smartcam) restarts=$(systemctl show -p NRestarts --value smartcam)"
+journalctl -u smartcam -b --no-pager | grep -q "lamp: log set to its safe level (low)" && say "safe_after_kill=yes" || say "safe_after_kill=no"
+sleep 20
+
+# A broken config: the service must fail to start, with the validation error in the journal and status.
+cp /etc/smartcam/smartcam.yaml /run/good.yaml
+sed -i 's/^  score: 0.3$/  score: 3.5/' /etc/smartcam/smartcam.yaml
+systemctl restart smartcam
+sleep 5
+deadline=$(( $(date +%s) + 120 ))
+while [ "$(date +%s)" -lt "$deadline" ]; do [ "$(systemctl is-active smartcam)" = failed ] && break; sleep 2; done
+say "broken_state=$(systemctl is-active smartcam)"
+systemctl status smartcam --no-pager -n 5 2>&1 | grep "detect.score" | head -1 | sed 's/^/ST broken_status: /'
+journalctl -u smartcam -b --no-pager | grep -c "detect.score" | sed 's/^/ST broken_journal_lines=/'
+cp /run/good.yaml /etc/smartcam/smartcam.yaml
+systemctl reset-failed smartcam
+systemctl start smartcam
+say "phase=done"
+systemctl poweroff

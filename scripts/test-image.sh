@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Boots the image built by scripts/build-image.sh in QEMU (KVM when present, TCG otherwise), -smp 2,
+# UEFI (OVMF), serial console to a log, user networking with restrict=on and the ZeroMQ port forwarded
+# to 127.0.0.1 only; checks from outside (the serial console, a python3-zmq subscriber on the host)
+# that the box does what the product promises, then that it powers off cleanly. Bounded waits; no qemu
+# is left running.   scripts/test-image.sh [IMAGE]   (default out/image/smartcam.img)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+image=$(readlink -f "${1:-out/image/smartcam.img}")
+[ -f "$image" ] || { echo "test-image: no image at $image; run scripts/build-image.sh first" >&2; exit 1; }
+for p in qemu-system-x86 ovmf qemu-utils python3-zmq python3-jsonschema; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null
+done
+
+work=$(mktemp -d /tmp/smartcam-image-test.XXXXXX)
+log=$work/serial.log
+qemu_pid=
+cleanup() {
+  if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then kill "$qemu_pid" 2>/dev/null || true; sleep 2; kill -9 "$qemu_pid" 2>/dev/null || true; fi
+  [ -n "$qemu_pid" ] && wait "$qemu_pid" 2>/dev/null || true
+  [ -n "${sub_pid:-}" ] && { kill "$sub_pid" 2>/dev/null || true; wait "$sub_pid" 2>/dev/null || true; }
+  [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+qemu-img create -q -f qcow2 -F raw -b "$image" "$work/disk.qcow2"   # the image itself stays pristine
+cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+accel=tcg; cpu=max
+[ -w /dev/kvm ] && { accel=kvm; cpu=host; }
+echo "test-image: booting $(basename "$image") ($accel), ZeroMQ on 127.0.0.1:$port, serial log $log"
+start=$(date +%s)
+start_ns=$(/usr/bin/python3 -c 'import time; print(time.monotonic_ns())')
+qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 2048 \
+  -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+  -drive if=pflash,format=raw,unit=1,file="$work/vars.fd" \
+  -drive file="$work/disk.qcow2",format=qcow2,if=virtio \
+  -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:5556 -device virtio-net-pci,netdev=n0 \
+  -fw_cfg name=opt/smartcam/selftest,file="$root/scripts/image/selftest.sh" \
+  -serial file:"$log" -display none -monitor none -no-reboot &
+qemu_pid=$!
+
+# The host's subscriber: status messages for the whole run (run ids, RT features), det. messages validated.
+/usr/bin/python3 tests/python/collect_messages.py --endpoint tcp://127.0.0.1:$port --topic status.cam0 --count 100000 \
+  --timeout 1500 --idle 120 --schema docs/schema/status.v1.schema.json --out "$work/status.jsonl" > "$work/status.summary" 2>&1 &
+sub_pid=$!
+/usr/bin/python3 tests/python/collect_messages.py --endpoint tcp://127.0.0.1:$port --topic det.cam0 --count 20 \
+  --timeout 1500 --schema docs/schema/det.v1.schema.json --out "$work/det.jsonl" > "$work/det.summary" 2>&1 &
+det_pid=$!
+
+marker() { cat "$log" 2>/dev/null | tr -d '\r' | grep -m1 "^ST $1" | sed "s/^ST $1//"; }
+wait_for() { # PATTERN SECONDS
+  local deadline=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    cat "$log" 2>/dev/null | tr -d '\r' | grep -q "$1" && return 0
+    kill -0 "$qemu_pid" 2>/dev/null || return 1
+    sleep 2
+  done
+  return 1
+}
+fail=0
+check() { # NAME CONDITION-RESULT DETAIL
+  if [ "$2" = 0 ]; then echo "  ok    $1: $3"; else echo "  FAIL  $1: $3"; fail=1; fi
+}
+
+wait_for "ST phase=checked" 900 || { echo "test-image: no self-test result within 15 min" >&2; tail -40 "$log" | tr -d '\r' >&2; exit 1; }
+wait $det_pid && det_ok=0 || det_ok=1
+boot_to_det=$(/usr/bin/python3 -c 'import json,sys; print("%.1f" % ((json.loads(open(sys.argv[1]).readline())["recv_ns"] - int(sys.argv[2])) / 1e9))' "$work/det.jsonl" "$start_ns" 2>/dev/null || echo "?")
+wait_for "ST phase=done" 600 || true
+# The box powers itself off at the end; a clean poweroff ends qemu with status 0.
+deadline=$(( $(date +%s) + 180 ))
+while kill -0 "$qemu_pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 2; done
+if kill -0 "$qemu_pid" 2>/dev/null; then poweroff_ok=1; else wait "$qemu_pid" && poweroff_ok=0 || poweroff_ok=$?; qemu_pid=; fi
+kill "$sub_pid" 2>/dev/null || true; wait "$sub_pid" 2>/dev/null || true; sub_pid=
+
+echo "test-image: results"
+rt=$(marker "kernel_realtime="); check "PREEMPT_RT kernel" "$([ "$rt" = 1 ]; echo $?)" "/sys/kernel/realtime=$rt"
+iso=$(marker "isolated="); check "CPU 1 isolated" "$([ "$iso" = 1 ]; echo $?)" "isolated=$iso"
+act=$(marker "active="); check "smartcam.service active" "$([ "$act" = active ]; echo $?)" "$act"
+user=$(marker "user="); check "runs as its own user" "$([ "$user" = smartcam ]; echo $?)" "$user"
+caps=$(marker "cap_eff_names="); check "only CAP_SYS_NICE and CAP_IPC_LOCK" "$([ "$caps" = "cap_ipc_lock,cap_sys_nice" ]; echo $?)" "$caps"
+threads=$(tr -d '\r' < "$log" | grep "^ST thread ")
+fifo=$(echo "$threads" | grep -c "policy=1 " || true)
+check "loop threads SCHED_FIFO on CPU 1" "$(echo "$threads" | grep -q "name=sc-capture policy=1 prio=70 cpus=1$" && echo "$threads" | grep -q "name=sc-infer policy=1 prio=80 cpus=1$"; echo $?)" "$(echo "$threads" | grep -E "sc-capture|sc-infer" | grep "policy=1" | sed 's/ST thread //' | tr '\n' ';')"
+check "no other thread SCHED_FIFO" "$([ "$fifo" = 2 ]; echo $?)" "$fifo FIFO threads"
+aa=$(marker "apparmor="); check "AppArmor profile enforced" "$(echo "$aa" | grep -q "smartcam (enforce)"; echo $?)" "$aa"
+doc=$(marker "doctor_exit="); check "smartcam doctor passes inside" "$([ "$doc" = 0 ]; echo $?)" "exit $doc"
+check "det. messages reach the host subscriber" "$det_ok" "$(cat "$work/det.summary")"
+rtstatus=$(/usr/bin/python3 - "$work/status.jsonl" <<'PY'
+import json, sys
+runs, rt = [], None
+for line in open(sys.argv[1]):
+    m = json.loads(line)["msg"]
+    if not runs or runs[-1] != m["run_id"]: runs.append(m["run_id"])
+    if "realtime" in m and m["realtime"]["threads"]: rt = m["realtime"]
+print(len(set(runs)), json.dumps(rt, separators=(",", ":")))
+PY
+)
+runs=${rtstatus%% *}; rtjson=${rtstatus#* }
+check "status reports the RT features in effect" "$(echo "$rtjson" | grep -q '"memory_locked":true' && echo "$rtjson" | grep -q 'fifo 80 on cpus 1'; echo $?)" "$rtjson"
+check "kill -9: restarted with a new run id" "$([ "$runs" -ge 2 ]; echo $?)" "$runs run ids; $(marker "restarted_pid=")"
+safe=$(marker "safe_after_kill="); check "kill -9: outputs driven safe (ExecStopPost)" "$([ "$safe" = yes ]; echo $?)" "$safe"
+broken=$(marker "broken_state="); check "broken config: the service fails" "$([ "$broken" = failed ]; echo $?)" "$broken"
+bstat=$(marker "broken_status: "); check "broken config: error in systemctl status" "$([ -n "$bstat" ]; echo $?)" "$bstat"
+check "powers off cleanly" "$poweroff_ok" "qemu exit $poweroff_ok"
+echo "test-image: boot to first detection on the host ${boot_to_det} s ($accel); whole test $(( $(date +%s) - start )) s"
+[ "$fail" = 0 ] || { echo "test-image: FAILED (serial log kept: KEEP=1 to keep $work)"; tr -d '\r' < "$log" | tail -60; exit 1; }
+echo "test-image: all checks passed"
