@@ -3,15 +3,16 @@
 # scripts/test-image.sh); prints "ST key=value" lines on the serial console for the host to check.
 say() { echo "ST $*"; }
 svc_pid() { systemctl show -p MainPID --value smartcam; }
+say "phase=started"
 
 # Wait for the service to be up and placed (it moves its threads once the loop has run).
 # Bounded by the clock: under TCG each journalctl call alone can take seconds.
-deadline=$(( $(date +%s) + 300 ))
+deadline=$(( $(date +%s) + 240 ))
 while [ "$(date +%s)" -lt "$deadline" ]; do
   journalctl -u smartcam -b --no-pager -q 2>/dev/null | grep -q "other threads moved to housekeeping" && break
   sleep 3
 done
-say "placed_after_s=$(( $(date +%s) - deadline + 300 ))"
+say "placed_after_s=$(( $(date +%s) - deadline + 240 ))"
 say "failed_units=$(systemctl --failed --no-legend --plain | awk '{print $1}' | tr '\n' ',')"
 journalctl -b --no-pager -u nftables | tail -4 | sed 's/^/ST nftables: /'
 journalctl -b --no-pager -u smartcam | tail -25 | sed 's/^/ST journal: /'

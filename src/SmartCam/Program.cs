@@ -99,9 +99,9 @@ public static class Program
         {
             var (p, i, s) = (r.GetValue(jitterPriority), r.GetValue(jitterInterval), r.GetValue(jitterSeconds));
             var cpu = r.GetValue(jitterCpu);
-            if (p is < 1 or > 99 || i < 50 || s < 1 || cpu is < 0 || cpu >= Environment.ProcessorCount)
+            if (p is < 1 or > 99 || i < 50 || s < 1 || cpu is < 0 || cpu >= SmartCam.Realtime.Libc.ConfiguredCpus)
             {
-                Console.Error.WriteLine($"smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1, --cpu 0-{Environment.ProcessorCount - 1}");
+                Console.Error.WriteLine($"smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1, --cpu 0-{SmartCam.Realtime.Libc.ConfiguredCpus - 1}");
                 return 2;
             }
             return JitterCommand.Run(r.GetValue(jitterConfig), r.GetValue(jitterCpu), p, i, s, r.GetValue(jitterJson), Console.Out);

@@ -228,7 +228,7 @@ public static class ConfigLoader
     private static RealtimeConfig ReadRealtime(YamlSection? s)
     {
         if (s is null) return new RealtimeConfig();
-        var lastCpu = Environment.ProcessorCount - 1;
+        var lastCpu = Libc.ConfiguredCpus - 1;
         var threads = s.Section("threads");
         var config = new RealtimeConfig
         {

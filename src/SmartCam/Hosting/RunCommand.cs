@@ -41,13 +41,16 @@ public static class RunCommand
             builder.Services.AddSingleton(sp => new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam"), outputs: outputs));
             builder.Services.AddHostedService<PipelineService>();
-            // Under systemd (Type=notify): READY=1 once started, STOPPING=1, journal-friendly log lines.
+            // Under systemd: journal-friendly log lines, SIGTERM handling (READY/STOPPING: SystemdWatchdog).
             builder.Services.AddSystemd();
-            builder.Services.AddSingleton<SystemdWatchdog>();
+            builder.Services.AddSingleton(sp => new SystemdWatchdog(sp.GetRequiredService<DetectionPipeline>()));
             using var host = builder.Build();
             var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam");
             if (!TryOpenOutputs(config, null, log, out outputs)) return ExitBadInput;
             using var watchdog = host.Services.GetRequiredService<SystemdWatchdog>();
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            lifetime.ApplicationStarted.Register(watchdog.Ready);
+            lifetime.ApplicationStopping.Register(watchdog.Stopping);
             log.LogInformation("SmartCam {Version}: camera {Camera} ({Source}), model {Model} ({Family}, {W}x{H}), publishing on {Endpoint}",
                 Program.Version, config.Camera.Id, FfmpegPipeSource.Redact(config.Camera.Source), detector.Name,
                 ModelShapes.Name(detector.Family), detector.InputWidth, detector.InputHeight, config.Publish.Endpoint);

@@ -8,7 +8,9 @@ namespace SmartCam.Hosting;
 /// Sends systemd's watchdog keep-alive (<c>WATCHDOG=1</c>) only while the pipeline makes progress: a
 /// frame was published since the last check, or the camera is between frames for a reason the service
 /// handles itself (starting, reconnecting). A hung inference or publish thread stops the keep-alives,
-/// and systemd restarts the service (<c>WatchdogSec=</c>, <c>Restart=on-failure</c>).
+/// and systemd restarts the service (<c>WatchdogSec=</c>, <c>Restart=on-failure</c>). It also reports
+/// <c>READY=1</c> and <c>STOPPING=1</c> itself: Microsoft.Extensions.Hosting.Systemd only does so when it
+/// can see that its parent is systemd, which <c>ProtectProc=invisible</c> hides (/proc/1 is not visible).
 /// </summary>
 public sealed class SystemdWatchdog : IDisposable
 {
@@ -17,6 +19,10 @@ public sealed class SystemdWatchdog : IDisposable
     private readonly TimeSpan _interval;
     private readonly Timer? _timer;
     private long _lastPublishedNs = -1;
+
+    public SystemdWatchdog(DetectionPipeline pipeline) : this(new SystemdNotifier(), pipeline)
+    {
+    }
 
     public SystemdWatchdog(ISystemdNotifier notifier, DetectionPipeline pipeline)
     {
@@ -27,6 +33,17 @@ public sealed class SystemdWatchdog : IDisposable
             return;
         _interval = TimeSpan.FromMicroseconds(usec / 2);
         _timer = new Timer(_ => Check(), null, _interval, _interval);
+    }
+
+    /// <summary>Tells systemd the service is up (Type=notify); nothing when not started by systemd.</summary>
+    public void Ready()
+    {
+        if (_notifier.IsEnabled) _notifier.Notify(new ServiceState("READY=1"));
+    }
+
+    public void Stopping()
+    {
+        if (_notifier.IsEnabled) _notifier.Notify(new ServiceState("STOPPING=1"));
     }
 
     private void Check()

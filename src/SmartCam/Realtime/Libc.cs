@@ -23,6 +23,24 @@ internal static partial class Libc
     [LibraryImport("libc")]
     public static partial int gettid();
 
+    [LibraryImport("libc")]
+    private static partial long sysconf(int name);
+
+    /// <summary>
+    /// CPUs the machine has, whatever this process may run on. Environment.ProcessorCount counts only the
+    /// CPUs in the process's affinity mask, and the service starts confined to the housekeeping CPU
+    /// (systemd CPUAffinity=) before it moves its own loop threads onto the isolated ones.
+    /// </summary>
+    public static int ConfiguredCpus
+    {
+        get
+        {
+            const int ScNprocessorsConf = 83;
+            var n = sysconf(ScNprocessorsConf);
+            return n > 0 ? (int)n : Environment.ProcessorCount;
+        }
+    }
+
     /// <summary>struct rusage on 64-bit Linux: two timevals, then fourteen longs.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct Rusage

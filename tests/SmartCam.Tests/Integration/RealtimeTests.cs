@@ -109,6 +109,14 @@ public sealed class RealtimeTests : IDisposable
     }
 
     [Fact]
+    public void A_process_confined_to_the_housekeeping_cpu_still_accepts_loop_cpus_it_will_move_its_threads_to()
+    {
+        // systemd starts the service with CPUAffinity=0; the config's CPU 1 exists on the machine all the same.
+        using var validate = ChildProcess.Start("taskset", "-c", "0", ChildProcess.SmartCamBinary, "validate", "--config", Config(ChildProcess.FreePort()));
+        Assert.True(validate.WaitForExit(TimeSpan.FromSeconds(60)) == 0, validate.Stderr);
+    }
+
+    [Fact]
     public void Jitter_measures_one_wake_up_per_period_on_the_loop_cpu_alone_and_beside_the_pipeline()
     {
         var port = ChildProcess.FreePort();
