@@ -112,9 +112,12 @@ public sealed class DetectionPipeline : IDisposable
             if (!subscribed) _log.LogWarning("No subscriber after {Timeout} ms; starting anyway", publish.WaitTimeoutMs);
         }
 
-        _placement.Enter(ThreadPlacement.Inference);
+        // The other loop threads are created before this one raises itself: a thread starts on its
+        // creator's CPUs, and a new SCHED_OTHER thread on an isolated CPU held by a SCHED_FIFO creator
+        // never gets to run (seen on the image: with RT throttling off, Thread.Start never returned).
         _publishLoop.Start();
         _capture.Start();
+        _placement.Enter(ThreadPlacement.Inference);
         long inferred = 0;
         try
         {

@@ -50,7 +50,8 @@ public sealed class SystemdWatchdog : IDisposable
     {
         var published = _pipeline.Publishing.LastPublishedNs;
         var state = _pipeline.CaptureState;
-        var progressing = published != _lastPublishedNs || state is "starting" or "reconnecting";
+        // Before the first frame is out (a slow first inference, an emulated CPU) the service is still starting.
+        var progressing = published != _lastPublishedNs || published == 0 || state is "starting" or "reconnecting";
         _lastPublishedNs = published;
         if (progressing) _notifier.Notify(new ServiceState("WATCHDOG=1"));
     }
