@@ -45,8 +45,8 @@ qemu_pid=$!
 /usr/bin/python3 tests/python/collect_messages.py --endpoint tcp://127.0.0.1:$port --topic status.cam0 --count 100000 \
   --timeout 1500 --idle 120 --schema docs/schema/status.v1.schema.json --out "$work/status.jsonl" > "$work/status.summary" 2>&1 &
 sub_pid=$!
-/usr/bin/python3 tests/python/collect_messages.py --endpoint tcp://127.0.0.1:$port --topic det.cam0 --count 20 \
-  --timeout 1500 --schema docs/schema/det.v1.schema.json --out "$work/det.jsonl" > "$work/det.summary" 2>&1 &
+/usr/bin/python3 tests/python/collect_messages.py --endpoint tcp://127.0.0.1:$port --topic det.cam0 --count 3 \
+  --timeout 900 --schema docs/schema/det.v1.schema.json --out "$work/det.jsonl" > "$work/det.summary" 2>&1 &
 det_pid=$!
 
 marker() { cat "$log" 2>/dev/null | tr -d '\r' | grep -m1 "^ST $1" | sed "s/^ST $1//"; }

@@ -70,12 +70,22 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
         var onIsolated = new List<string>();
         var dir = Path.Combine(root, "proc/irq");
         if (Directory.Exists(dir))
-            foreach (var irq in Directory.EnumerateDirectories(dir))
+        {
+            try
             {
-                var cpus = CpuList(Read(Path.GetRelativePath(root, Path.Combine(irq, "smp_affinity_list"))));
-                // An IRQ allowed everywhere (the default) is steered by irqaffinity=; one pinned to an isolated CPU is not.
-                if (cpus.Count > 0 && cpus.All(isolated.Contains)) onIsolated.Add(Path.GetFileName(irq));
+                foreach (var irq in Directory.EnumerateDirectories(dir))
+                {
+                    var cpus = CpuList(Read(Path.GetRelativePath(root, Path.Combine(irq, "smp_affinity_list"))));
+                    // An IRQ allowed everywhere (the default) is steered by irqaffinity=; one pinned to an isolated CPU is not.
+                    if (cpus.Count > 0 && cpus.All(isolated.Contains)) onIsolated.Add(Path.GetFileName(irq));
+                }
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A sandbox (AppArmor, a container) may hide them: say so rather than guess.
+                return new Check("IRQ affinity", CheckStatus.Warn, $"cannot read {dir}: {e.Message}", "run smartcam doctor where /proc/irq is readable");
+            }
+        }
         return onIsolated.Count == 0
             ? new Check("IRQ affinity", CheckStatus.Pass, $"no IRQ is bound to isolated CPUs {Cpus(isolated)}")
             : new Check("IRQ affinity", CheckStatus.Warn, $"IRQs {string.Join(",", onIsolated.Take(8))} are bound to isolated CPUs",
@@ -86,9 +96,16 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
     {
         var governors = new SortedSet<string>();
         var dir = Path.Combine(root, "sys/devices/system/cpu");
-        if (Directory.Exists(dir))
-            foreach (var cpu in Directory.EnumerateDirectories(dir, "cpu*"))
-                if (Read(Path.GetRelativePath(root, Path.Combine(cpu, "cpufreq/scaling_governor"))) is { } g) governors.Add(g.Trim());
+        try
+        {
+            if (Directory.Exists(dir))
+                foreach (var cpu in Directory.EnumerateDirectories(dir, "cpu*"))
+                    if (Read(Path.GetRelativePath(root, Path.Combine(cpu, "cpufreq/scaling_governor"))) is { } g) governors.Add(g.Trim());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Check("CPU frequency governor", CheckStatus.Warn, $"cannot read {dir}: {e.Message}");
+        }
         if (governors.Count == 0) return new Check("CPU frequency governor", CheckStatus.Pass, "no cpufreq (fixed frequency or a VM)");
         return governors.SetEquals(["performance"])
             ? new Check("CPU frequency governor", CheckStatus.Pass, "performance")
