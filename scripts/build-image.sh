@@ -45,7 +45,7 @@ mkdir -p "$work/payload" "$work/esp/EFI/BOOT" "$work/esp/loader/entries" "$out/a
 payload=$work/payload
 cp -a rootfs/. "$payload/"
 rm -rf "$payload/image" "$payload/README.md"
-install -d "$payload/opt/smartcam" "$payload/var/lib/smartcam/models" "$payload/var/lib/smartcam/media" "$payload/usr/share/doc/smartcam"
+install -d "$payload/usr/local/bin" "$payload/opt/smartcam" "$payload/var/lib/smartcam/models" "$payload/var/lib/smartcam/media" "$payload/usr/share/doc/smartcam"
 for f in out/smartcam/*; do case "$f" in *.dbg) ;; *) cp -a "$f" "$payload/opt/smartcam/" ;; esac; done
 cp models/yolox_nano.onnx models/coco80.names "$payload/var/lib/smartcam/models/"
 cp media/vtest.avi "$payload/var/lib/smartcam/media/"
