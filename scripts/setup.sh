@@ -8,7 +8,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-packages=(libgtk-3-0 ffmpeg python3-zmq python3-opencv python3-jsonschema python3-numpy python3-onnx)
+packages=(libgtk-3-0 ffmpeg python3-zmq python3-opencv python3-jsonschema python3-numpy python3-onnx stress-ng)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

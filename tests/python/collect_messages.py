@@ -16,6 +16,10 @@ Run with Debian's python (needs python3-zmq and python3-jsonschema):
 
 --idle S stops early once messages stopped coming for S seconds (for runs of unknown length).
 
+--until-ended also subscribes to status. and stops once a status message says the run ended
+(state "ended"): the service sends it after its last det./evt. message, and ZeroMQ keeps one
+publisher's order, so nothing of the run is missed however long it is or how quiet its topic.
+
 --ready-file is written once the socket is connected, so a test can start the publisher
 afterwards and not lose the first messages to ZeroMQ's slow-joiner effect.
 """
@@ -56,6 +60,7 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--ready-file")
     ap.add_argument("--idle", type=float, help="stop early once no message came for this many seconds")
+    ap.add_argument("--until-ended", action="store_true", help="stop at the status message that says the run ended")
     a = ap.parse_args()
 
     with open(a.schema) as f:
@@ -67,6 +72,8 @@ def main():
     sock = ctx.socket(zmq.SUB)
     sock.setsockopt(zmq.LINGER, 0)
     sock.setsockopt_string(zmq.SUBSCRIBE, a.topic)
+    if a.until_ended:
+        sock.setsockopt_string(zmq.SUBSCRIBE, "status.")
     sock.connect(a.endpoint)
     if a.ready_file:
         with open(a.ready_file, "w") as f:
@@ -75,6 +82,7 @@ def main():
     deadline = time.monotonic() + a.timeout
     last = None
     received = invalid = 0
+    ended = False
     first_error = None
     with open(a.out, "w") as out:
         while received < a.count:
@@ -89,19 +97,29 @@ def main():
             frames = sock.recv_multipart()
             recv_ns = time.monotonic_ns()
             last = time.monotonic()
+            is_status = frames[0].startswith(b"status.")
+            if a.until_ended and is_status and not a.topic.startswith("status."):
+                if json.loads(frames[1]).get("state") == "ended":
+                    ended = True
+                    break
+                continue
             topic, msg, error = check(frames, a.topic, validator)
             received += 1
             if error:
                 invalid += 1
                 first_error = first_error or error
             out.write(json.dumps({"topic": topic, "recv_ns": recv_ns, "msg": msg}) + "\n")
+            if a.until_ended and is_status and isinstance(msg, dict) and msg.get("state") == "ended":
+                ended = True
+                break
 
     sock.close(linger=0)
     ctx.term()
     summary = {"received": received, "invalid": invalid, "first_error": first_error,
-               "timed_out": received < a.count}
+               "timed_out": received < a.count and not ended, "ended": ended}
     print(json.dumps(summary))
-    sys.exit(0 if received == a.count and invalid == 0 else 1)
+    complete = ended if a.until_ended else received == a.count
+    sys.exit(0 if complete and invalid == 0 else 1)
 
 
 if __name__ == "__main__":

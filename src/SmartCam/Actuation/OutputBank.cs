@@ -21,7 +21,7 @@ namespace SmartCam.Actuation;
 /// </summary>
 public sealed class OutputBank : IDisposable
 {
-    private readonly record struct Request(int Output, long UntilNs, long CauseNs, int Rule);
+    private readonly record struct Request(int Output, long UntilNs, long CauseNs, int Rule, RuleCause Cause = default);
 
     private readonly OutputDefinition[] _outputs;
     private readonly GpioController[] _controllerOf;
@@ -182,10 +182,10 @@ public sealed class OutputBank : IDisposable
     /// until further notice; in the past: off). <c>sc-actuate</c> switches it off at that instant by itself.
     /// For <c>sc-infer</c> only (one producer): never blocks, never allocates.
     /// </summary>
-    public void SetUntil(int output, long activeUntilNs, long causeCaptureNs, int ruleIndex)
+    public void SetUntil(int output, long activeUntilNs, long causeCaptureNs, int ruleIndex, RuleCause cause = default)
     {
         if (_stopping) return;
-        if (!_requests.TryWrite(new Request(output, activeUntilNs, causeCaptureNs, ruleIndex)))
+        if (!_requests.TryWrite(new Request(output, activeUntilNs, causeCaptureNs, ruleIndex, cause)))
         {
             Interlocked.Increment(ref _requestsDropped);
             return;
@@ -264,7 +264,7 @@ public sealed class OutputBank : IDisposable
                 continue;
             }
             var active = nowNs < want.UntilNs;
-            Write(i, active == _outputs[i].ActiveHigh, want.CauseNs, want.Rule, force: false);
+            Write(i, active == _outputs[i].ActiveHigh, want.CauseNs, want.Rule, force: false, want.Cause);
             if (active && want.UntilNs != long.MaxValue) nextWakeNs = Math.Min(nextWakeNs, want.UntilNs);
         }
         return nextWakeNs;
@@ -281,7 +281,7 @@ public sealed class OutputBank : IDisposable
     }
 
     /// <summary>Under <see cref="_writeGate"/>: writes <paramref name="high"/> if it differs from the pin's level (or <paramref name="force"/>) and records a transition when it changed.</summary>
-    private void Write(int output, bool high, long causeNs, int rule, bool force)
+    private void Write(int output, bool high, long causeNs, int rule, bool force, RuleCause cause = default)
     {
         var changed = high != _high[output];
         if (!changed && !force) return;
@@ -301,7 +301,7 @@ public sealed class OutputBank : IDisposable
         if (!changed) return;
 
         var o = _outputs[output];
-        var transition = new OutputTransition(output, high, high == o.ActiveHigh, causeNs, actuateNs, rule);
+        var transition = new OutputTransition(output, high, high == o.ActiveHigh, causeNs, actuateNs, rule, cause);
         if (o.IsLog)
             _log.LogInformation("Output {Output}: {State} ({Level}), rule {Rule}, {Latency} µs after capture",
                 o.Name, transition.Active ? "active" : "inactive", high ? "high" : "low", rule, causeNs > 0 ? (actuateNs - causeNs) / 1000 : 0);

@@ -22,7 +22,9 @@ public sealed class OutputException(string message, Exception? inner = null) : E
 /// <param name="Active">Whether that level means "on" for this output.</param>
 /// <param name="CauseCaptureNs">Capture time (CLOCK_MONOTONIC ns) of the frame that caused the request; for a watchdog write, the last heartbeat.</param>
 /// <param name="ActuateNs">CLOCK_MONOTONIC ns right after the write returned.</param>
-public readonly record struct OutputTransition(int Output, bool High, bool Active, long CauseCaptureNs, long ActuateNs, int RuleIndex)
+/// <param name="Cause">The tracked object that made the rule's condition true, carried with the request so an event
+/// names the object of this very firing, whatever the rule did since.</param>
+public readonly record struct OutputTransition(int Output, bool High, bool Active, long CauseCaptureNs, long ActuateNs, int RuleIndex, RuleCause Cause = default)
 {
     /// <summary>Written by <see cref="OutputBank.SetAllSafe"/> or on dispose.</summary>
     public const int Safe = -1;
@@ -30,3 +32,6 @@ public readonly record struct OutputTransition(int Output, bool High, bool Activ
     /// <summary>Written because the inference thread stopped sending heartbeats.</summary>
     public const int Watchdog = -2;
 }
+
+/// <summary>The tracked object (track id and class) behind a rule's output request; 0, 0 when none.</summary>
+public readonly record struct RuleCause(int TrackId, int ClassId);

@@ -47,6 +47,12 @@ public readonly record struct RuleChange(int Rule, int Output, bool Active);
 /// frames, and a 500 ms pulse ends at 500 ms at 5 fps or with no frames at all. <see cref="States"/> then shows
 /// an ended pulse as inactive from the next evaluation on; the transition itself carries the real time.
 /// </para>
+/// <para>
+/// On the frame clock (file sources: the media clock, see docs/actuation.md) that would make a replay depend on how
+/// fast it runs: at <c>pace: max</c> a 500 ms pulse covers 50 frames of wall time, not 5. There the engine ends
+/// holds and pulses itself, at the first frame whose media time reaches the instant, and sends the outputs plain
+/// on and off requests, so the same file gives the same transitions at any speed and load.
+/// </para>
 /// </summary>
 public sealed class RuleEngine
 {
@@ -64,9 +70,13 @@ public sealed class RuleEngine
     private readonly long[] _untilNs;
     private readonly long[] _sentUntilNs;
     private readonly int[] _lastRule; // the rule that last kept each output active: the cause named when it is released
+    private readonly bool _onFrameClock;
 
-    public RuleEngine(IReadOnlyList<(string Name, int Output, RuleTiming Timing)> rules, int outputCount)
+    /// <param name="onFrameClock">Time comes from the frames (a file's media clock): outputs are switched only at
+    /// evaluations, never by the output thread's own clock.</param>
+    public RuleEngine(IReadOnlyList<(string Name, int Output, RuleTiming Timing)> rules, int outputCount, bool onFrameClock = false)
     {
+        _onFrameClock = onFrameClock;
         var n = rules.Count;
         _names = new string[n];
         _output = new int[n];
@@ -116,14 +126,16 @@ public sealed class RuleEngine
     /// (null: only update the state, for tests and dry runs). Returns how many rules changed state; see <see cref="Changes"/>.
     /// </summary>
     /// <param name="conditions">Rule i's condition in this frame.</param>
-    /// <param name="nowNs">CLOCK_MONOTONIC now: the clock <see cref="OutputBank"/> ends activations on.</param>
+    /// <param name="nowNs">CLOCK_MONOTONIC now, the clock <see cref="OutputBank"/> ends activations on; on the frame
+    /// clock, the frame's media time.</param>
     /// <param name="captureNs">The frame's capture time, carried to the transitions as their cause.</param>
-    public int Evaluate(ReadOnlySpan<bool> conditions, long nowNs, long captureNs, OutputBank? outputs)
+    /// <param name="causes">Per rule, the object behind its condition, carried to the output requests (empty: none).</param>
+    public int Evaluate(ReadOnlySpan<bool> conditions, long nowNs, long captureNs, OutputBank? outputs, ReadOnlySpan<RuleCause> causes = default)
     {
         if (conditions.Length != _states.Length) throw new ArgumentException($"{conditions.Length} conditions for {_states.Length} rules", nameof(conditions));
         _changeCount = 0;
         for (var i = 0; i < _states.Length; i++) Step(i, conditions[i], nowNs);
-        Send(nowNs, captureNs, outputs);
+        Send(nowNs, captureNs, outputs, causes);
         return _changeCount;
     }
 
@@ -184,7 +196,7 @@ public sealed class RuleEngine
     }
 
     /// <summary>An output is active while any of its rules is (OR): its request ends at the latest of theirs.</summary>
-    private void Send(long nowNs, long captureNs, OutputBank? outputs)
+    private void Send(long nowNs, long captureNs, OutputBank? outputs, ReadOnlySpan<RuleCause> causes)
     {
         for (var o = 0; o < _untilNs.Length; o++) _untilNs[o] = 0;
         for (var i = 0; i < _states.Length; i++)
@@ -199,11 +211,14 @@ public sealed class RuleEngine
         }
         for (var o = 0; o < _untilNs.Length; o++)
         {
+            // On the frame clock the output thread must not end anything by its own clock: send on or off.
+            var want = _onFrameClock ? (_untilNs[o] > nowNs ? long.MaxValue : 0) : _untilNs[o];
             // A request that has ended by itself (pulse, hold) equals "inactive": nothing to send.
             var sent = _sentUntilNs[o] > nowNs ? _sentUntilNs[o] : 0;
-            if (_untilNs[o] == sent) continue;
-            _sentUntilNs[o] = _untilNs[o];
-            outputs?.SetUntil(o, _untilNs[o], captureNs, _lastRule[o]);
+            if (want == sent) continue;
+            _sentUntilNs[o] = want;
+            var rule = _lastRule[o];
+            outputs?.SetUntil(o, want, captureNs, rule, (uint)rule < (uint)causes.Length ? causes[rule] : default);
         }
     }
 }

@@ -13,11 +13,12 @@ public sealed class RuleStage
     private readonly RuleConfig[] _rules;
     private readonly bool[][] _labelAllowed;
     private readonly bool[] _conditions;
-    private readonly int[] _causeTrack;
-    private readonly int[] _causeClass;
+    private readonly RuleCause[] _causes;
     private readonly OutputBank? _outputs;
 
-    public RuleStage(IReadOnlyList<RuleConfig> rules, string[] labels, OutputBank? outputs)
+    /// <param name="onFrameClock">Rules time themselves on the frames' clock (the media clock of a file) and
+    /// switch outputs only at frames, so a replay gives the same transitions at any speed; see <see cref="RuleEngine"/>.</param>
+    public RuleStage(IReadOnlyList<RuleConfig> rules, string[] labels, OutputBank? outputs, bool onFrameClock = false)
     {
         _rules = rules.ToArray();
         _outputs = outputs;
@@ -29,54 +30,54 @@ public sealed class RuleStage
                 _labelAllowed[r][c] = _rules[r].Labels.Count == 0 || _rules[r].Labels.Contains(labels[c]);
         }
         _conditions = new bool[_rules.Length];
-        _causeTrack = new int[_rules.Length];
-        _causeClass = new int[_rules.Length];
-        Engine = new RuleEngine(_rules.Select(r => (r.Name, r.Output, r.Timing)).ToArray(), outputs?.Count ?? (_rules.Length == 0 ? 0 : _rules.Max(r => r.Output) + 1));
+        _causes = new RuleCause[_rules.Length];
+        Engine = new RuleEngine(_rules.Select(r => (r.Name, r.Output, r.Timing)).ToArray(), outputs?.Count ?? (_rules.Length == 0 ? 0 : _rules.Max(r => r.Output) + 1), onFrameClock);
     }
 
     public RuleEngine Engine { get; }
 
-    /// <summary>The track (and its class) that last made rule <paramref name="rule"/>'s condition true; for events.</summary>
-    public (int TrackId, int ClassId) CauseOf(int rule) => (Volatile.Read(ref _causeTrack[rule]), Volatile.Read(ref _causeClass[rule]));
+    /// <summary>The object that last made rule <paramref name="rule"/>'s condition true (sc-infer only).</summary>
+    public RuleCause CauseOf(int rule) => _causes[rule];
 
-    public void Run(ReadOnlySpan<Track> tracks, SceneMonitor monitor, ReadOnlySpan<SceneEvent> events, long nowNs, long captureNs)
+    /// <param name="ruleNs">The rules' clock: the frame's media time for files, CLOCK_MONOTONIC now for live sources.</param>
+    /// <param name="captureNs">The frame's capture time (CLOCK_MONOTONIC), carried to the output events for latency.</param>
+    /// <param name="nowNs">CLOCK_MONOTONIC now: the watchdog's heartbeat.</param>
+    public void Run(ReadOnlySpan<Track> tracks, SceneMonitor monitor, ReadOnlySpan<SceneEvent> events, long ruleNs, long captureNs, long nowNs)
     {
         for (var r = 0; r < _rules.Length; r++)
         {
             var rule = _rules[r];
-            var trackId = rule.Line >= 0 ? FirstCrossing(r, rule, tracks, events) : FirstPresent(r, rule, tracks, monitor);
-            _conditions[r] = trackId != 0;
-            if (trackId != 0) Volatile.Write(ref _causeTrack[r], trackId);
+            var cause = rule.Line >= 0 ? FirstCrossing(r, rule, tracks, events) : FirstPresent(r, rule, tracks, monitor);
+            _conditions[r] = cause.TrackId != 0;
+            if (cause.TrackId != 0) _causes[r] = cause;
         }
-        Engine.Evaluate(_conditions, nowNs, captureNs, _outputs);
+        Engine.Evaluate(_conditions, ruleNs, captureNs, _outputs, _causes);
         _outputs?.Heartbeat(nowNs);
     }
 
     /// <summary>A crossing is an instant: the condition holds in the frame the crossing was seen.</summary>
-    private int FirstCrossing(int r, RuleConfig rule, ReadOnlySpan<Track> tracks, ReadOnlySpan<SceneEvent> events)
+    private RuleCause FirstCrossing(int r, RuleConfig rule, ReadOnlySpan<Track> tracks, ReadOnlySpan<SceneEvent> events)
     {
         foreach (ref readonly var e in events)
         {
             if (e.Type != SceneEventType.Cross || e.Line != rule.Line || !Allowed(r, e.ClassId)) continue;
             if (rule.Direction is { } direction && e.Direction != direction) continue;
             if (ScoreOf(tracks, e.TrackId) < rule.MinScore) continue;
-            _causeClass[r] = e.ClassId;
-            return e.TrackId;
+            return new RuleCause(e.TrackId, e.ClassId);
         }
-        return 0;
+        return default;
     }
 
     /// <summary>Presence: some track of the rule's labels, scored high enough, is in the zone (or anywhere without one).</summary>
-    private int FirstPresent(int r, RuleConfig rule, ReadOnlySpan<Track> tracks, SceneMonitor monitor)
+    private RuleCause FirstPresent(int r, RuleConfig rule, ReadOnlySpan<Track> tracks, SceneMonitor monitor)
     {
         foreach (ref readonly var t in tracks)
         {
             if (!Allowed(r, t.ClassId) || t.Score < rule.MinScore) continue;
             if (rule.Zone >= 0 && !monitor.IsInZone(t.Id, rule.Zone)) continue;
-            _causeClass[r] = t.ClassId;
-            return t.Id;
+            return new RuleCause(t.Id, t.ClassId);
         }
-        return 0;
+        return default;
     }
 
     private bool Allowed(int rule, int classId) => (uint)classId < (uint)_labelAllowed[rule].Length && _labelAllowed[rule][classId];

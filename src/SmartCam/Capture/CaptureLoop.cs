@@ -108,7 +108,9 @@ public sealed class CaptureLoop : IDisposable
         var lateNs = -1L;
         var seq = 0L;
         var errorsInRow = 0;
-        var justInTime = !_config.KeepsFreshestOnly;
+        // Paced files wait for their slot instead; live sources set their own pace.
+        var justInTime = !_config.IsLive && _config.Pace == Pace.Max;
+        var media = new MediaClock(_source.Fps);
 
         while (!stop.IsCancellationRequested)
         {
@@ -125,6 +127,7 @@ public sealed class CaptureLoop : IDisposable
                 frame.Seq = seq++;
                 frame.CaptureNs = read;
                 frame.CaptureUtc = DateTime.UtcNow;
+                frame.SceneNs = _config.OnMediaClock ? media.Next(_source.PositionNs) : read;
                 frame.CaptureDurationNs = read - started;
                 _prepare?.Invoke(frame);
                 var prepared = MonotonicClock.NowNs();
@@ -159,6 +162,7 @@ public sealed class CaptureLoop : IDisposable
             {
                 if (!_config.Loop) return;
                 if (!_source.TryRewind()) _source.Open();
+                media.Rewound();
                 continue;
             }
             // Disconnected: a live source went away.
@@ -249,4 +253,30 @@ public sealed class CaptureLoop : IDisposable
     }
 
     public void Dispose() => _stop.Dispose();
+
+    /// <summary>
+    /// A file's media clock: each frame's presentation time, carried on across loops so it only ever grows (the next
+    /// pass starts one frame period after the last frame of the previous one). Where the container gives no
+    /// time, frames are counted at the nominal rate.
+    /// </summary>
+    private struct MediaClock(double fps)
+    {
+        private readonly long _periodNs = fps > 0 ? (long)Math.Round(1e9 / fps) : 40_000_000;
+        private long _passStartNs, _lastNs = -1, _framesThisPass;
+
+        public long Next(long positionNs)
+        {
+            var ns = _passStartNs + (positionNs >= 0 ? positionNs : _framesThisPass * _periodNs);
+            // A container that repeats or reorders a timestamp must not make time stand still or run back.
+            if (ns <= _lastNs) ns = _lastNs + 1;
+            _framesThisPass++;
+            return _lastNs = ns;
+        }
+
+        public void Rewound()
+        {
+            _passStartNs = _lastNs < 0 ? 0 : _lastNs + _periodNs;
+            _framesThisPass = 0;
+        }
+    }
 }

@@ -18,6 +18,13 @@ public sealed class Frame : IDisposable
 
     public DateTime CaptureUtc { get; set; }
 
+    /// <summary>
+    /// The frame's instant on the clock tracking, zones and rules run on: for a file, its media time (the
+    /// container's presentation time, continued across loops), so a replay gives the same events however fast or
+    /// loaded the box is; for a live source, <see cref="CaptureNs"/>. Only differences of it mean anything.
+    /// </summary>
+    public long SceneNs { get; set; }
+
     /// <summary>How long reading and decoding the frame took.</summary>
     public long CaptureDurationNs { get; set; }
 

@@ -27,6 +27,12 @@ public interface IFrameSource : IDisposable
     /// <summary>Nominal frames per second (0 if unknown).</summary>
     double Fps { get; }
 
+    /// <summary>
+    /// A file's presentation time of the frame just read, from its start, in ns; -1 where the source has no
+    /// media clock (live sources, stills), and then the capture loop counts frames at <see cref="Fps"/>.
+    /// </summary>
+    long PositionNs => -1;
+
     /// <summary>Unblocks a <see cref="Read"/> that is waiting on a live source, from another thread, at shutdown.</summary>
     void Interrupt();
 }

@@ -32,6 +32,19 @@ public sealed class VideoFileSource(string path, double configuredFps) : IFrameS
     }
 
     /// <summary>
+    /// The decoder's presentation time of the frame just read (OpenCV's <c>CAP_PROP_POS_MSEC</c>, from the stream's
+    /// start time). Read natively: the wrapper's exception check is not needed for a property get.
+    /// </summary>
+    public long PositionNs
+    {
+        get
+        {
+            var status = OpenCvSharp.Internal.NativeMethods.videoio_VideoCapture_get(_capture!.CvPtr, (int)VideoCaptureProperties.PosMsec, out var ms);
+            return status == OpenCvSharp.Internal.ExceptionStatus.NotOccurred && double.IsFinite(ms) && ms >= 0 ? (long)Math.Round(ms * 1_000_000) : -1;
+        }
+    }
+
+    /// <summary>
     /// Seeking to frame 0 reuses the decoder; reopening would allocate a new one each time round a loop.
     /// Called natively: OpenCvSharp's <c>VideoCapture.Set</c> wrapper allocates about 50 B per call.
     /// </summary>

@@ -37,8 +37,14 @@ public sealed record CameraConfig
     public int MaxConsecutiveErrors { get; init; } = 50;
 
     public bool IsLive => Kind is SourceKind.V4l2 or SourceKind.Ffmpeg;
-    /// <summary>Live sources and paced files keep only the freshest frame; `pace: max` files hand over every frame.</summary>
-    public bool KeepsFreshestOnly => IsLive || Pace == Pace.Realtime;
+    /// <summary>
+    /// Live sources keep only the freshest frame. Files hand over every frame at any pace, so a replay gives the
+    /// same detections, tracks and events however loaded the box is (a late paced frame delays the next one).
+    /// </summary>
+    public bool KeepsFreshestOnly => IsLive;
+
+    /// <summary>Tracking, zones and rules run on the media clock (files) rather than the capture clock (live sources).</summary>
+    public bool OnMediaClock => !IsLive;
 }
 
 public enum ModelFamily { Auto, Yolox, Yolov8, Yolov5 }

@@ -47,7 +47,7 @@ public sealed class DetectionPipeline : IDisposable
         if (config.Scene.Tracking)
         {
             _scene = new SceneStage(config.Scene);
-            if (config.Scene.Rules.Count > 0) _rules = new RuleStage(config.Scene.Rules, detector.Labels, outputs);
+            if (config.Scene.Rules.Count > 0) _rules = new RuleStage(config.Scene.Rules, detector.Labels, outputs, config.Camera.OnMediaClock);
         }
         var maxEvents = _scene?.MaxEvents ?? 0;
         _overflow = new DetectionResult(config.Detect.MaxDetections, maxEvents, config.Scene.Zones.Count);
@@ -66,7 +66,7 @@ public sealed class DetectionPipeline : IDisposable
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
         _publishLoop = new PublishLoop(_results, publisher, _messages, _capture, _exchange, config.Publish.StatusIntervalMs, RunId, _startedNs, warmupFrames,
             () => _placement.Enter(ThreadPlacement.Publish), _placement.Resweep, () => _placement.Resettled, () => LoopPageFaults,
-            outputs, _rules, config.Scene.Zones.Count);
+            outputs, config.Scene.Zones.Count);
     }
 
     public string RunId { get; }
@@ -131,7 +131,7 @@ public sealed class DetectionPipeline : IDisposable
                 }
                 try
                 {
-                    Infer(frame);
+                    Infer(frame, stop);
                 }
                 finally
                 {
@@ -170,7 +170,7 @@ public sealed class DetectionPipeline : IDisposable
     /// <summary>On the capture thread, right after the frame is read: the letterbox, overlapping the previous frame's inference.</summary>
     private void Prepare(Frame frame) => _letterbox.Run(frame.Image, frame.Input!);
 
-    private void Infer(Frame frame)
+    private void Infer(Frame frame, CancellationToken stop)
     {
         var t0 = MonotonicClock.NowNs();
         // Intended start: as soon as both the frame and this thread were free.
@@ -178,14 +178,18 @@ public sealed class DetectionPipeline : IDisposable
         var input = frame.Input!;
         _detector.Run(input);
         var t1 = MonotonicClock.NowNs();
-        var rented = _results.Rent();
+        var rented = _results.Rent(wait: !_config.Camera.IsLive, stop);
         var result = rented ?? _overflow;
         result.Count = _post.Run(_detector.Output, input.Geometry, frame.Image.Cols, frame.Image.Rows, result.Detections);
         if (_scene is not null)
         {
-            result.EventCount = _scene.Run(result.Found, result.TrackIds, frame.Image.Cols, frame.Image.Rows, frame.CaptureNs, result.Events);
+            // Files run the scene and the rules on their media clock, so a replay is the same at any speed;
+            // live rules time holds and pulses on CLOCK_MONOTONIC, which sc-actuate ends them on (docs/actuation.md).
+            result.EventCount = _scene.Run(result.Found, result.TrackIds, frame.Image.Cols, frame.Image.Rows, frame.SceneNs, result.Events);
             _scene.Monitor.ZoneCounts.CopyTo(result.ZoneCounts);
-            _rules?.Run(_scene.Tracks, _scene.Monitor, result.Events.AsSpan(0, result.EventCount), MonotonicClock.NowNs(), frame.CaptureNs);
+            var nowNs = MonotonicClock.NowNs();
+            _rules?.Run(_scene.Tracks, _scene.Monitor, result.Events.AsSpan(0, result.EventCount),
+                _config.Camera.OnMediaClock ? frame.SceneNs : nowNs, frame.CaptureNs, nowNs);
         }
         if (rented is not null)
         {

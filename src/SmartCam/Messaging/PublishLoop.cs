@@ -27,17 +27,15 @@ public sealed class PublishLoop
     private readonly Func<long>? _resettled;
     private readonly Func<(long Minor, long Major)>? _loopPageFaults;
     private readonly OutputBank? _outputs;
-    private readonly RuleStage? _rules;
     private readonly bool[] _outputHigh;
     private readonly int[] _zoneCounts;
 
     public PublishLoop(ResultQueue results, DetectionPublisher publisher, MessageWriter messages, CaptureLoop capture, FrameExchange frames,
         int statusIntervalMs, string runId, long startedNs, long warmupFrames, Action? onStart = null,
         Func<int>? resweep = null, Func<long>? resettled = null, Func<(long Minor, long Major)>? loopPageFaults = null,
-        OutputBank? outputs = null, RuleStage? rules = null, int zones = 0)
+        OutputBank? outputs = null, int zones = 0)
     {
         _outputs = outputs;
-        _rules = rules;
         _outputHigh = new bool[outputs?.Count ?? 0];
         for (var i = 0; i < _outputHigh.Length; i++) _outputHigh[i] = outputs![i].SafeHigh;
         _zoneCounts = new int[zones];
@@ -164,9 +162,8 @@ public sealed class PublishLoop
         while (_outputs.TryReadTransition(out var t))
         {
             _outputHigh[t.Output] = t.High;
-            var (trackId, classId) = t.RuleIndex >= 0 && _rules is not null ? _rules.CauseOf(t.RuleIndex) : (0, 0);
             if (t.RuleIndex >= 0 && t.Active && t.CauseCaptureNs > 0) Stats.RecordOutput((t.ActuateNs - t.CauseCaptureNs) / 1000);
-            _messages.WriteOutputEvent(t, trackId, classId, MonotonicClock.NowNs());
+            _messages.WriteOutputEvent(t, t.Cause.TrackId, t.Cause.ClassId, MonotonicClock.NowNs());
             _publisher.Send(_messages.EvtTopic, _messages.Buffer.WrittenSpan);
         }
     }

@@ -30,11 +30,16 @@ public sealed class ResultQueue
     /// <summary>Results that could not be queued because the publish thread fell behind.</summary>
     public long Overflowed { get; private set; }
 
-    /// <summary>A free record to fill, or null (counted) when none is free.</summary>
-    public DetectionResult? Rent()
+    /// <summary>
+    /// A free record to fill, or null (counted) when none is free. With <paramref name="wait"/> (file sources, whose
+    /// every frame must be published for a replay to be complete) it waits for the publish thread to free one;
+    /// that thread never blocks on a subscriber, so this waits only while it is starved of CPU.
+    /// </summary>
+    public DetectionResult? Rent(bool wait = false, CancellationToken stop = default)
     {
         lock (_gate)
         {
+            while (wait && _free.Count == 0 && !_completed && !stop.IsCancellationRequested) Monitor.Wait(_gate, 100);
             if (_free.Count > 0) return _free.Pop();
             Overflowed++;
             return null;
@@ -62,7 +67,11 @@ public sealed class ResultQueue
 
     public void Return(DetectionResult result)
     {
-        lock (_gate) _free.Push(result);
+        lock (_gate)
+        {
+            _free.Push(result);
+            Monitor.PulseAll(_gate);
+        }
     }
 
     /// <summary>No more results will come.</summary>
