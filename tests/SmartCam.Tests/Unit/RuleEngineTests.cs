@@ -242,4 +242,53 @@ public class RuleEngineTests
         Assert.Equal(0, allocated);
         Assert.Equal(0, bank.RequestsDropped);
     }
+
+    [Fact]
+    public void On_the_frame_clock_a_pulse_is_switched_on_and_off_at_frames_and_carries_its_cause()
+    {
+        // A file's media clock: frames 100 ms apart, starting at 10 s of media time, which is long past on
+        // CLOCK_MONOTONIC. On the frame clock the output thread must not end the pulse by its own clock (it would
+        // have ended before it began): the engine switches it on at the edge and off at the first frame 300 ms later.
+        var driver = new RecordingGpioDriver(capacity: 16);
+        using var bank = OutputBank.Open([new OutputDefinition("beacon", "gpio", 0, 27, true, false)], _ => driver, NullLogger.Instance, TimeSpan.Zero);
+        var e = new RuleEngine([("crossing", 0, new RuleTiming(1, 0, 300, 0))], 1, onFrameClock: true);
+        RuleCause[] causes = [new(7, 0)];
+        for (var frame = 0; frame <= 4; frame++)
+            e.Evaluate([frame == 0], T(frame * 100), captureNs: 1000 + frame, bank, causes);
+
+        var transitions = new List<OutputTransition>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!transitions.Any(t => t.CauseCaptureNs == 1003) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            while (bank.TryReadTransition(out var t)) transitions.Add(t);
+            Thread.Sleep(5);
+        }
+        // On from frame 0, off from frame 3 (300 ms of media time later), nothing else.
+        Assert.Equal(2, transitions.Count);
+        Assert.Equal((true, 1000L, 0, new RuleCause(7, 0)), (transitions[0].Active, transitions[0].CauseCaptureNs, transitions[0].RuleIndex, transitions[0].Cause));
+        Assert.Equal((false, 1003L, 0), (transitions[1].Active, transitions[1].CauseCaptureNs, transitions[1].RuleIndex));
+    }
+
+    [Fact]
+    public void On_the_monotonic_clock_a_pulse_already_over_is_never_switched_on()
+    {
+        // The same timeline on CLOCK_MONOTONIC (live sources): 10.3 s after boot is long past, so the output
+        // thread sees the activation as over and writes nothing: the contrast that makes the test above mean something.
+        var driver = new RecordingGpioDriver(capacity: 16);
+        using var bank = OutputBank.Open([new OutputDefinition("beacon", "gpio", 0, 27, true, false)], _ => driver, NullLogger.Instance, TimeSpan.Zero);
+        var e = new RuleEngine([("crossing", 0, new RuleTiming(1, 0, 300, 0))], 1);
+        e.Evaluate([true], T(0), 1000, bank);
+        Assert.True(e.States[0].Active);
+        // A second request the bank must apply after the first, to know the first was applied: switch it for ever.
+        bank.Set(0, true, 2000, 0);
+        var transitions = new List<OutputTransition>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!transitions.Any(t => t.CauseCaptureNs == 2000) && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            while (bank.TryReadTransition(out var t)) transitions.Add(t);
+            Thread.Sleep(5);
+        }
+        Assert.DoesNotContain(transitions, t => t.CauseCaptureNs == 1000);
+        Assert.Contains(transitions, t => t.CauseCaptureNs == 2000 && t.Active);
+    }
 }
