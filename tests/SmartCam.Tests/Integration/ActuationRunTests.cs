@@ -23,7 +23,7 @@ public sealed class ActuationRunFixture : IDisposable
     public ActuationRunFixture()
     {
         var port = ChildProcess.FreePort();
-        var path = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, waitForSubscribers: 2, extra: $"""
+        var path = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, waitForSubscribers: 2, sendHighWatermark: 4000, extra: $"""
             zones:
               middle: {"{"} polygon: [[0.40, 0.30], [0.60, 0.30], [0.60, 0.60], [0.40, 0.60]] {"}"}
             lines:

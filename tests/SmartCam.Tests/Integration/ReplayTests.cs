@@ -41,7 +41,8 @@ public sealed class ReplayTests
         using var dir = new TempDir();
         {
             var port = ChildProcess.FreePort();
-            var config = ServiceConfig.Write(dir, "file://" + Repo.Video, port, camera: camera, extra: Scene, waitForSubscribers: 2);
+            var config = ServiceConfig.Write(dir, "file://" + Repo.Video, port, camera: camera, extra: Scene, waitForSubscribers: 2,
+                sendHighWatermark: 4000); // every message, even to a subscriber the load slows down
             var dets = dir.File("det.jsonl");
             var evts = dir.File("evt.jsonl");
             using var det = Collect(port, "det.cam0", "det.v1.schema.json", dets, dir);

@@ -4,7 +4,7 @@ namespace SmartCam.Tests.Integration;
 public static class ServiceConfig
 {
     public static string Write(TempDir dir, string source, int port, string camera = "loop: false\n  pace: max", string extra = "",
-        int waitForSubscribers = 1, string detect = "score: 0.3\n  nms_iou: 0.45")
+        int waitForSubscribers = 1, string detect = "score: 0.3\n  nms_iou: 0.45", int sendHighWatermark = 64)
     {
         var yaml = $"""
             camera:
@@ -22,6 +22,7 @@ public static class ServiceConfig
               wait_for_subscribers: {waitForSubscribers}
               wait_timeout_ms: 20000
               status_interval_ms: 200
+              send_hwm: {sendHighWatermark}
             {extra}
             """;
         return dir.Write("smartcam.yaml", yaml);
