@@ -71,18 +71,20 @@ public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegP
         _stalled = false;
         Interlocked.Exchange(ref _lastDataNs, MonotonicClock.NowNs());
         var check = TimeSpan.FromMilliseconds(Math.Max(10, config.StallMs / 10));
-        _stallTimer = new Timer(_ => KillIfStalled(), null, check, check);
+        _stallTimer = new Timer(_ => KillIfStalled(process), null, check, check);
     }
 
     /// <summary>
     /// On a timer thread, not the capture thread: the capture thread may be blocked in the pipe read, which
-    /// only this kill ends. A stream that sends nothing for <c>stall_ms</c> is treated as lost.
+    /// only this kill ends. A stream that sends nothing for <c>stall_ms</c> is treated as lost. The timer's
+    /// own child is the one killed, so a late tick can never hit the next connection's.
     /// </summary>
-    private void KillIfStalled()
+    private void KillIfStalled(Process process)
     {
-        if (_stalled || MonotonicClock.NowNs() - Interlocked.Read(ref _lastDataNs) < config.StallMs * 1_000_000L) return;
+        if (_stalled || process != _process || MonotonicClock.NowNs() - Interlocked.Read(ref _lastDataNs) < config.StallMs * 1_000_000L) return;
         _stalled = true;
-        Interrupt();
+        try { process.Kill(entireProcessTree: true); }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
     }
 
     internal static List<string> Arguments(CameraConfig config)
