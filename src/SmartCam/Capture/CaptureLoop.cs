@@ -18,8 +18,9 @@ public sealed class CaptureLoop : IDisposable
     private readonly Action? _onStart;
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
-    private long _frames, _corrupt, _reconnects;
+    private long _frames, _corrupt, _reconnects, _stalls;
     private volatile string _state = "starting";
+    private long _openStartedNs = -1;
     private long _allocatedBytes, _ownBusyNs, _minorFaults, _majorFaults, _periodNs;
 
     /// <summary>
@@ -41,8 +42,12 @@ public sealed class CaptureLoop : IDisposable
     public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
 
     public long Frames => Interlocked.Read(ref _frames);
-    public long Corrupt => Interlocked.Read(ref _corrupt);
+    /// <summary>Unreadable frames skipped, plus frames a live source delivered damaged.</summary>
+    public long Corrupt => Interlocked.Read(ref _corrupt) + _source.DamagedFrames;
     public long Reconnects => Interlocked.Read(ref _reconnects);
+
+    /// <summary>Times a live source was reopened because it sent nothing for <c>stall_ms</c> (also counted in <see cref="Reconnects"/>).</summary>
+    public long Stalls => Interlocked.Read(ref _stalls);
 
     /// <summary>Page faults this thread had taken after its latest frame.</summary>
     public (long Minor, long Major) PageFaults => (Interlocked.Read(ref _minorFaults), Interlocked.Read(ref _majorFaults));
@@ -128,7 +133,14 @@ public sealed class CaptureLoop : IDisposable
                 frame.CaptureNs = read;
                 frame.CaptureUtc = DateTime.UtcNow;
                 frame.SceneNs = _config.OnMediaClock ? media.Next(_source.PositionNs) : read;
-                frame.CaptureDurationNs = read - started;
+                // A live camera's pace is not decoding time: the wait for it is reported on its own.
+                frame.WaitDurationNs = Math.Min(_source.LastWaitNs, read - started);
+                frame.CaptureDurationNs = read - started - frame.WaitDurationNs;
+                if (_openStartedNs >= 0)
+                {
+                    _log.LogInformation("Camera {Camera}: first frame {Ms:0} ms after opening", _config.Id, (read - _openStartedNs) / 1e6);
+                    _openStartedNs = -1;
+                }
                 _prepare?.Invoke(frame);
                 var prepared = MonotonicClock.NowNs();
                 frame.PrepareDurationNs = prepared - read;
@@ -165,8 +177,17 @@ public sealed class CaptureLoop : IDisposable
                 media.Rewound();
                 continue;
             }
-            // Disconnected: a live source went away.
-            _log.LogWarning("Camera {Camera}: the source stopped delivering frames; reconnecting", _config.Id);
+            // Disconnected or stalled: a live source went away.
+            _state = "reconnecting";
+            if (result == ReadResult.Stalled)
+            {
+                Interlocked.Increment(ref _stalls);
+                _log.LogWarning("Camera {Camera}: no frame for {Ms} ms though the stream is still open (stalled); reconnecting", _config.Id, _config.StallMs);
+            }
+            else
+            {
+                _log.LogWarning("Camera {Camera}: the source stopped delivering frames; reconnecting", _config.Id);
+            }
             Interlocked.Increment(ref _reconnects);
             errorsInRow = 0;
             if (!OpenWithRetry()) return;
@@ -236,8 +257,12 @@ public sealed class CaptureLoop : IDisposable
         {
             try
             {
+                var openStartedNs = MonotonicClock.NowNs();
                 _source.Open();
+                if (_config.IsLive) _openStartedNs = openStartedNs;
                 Interlocked.Exchange(ref _periodNs, _source.Fps > 0 ? (long)(1e9 / _source.Fps) : 0);
+                // A live frame replaced by one that came within half a frame period was lost to the source's burst, not to a busy detector.
+                if (_config.IsLive) _exchange.BurstGapNs = PeriodNs / 2;
                 _state = "running";
                 _log.LogInformation("Camera {Camera}: opened {Source} ({Fps:0.##} fps)", _config.Id, FfmpegPipeSource.Redact(_config.Source), _source.Fps);
                 return true;

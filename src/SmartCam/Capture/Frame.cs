@@ -25,8 +25,11 @@ public sealed class Frame : IDisposable
     /// </summary>
     public long SceneNs { get; set; }
 
-    /// <summary>How long reading and decoding the frame took.</summary>
+    /// <summary>How long reading and decoding the frame took, without <see cref="WaitDurationNs"/>.</summary>
     public long CaptureDurationNs { get; set; }
+
+    /// <summary>How long the read waited for a live camera to deliver the frame (0 for files).</summary>
+    public long WaitDurationNs { get; set; }
 
     /// <summary>The model input this slot's frame is letterboxed into on the capture thread.</summary>
     public Inference.DetectorInput? Input { get; init; }

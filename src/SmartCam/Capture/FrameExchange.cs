@@ -5,6 +5,9 @@ namespace SmartCam.Capture;
 /// one being written, at most one ready, at most one being processed. With <c>freshestOnly</c> a new
 /// frame replaces a ready one that nobody took (the replaced one is counted as dropped); otherwise the
 /// writer waits, so every frame is processed. Nothing is allocated per frame.
+/// A live source can deliver frames faster than its rate for a moment (a backlog after a (re)connect or a
+/// network hiccup): a frame replaced by one that came less than <see cref="BurstGapNs"/> after it was not
+/// lost to a busy reader but to that burst, and is counted in <see cref="Burst"/> instead.
 /// </summary>
 public sealed class FrameExchange : IDisposable
 {
@@ -14,7 +17,7 @@ public sealed class FrameExchange : IDisposable
     private readonly bool _freshestOnly;
     private Frame? _ready;
     private bool _completed;
-    private long _dropped;
+    private long _dropped, _burst, _burstGapNs;
     private long _takenAtNs, _readerBusyNs;
 
     public FrameExchange(bool freshestOnly, Func<Frame>? createSlot = null)
@@ -27,6 +30,16 @@ public sealed class FrameExchange : IDisposable
     }
 
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Frames replaced by one that followed sooner than <see cref="BurstGapNs"/>: the source caught up on a backlog.</summary>
+    public long Burst => Interlocked.Read(ref _burst);
+
+    /// <summary>Replacements by a frame this soon after the replaced one count as <see cref="Burst"/> (0: every replacement is a drop).</summary>
+    public long BurstGapNs
+    {
+        get => Interlocked.Read(ref _burstGapNs);
+        set => Interlocked.Exchange(ref _burstGapNs, value);
+    }
 
     /// <summary>When the reader last took a frame (CLOCK_MONOTONIC ns), 0 before the first.</summary>
     public long TakenAtNs => Interlocked.Read(ref _takenAtNs);
@@ -74,8 +87,9 @@ public sealed class FrameExchange : IDisposable
             {
                 if (_freshestOnly)
                 {
+                    if (frame.CaptureNs - _ready.CaptureNs < _burstGapNs) _burst++;
+                    else _dropped++;
                     _free.Push(_ready);
-                    _dropped++;
                 }
                 else
                 {

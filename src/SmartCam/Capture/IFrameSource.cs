@@ -11,6 +11,8 @@ public enum ReadResult
     End,
     /// <summary>A live source went away; reconnect.</summary>
     Disconnected,
+    /// <summary>A live source sent nothing for <c>camera.stall_ms</c> though its connection stayed open; reconnect.</summary>
+    Stalled,
 }
 
 /// <summary>Where frames come from. <see cref="Read"/> decodes into a caller-owned <see cref="Mat"/> so buffers are reused.</summary>
@@ -23,6 +25,12 @@ public interface IFrameSource : IDisposable
 
     /// <summary>Goes back to the first frame of a file without reopening it; false where it cannot (then it is reopened).</summary>
     bool TryRewind() => false;
+
+    /// <summary>How long the last <see cref="Read"/> waited for the frame to arrive, within its duration (live sources; 0 where it cannot be told apart from decoding).</summary>
+    long LastWaitNs => 0;
+
+    /// <summary>Frames delivered although the decoder reported them damaged (errors concealed), since start.</summary>
+    long DamagedFrames => 0;
 
     /// <summary>Nominal frames per second (0 if unknown).</summary>
     double Fps { get; }

@@ -90,6 +90,7 @@ public static class ConfigLoader
             ReconnectInitialMs = reconnect?.Int("initial_ms", 500, 10, 600_000) ?? 500,
             ReconnectMaxMs = reconnect?.Int("max_ms", 10_000, 10, 600_000) ?? 10_000,
             MaxConsecutiveErrors = s.Int("max_consecutive_errors", 50, 1, 100_000),
+            StallMs = s.Int("stall_ms", CameraConfig.DefaultStallMs, 100, 600_000),
         };
         reconnect?.RejectUnknownKeys();
         s.RejectUnknownKeys();

@@ -33,6 +33,9 @@ public sealed record CameraConfig
     public string RtspTransport { get; init; } = "tcp";
     public int ReconnectInitialMs { get; init; } = 500;
     public int ReconnectMaxMs { get; init; } = 10_000;
+    /// <summary>rtsp/http: a stream that delivers no frame for this long (its connection open or not) is reopened.</summary>
+    public int StallMs { get; init; } = DefaultStallMs;
+    public const int DefaultStallMs = 2000;
     /// <summary>How many unreadable frames in a row end a file source (a live source reconnects instead).</summary>
     public int MaxConsecutiveErrors { get; init; } = 50;
 

@@ -25,7 +25,7 @@ public static class BenchCommand
         (string Stage, long P50, long P99, long Max, long Count)[] Stages,
         long BareP50, long BareP99, double LatencyP50Ratio, double LatencyP99Ratio, double ThroughputRatio,
         double BytesPerFramePipeline, double BytesPerFrameProcess, (long Capture, long Infer, long Publish) ThreadBytes, (int Gen0, int Gen1, int Gen2) Gcs,
-        long PeakRssBytes, double StartupSeconds, long Dropped,
+        long PeakRssBytes, double StartupSeconds, long Dropped, long Burst,
         long PeriodUs, long DeadlineMisses, (string Loop, long P50, long P99, long P999, long Max)[] Lateness,
         (long Minor, long Major) ProcessFaults, (long Minor, long Major) LoopFaults);
 
@@ -88,7 +88,7 @@ public static class BenchCommand
                 fps / (1e6 / bare.P50),
                 (double)pipelineBytes / measured, (double)(end.AllocatedBytes - startProcess) / measured,
                 (endAlloc.Capture - startAlloc.Capture, endAlloc.Infer - startAlloc.Infer, endAlloc.Publish - startAlloc.Publish),
-                (end.Gen0 - g0, end.Gen1 - g1, end.Gen2 - g2), PeakRss(), startup, s.Dropped,
+                (end.Gen0 - g0, end.Gen1 - g1, end.Gen2 - g2), PeakRss(), startup, s.Dropped, s.Burst,
                 s.PeriodUs, s.DeadlineMisses,
                 s.Loops.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Percentile(0.999), x.Histogram.Max)).ToArray(),
                 (end.PageFaults.Minor - startFaults.Minor, end.PageFaults.Major - startFaults.Major),
@@ -145,7 +145,7 @@ public static class BenchCommand
         o.WriteLine(string.Create(c, $"GCs during the run     gen0 {r.Gcs.Gen0}, gen1 {r.Gcs.Gen1}, gen2 {r.Gcs.Gen2}"));
         o.WriteLine(string.Create(c, $"peak RSS               {r.PeakRssBytes / 1048576.0:0.0} MB"));
         o.WriteLine(string.Create(c, $"start-up to first det. {r.StartupSeconds:0.000} s"));
-        o.WriteLine(string.Create(c, $"frames dropped         {r.Dropped}"));
+        o.WriteLine(string.Create(c, $"frames dropped         {r.Dropped} (and {r.Burst} replaced in a burst from a live source)"));
         o.WriteLine(string.Create(c, $"deadline               period {r.PeriodUs} µs, {r.DeadlineMisses} frames published later than one period after capture"));
         o.WriteLine(string.Create(c, $"page faults            process {r.ProcessFaults.Minor} minor, {r.ProcessFaults.Major} major; loop threads {r.LoopFaults.Minor} minor, {r.LoopFaults.Major} major"));
         o.WriteLine();
@@ -199,6 +199,7 @@ public static class BenchCommand
             j.WriteNumber("peak_rss_bytes", r.PeakRssBytes);
             j.WriteNumber("startup_s", double.IsNaN(r.StartupSeconds) ? -1 : Math.Round(r.StartupSeconds, 4));
             j.WriteNumber("dropped", r.Dropped);
+            j.WriteNumber("burst", r.Burst);
             j.WriteStartObject("deadline");
             j.WriteNumber("period_us", r.PeriodUs);
             j.WriteNumber("misses", r.DeadlineMisses);

@@ -200,7 +200,7 @@ public sealed class DetectionPipeline : IDisposable
             result.Width = frame.Image.Cols;
             result.Height = frame.Image.Rows;
             result.Stages = new StageTimes(frame.CaptureDurationNs / 1000, frame.PrepareDurationNs / 1000, (t1 - t0) / 1000, (t2 - t1) / 1000,
-                frame.CaptureLateNs < 0 ? -1 : frame.CaptureLateNs / 1000, lateNs / 1000);
+                frame.CaptureLateNs < 0 ? -1 : frame.CaptureLateNs / 1000, lateNs / 1000, frame.WaitDurationNs / 1000);
             result.ReadyNs = MonotonicClock.NowNs();
             _results.Enqueue(result);
         }

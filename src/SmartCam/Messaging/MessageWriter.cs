@@ -14,7 +14,7 @@ public readonly record struct ProcessHealth(int Gen0, int Gen1, int Gen2, (long 
 public sealed record RealtimeStatus(bool Enabled, bool MemoryLocked, (string Stage, string Outcome)[] Threads);
 
 /// <summary>Per-frame stage durations, in microseconds, as published in <c>stages_us</c>.</summary>
-public record struct StageTimes(long CaptureUs, long PreUs, long InferUs, long PostUs, long CaptureLateUs = -1, long InferLateUs = 0);
+public record struct StageTimes(long CaptureUs, long PreUs, long InferUs, long PostUs, long CaptureLateUs = -1, long InferLateUs = 0, long WaitUs = 0);
 
 /// <summary>
 /// Writes the bus's JSON messages (schema v1, docs/messages.md) with a reused <see cref="Utf8JsonWriter"/>
@@ -151,6 +151,7 @@ public sealed class MessageWriter
         }
         j.WriteEndArray();
         j.WriteStartObject("stages_us");
+        j.WriteNumber("wait", stages.WaitUs);
         j.WriteNumber("capture", stages.CaptureUs);
         j.WriteNumber("pre", stages.PreUs);
         j.WriteNumber("infer", stages.InferUs);
@@ -173,8 +174,10 @@ public sealed class MessageWriter
         j.WriteNumber("frames", stats.Frames);
         j.WriteNumber("processed", stats.Processed);
         j.WriteNumber("dropped", stats.Dropped);
+        j.WriteNumber("burst", stats.Burst);
         j.WriteNumber("corrupt", stats.Corrupt);
         j.WriteNumber("reconnects", stats.Reconnects);
+        j.WriteNumber("stalls", stats.Stalls);
         j.WriteStartObject("latency_us");
         for (var i = 0; i < stats.Stages.Length; i++)
         {

@@ -6,6 +6,8 @@ namespace SmartCam.Messaging;
 /// </summary>
 public sealed class PipelineStats
 {
+    /// <summary>Waiting for a live camera to deliver the frame (its pace), apart from reading and decoding it.</summary>
+    public LatencyHistogram Wait { get; } = new();
     public LatencyHistogram Capture { get; } = new();
     public LatencyHistogram Pre { get; } = new();
     public LatencyHistogram Infer { get; } = new();
@@ -35,7 +37,7 @@ public sealed class PipelineStats
 
     public PipelineStats()
     {
-        Stages = [("capture", Capture), ("pre", Pre), ("infer", Infer), ("post", Post), ("publish", Publish), ("capture_to_publish", CaptureToPublish), ("capture_to_output", CaptureToOutput)];
+        Stages = [("capture", Capture), ("pre", Pre), ("infer", Infer), ("post", Post), ("publish", Publish), ("capture_to_publish", CaptureToPublish), ("capture_to_output", CaptureToOutput), ("wait", Wait)];
         Misses = new long[Stages.Length];
         Loops = [("capture", CaptureLateness), ("infer", InferLateness), ("publish", PublishLateness)];
     }
@@ -55,8 +57,9 @@ public sealed class PipelineStats
     }
 
     /// <summary>Records one frame's stage durations, in the order of <see cref="Stages"/>.</summary>
-    public void RecordStages(long captureUs, long preUs, long inferUs, long postUs, long publishUs, long captureToPublishUs)
+    public void RecordStages(long captureUs, long preUs, long inferUs, long postUs, long publishUs, long captureToPublishUs, long waitUs = 0)
     {
+        Record(7, waitUs);
         Record(0, captureUs);
         Record(1, preUs);
         Record(2, inferUs);
@@ -79,4 +82,7 @@ public sealed class PipelineStats
     public long Dropped { get; set; }
     public long Corrupt { get; set; }
     public long Reconnects { get; set; }
+    /// <summary>Live frames replaced during a burst from the source (not counted in <see cref="Dropped"/>).</summary>
+    public long Burst { get; set; }
+    public long Stalls { get; set; }
 }

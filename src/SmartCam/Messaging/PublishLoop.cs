@@ -135,7 +135,7 @@ public sealed class PublishLoop
         var stats = Stats;
         var stages = result.Stages;
         if (stats.PeriodUs == 0) stats.PeriodUs = _capture.PeriodNs / 1000;
-        stats.RecordStages(stages.CaptureUs, stages.PreUs, stages.InferUs, stages.PostUs, (sentNs - publishNs) / 1000, (publishNs - result.CaptureNs) / 1000);
+        stats.RecordStages(stages.CaptureUs, stages.PreUs, stages.InferUs, stages.PostUs, (sentNs - publishNs) / 1000, (publishNs - result.CaptureNs) / 1000, stages.WaitUs);
         if (stages.CaptureLateUs >= 0) stats.CaptureLateness.Record(stages.CaptureLateUs);
         stats.InferLateness.Record(stages.InferLateUs);
         stats.PublishLateness.Record(lateNs / 1000);
@@ -176,6 +176,8 @@ public sealed class PublishLoop
         var stats = Stats;
         stats.Frames = _capture.Frames;
         stats.Dropped = _frames.Dropped;
+        stats.Burst = _frames.Burst;
+        stats.Stalls = _capture.Stalls;
         stats.Corrupt = _capture.Corrupt;
         stats.Reconnects = _capture.Reconnects;
         var fps = interval > 0 ? (stats.Processed - _lastStatusProcessed) * 1e9 / interval : 0;

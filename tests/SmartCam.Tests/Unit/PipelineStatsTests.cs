@@ -12,7 +12,7 @@ public sealed class PipelineStatsTests
         stats.RecordStages(1_000, 500, 45_000, 100, 50, 46_650);  // inference overran: both miss
         stats.RecordStages(41_000, 500, 9_000, 100, 50, 50_650);  // a slow read: capture and end to end miss
 
-        Assert.Equal([1L, 0, 1, 0, 0, 2, 0], stats.Misses);
+        Assert.Equal([1L, 0, 1, 0, 0, 2, 0, 0], stats.Misses); // the last: wait (none recorded here)
         Assert.Equal(2, stats.DeadlineMisses);
         Assert.Equal(3, stats.CaptureToPublish.Count);
     }
