@@ -175,6 +175,9 @@ public sealed class MessageWriter
         j.WriteNumber("dropped", stats.Dropped);
         j.WriteNumber("corrupt", stats.Corrupt);
         j.WriteNumber("reconnects", stats.Reconnects);
+        j.WriteStartObject("bus");
+        j.WriteNumber("hwm_dropped", stats.BusDropped);
+        j.WriteEndObject();
         j.WriteStartObject("latency_us");
         for (var i = 0; i < stats.Stages.Length; i++)
         {

@@ -79,4 +79,6 @@ public sealed class PipelineStats
     public long Dropped { get; set; }
     public long Corrupt { get; set; }
     public long Reconnects { get; set; }
+    /// <summary>Messages dropped for subscribers whose queue was full (<see cref="DetectionPublisher.DroppedAtHwm"/>).</summary>
+    public long BusDropped { get; set; }
 }
