@@ -227,6 +227,7 @@ public static class ConfigLoader
             WaitForSubscribers = s.Int("wait_for_subscribers", 0, 0, 1000),
             WaitTimeoutMs = s.Int("wait_timeout_ms", 10_000, 0, 3_600_000),
             LingerMs = s.Int("linger_ms", 2000, 0, 60_000),
+            SendBufferBytes = s.Int("send_buffer_bytes", 0, 0, 64 * 1024 * 1024),
             CurveSecretKey = curveSecretKey,
             Insecure = insecure,
         };

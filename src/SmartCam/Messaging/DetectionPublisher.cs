@@ -29,13 +29,15 @@ public sealed class DetectionPublisher : IDisposable
     private readonly ICollection? _pipes;
 
     /// <param name="curveSecretKey">The server's CURVE secret key: subscribers must use CURVE with its public key. Null: plain text.</param>
-    public DetectionPublisher(string endpoint, int sendHighWatermark, int lingerMs, byte[]? curveSecretKey = null)
+    /// <param name="sendBufferBytes">SO_SNDBUF per subscriber; 0: the kernel's automatic sizing.</param>
+    public DetectionPublisher(string endpoint, int sendHighWatermark, int lingerMs, byte[]? curveSecretKey = null, int sendBufferBytes = 0)
     {
         _ring = new byte[Math.Max(256, 4 * sendHighWatermark)][];
         for (var i = 0; i < _ring.Length; i++) _ring[i] = new byte[4096];
         _socket = new XPublisherSocket();
         _socket.Options.SendHighWatermark = sendHighWatermark;
         _socket.Options.Linger = TimeSpan.FromMilliseconds(lingerMs);
+        if (sendBufferBytes > 0) _socket.Options.SendBuffer = sendBufferBytes;
         if (curveSecretKey is not null)
         {
             _socket.Options.CurveServer = true;
