@@ -19,6 +19,11 @@ public static class CurveKeys
     public static byte[]? ReadSecretKey(string path, out string? problem)
     {
         problem = null;
+        if (Directory.Exists(path))
+        {
+            problem = $"{path} is a folder; expected the secret key file";
+            return null;
+        }
         if (!File.Exists(path))
         {
             problem = $"file not found: {path} (make one with: smartcam keygen {path})";
@@ -63,7 +68,7 @@ public static class CurveKeys
             return line[(eq + 1)..].Trim().Trim('"');
         }
         // A bare key file: exactly one line, the key itself.
-        return lines.Count == 1 && !lines[0].Contains('=') ? lines[0] : null;
+        return lines.Count == 1 && !lines[0].Contains(' ') ? lines[0] : null;
     }
 
     /// <summary>Z85 (ZeroMQ RFC 32) for a 32-byte key; null when the text is not exactly that.</summary>
