@@ -44,6 +44,12 @@ public sealed class BusSecurityTests : IDisposable
             Assert.Equal(serverKey, read.Stdout.Trim());
         }
         var config = Config(CurvePort, "curve: { secret_key_file: bus.key }");
+        // validate shows the public key subscribers need.
+        using (var validate = ChildProcess.SmartCam("validate", "--config", config))
+        {
+            Assert.Equal(0, validate.WaitForExit(TimeSpan.FromSeconds(60)));
+            Assert.Contains($"CURVE, server public key {serverKey}", validate.Stdout);
+        }
         using var service = ChildProcess.SmartCam("run", "--config", config);
 
         // Both subscribe to det.; the run lasts until the CURVE one has 30 detection messages (3 s of video).
