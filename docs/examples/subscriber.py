@@ -30,10 +30,15 @@ def main():
     ap = argparse.ArgumentParser(description="Print SmartCam messages.")
     ap.add_argument("--endpoint", default="tcp://127.0.0.1:5556")
     ap.add_argument("--camera", default="cam0")
+    ap.add_argument("--server-key", help="the service's CURVE public key when its bus is encrypted (publish.curve)")
     a = ap.parse_args()
 
     ctx = zmq.Context()
     sock = ctx.socket(zmq.SUB)
+    if a.server_key:
+        # Any key pair of our own: the service does not check client keys (docs/messages.md#security).
+        sock.curve_publickey, sock.curve_secretkey = zmq.curve_keypair()
+        sock.curve_serverkey = a.server_key.encode("ascii")
     sock.connect(a.endpoint)
     # Topics are prefixes: "det.cam0" would also match a camera named "cam0x", so check below.
     for kind in ("det", "status"):

@@ -51,11 +51,19 @@ public static class Program
         };
         var count = new Option<int>("--count", "-n") { Description = "Exit after this many messages (default: run until Ctrl-C)" };
         var json = new Option<bool>("--json") { Description = "Print each message's JSON as received instead of a summary line" };
+        var serverKey = new Option<string?>("--server-key") { Description = "The service's CURVE public key (Z85, 40 characters) when its bus is encrypted (publish.curve)" };
         var watch = new Command("watch", "Subscribe to a running service and print its messages live, one line each.")
         {
-            endpoint, topic, count, json,
+            endpoint, topic, count, json, serverKey,
         };
-        watch.SetAction(r => WatchCommand.Run(r.GetValue(endpoint)!, r.GetValue(topic) ?? "", r.GetValue(count), r.GetValue(json)));
+        watch.SetAction(r => WatchCommand.Run(r.GetValue(endpoint)!, r.GetValue(topic) ?? "", r.GetValue(count), r.GetValue(json), r.GetValue(serverKey)));
+
+        var keyFile = new Argument<string>("secret-key-file") { Description = "Where to write the new secret key, e.g. /etc/smartcam/bus.key (never overwritten)" };
+        var keygen = new Command("keygen", "Make a CURVE key pair for an encrypted bus: writes the secret key file (mode 600) and prints the public key subscribers need.")
+        {
+            keyFile,
+        };
+        keygen.SetAction(r => KeygenCommand.Run(r.GetValue(keyFile)!, Console.Out));
 
         var frames = new Option<int>("--frames", "-n") { Description = "Frames to measure after the warm-up", DefaultValueFactory = _ => 1000 };
         var warmup = new Option<int>("--warmup") { Description = "Frames to run before measuring", DefaultValueFactory = _ => 100 };
@@ -109,7 +117,7 @@ public static class Program
 
         var root = new RootCommand("SmartCam: camera → detector → ZeroMQ detections. See README.md and docs/.")
         {
-            run, validate, safe, watch, bench, doctor, jitter,
+            run, validate, safe, watch, keygen, bench, doctor, jitter,
         };
         return root.Parse(args).Invoke();
     }

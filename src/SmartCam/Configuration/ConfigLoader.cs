@@ -1,6 +1,7 @@
 using System.Globalization;
 using YamlDotNet.Core;
 using SmartCam.Actuation;
+using SmartCam.Messaging;
 using SmartCam.Realtime;
 using SmartCam.Tracking;
 using YamlDotNet.RepresentationModel;
@@ -47,7 +48,7 @@ public static class ConfigLoader
         var camera = ReadCamera(Required(top, "camera", fullPath), baseDir);
         var model = ReadModel(Required(top, "model", fullPath), baseDir);
         var detect = ReadDetect(top.Section("detect"));
-        var publish = ReadPublish(top.Section("publish"));
+        var publish = ReadPublish(top.Section("publish"), baseDir);
         var realtime = ReadRealtime(top.Section("realtime"));
         var scene = ReadScene(top, detect);
         top.RejectUnknownKeys();
@@ -207,12 +208,18 @@ public static class ConfigLoader
         return detect;
     }
 
-    private static PublishConfig ReadPublish(YamlSection? s)
+    private static PublishConfig ReadPublish(YamlSection? s, string baseDir)
     {
         if (s is null) return new PublishConfig();
         var endpoint = s.String("endpoint", "tcp://127.0.0.1:5556");
         var problem = EndpointProblem(endpoint);
         if (problem is not null) throw s.Error(s.NodeOf("endpoint")!, "endpoint", problem);
+        var insecure = s.Bool("insecure", false);
+        var curveSecretKey = ReadCurve(s.Section("curve"), baseDir);
+        // Off loopback, anyone who can reach the port would read every detection: encrypt or say so explicitly.
+        if (!IsLoopback(endpoint) && curveSecretKey is null && !insecure)
+            throw s.Error(s.NodeOf("endpoint")!, "endpoint",
+                $"'{endpoint}' is reachable from other machines and would publish in plain text; set publish.curve.secret_key_file (encrypted, see docs/messages.md#security), or publish.insecure: true to accept plain text, or bind tcp://127.0.0.1:PORT");
         var publish = new PublishConfig
         {
             Endpoint = endpoint,
@@ -221,9 +228,36 @@ public static class ConfigLoader
             WaitForSubscribers = s.Int("wait_for_subscribers", 0, 0, 1000),
             WaitTimeoutMs = s.Int("wait_timeout_ms", 10_000, 0, 3_600_000),
             LingerMs = s.Int("linger_ms", 2000, 0, 60_000),
+            SendBufferBytes = s.Int("send_buffer_bytes", 0, 0, 64 * 1024 * 1024),
+            CurveSecretKey = curveSecretKey,
+            Insecure = insecure,
         };
         s.RejectUnknownKeys();
         return publish;
+    }
+
+    /// <summary>The CURVE server secret key from <c>publish.curve</c>, checked now so a bad key is a config error, not a runtime one.</summary>
+    private static byte[]? ReadCurve(YamlSection? s, string baseDir)
+    {
+        if (s is null) return null;
+        // NetMQ 4.0 has no ZAP handler, so the server cannot check client keys; refuse rather than pretend.
+        if (s.NodeOf("allowed_clients") is { } allowed)
+            throw s.Error(allowed, "allowed_clients",
+                "not supported: NetMQ 4.0 does not implement ZAP, so the publisher cannot check client keys; CURVE encrypts the bus and only clients that know the server's public key can subscribe (remove the key; see docs/messages.md#security)");
+        var file = s.RequiredString("secret_key_file");
+        var key = CurveKeys.ReadSecretKey(Path.GetFullPath(file, baseDir), out var problem);
+        if (key is null) throw s.Error(s.NodeOf("secret_key_file")!, "secret_key_file", problem!);
+        s.RejectUnknownKeys();
+        return key;
+    }
+
+    /// <summary>True when the endpoint's host is a loopback address (127.0.0.0/8, ::1, localhost): unreachable from other machines.</summary>
+    public static bool IsLoopback(string endpoint)
+    {
+        var rest = endpoint["tcp://".Length..];
+        var host = rest[..rest.LastIndexOf(':')].Trim('[', ']');
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return System.Net.IPAddress.TryParse(host, out var address) && System.Net.IPAddress.IsLoopback(address);
     }
 
     private static RealtimeConfig ReadRealtime(YamlSection? s)

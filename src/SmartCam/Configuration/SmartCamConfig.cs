@@ -117,6 +117,12 @@ public sealed record PublishConfig
     public int WaitForSubscribers { get; init; }
     public int WaitTimeoutMs { get; init; } = 10_000;
     public int LingerMs { get; init; } = 2000;
+    /// <summary>SO_SNDBUF per subscriber connection in bytes; 0 leaves it to the kernel's automatic sizing (up to tcp_wmem's maximum).</summary>
+    public int SendBufferBytes { get; init; }
+    /// <summary>CURVE: the server's secret key (32 bytes) from <c>curve.secret_key_file</c>; null publishes in plain text.</summary>
+    public byte[]? CurveSecretKey { get; init; }
+    /// <summary>Plain text on a non-loopback endpoint, chosen explicitly with <c>insecure: true</c>.</summary>
+    public bool Insecure { get; init; }
 }
 
 /// <summary>

@@ -89,7 +89,7 @@ public static class RunCommand
         config = adjust(config);
         try
         {
-            publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, config.Publish.LingerMs);
+            publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, config.Publish.LingerMs, config.Publish.CurveSecretKey, config.Publish.SendBufferBytes);
             return true;
         }
         catch (PublishException e)

@@ -29,7 +29,9 @@ public static class ValidateCommand
                 output.WriteLine($"model    {detector.Name}: {config.Model.Path}");
                 output.WriteLine($"         family {ModelShapes.Name(detector.Family)}, input {detector.InputWidth}x{detector.InputHeight} {input.Channels.ToString().ToUpperInvariant()} {(input.Scale == 1 ? "0-255" : "0-1")} pad {input.Pad} {(input.Align == PadAlign.TopLeft ? "top-left" : "center")}, output {ModelShapes.Format(detector.OutputShape)}, {detector.Labels.Length} classes");
                 output.WriteLine($"detect   score > {d.Score}, NMS IoU {d.NmsIou}, at most {d.MaxDetections}{(d.Classes.Count > 0 ? ", classes " + string.Join(", ", d.Classes) : ", all classes")}");
-                output.WriteLine($"publish  {config.Publish.Endpoint} (det.{c.Id}, status.{c.Id} every {config.Publish.StatusIntervalMs} ms)");
+                var security = config.Publish.CurveSecretKey is { } key ? $"CURVE, server public key {SmartCam.Messaging.CurveKeys.PublicKeyOf(key)}"
+                    : config.Publish.Insecure ? "plain text, insecure: true" : "plain text, loopback only";
+                output.WriteLine($"publish  {config.Publish.Endpoint} (det.{c.Id}, status.{c.Id} every {config.Publish.StatusIntervalMs} ms; {security})");
                 foreach (var line in Describe(config.Scene)) output.WriteLine(line);
             }
             return RunCommand.ExitOk;

@@ -1,4 +1,7 @@
+using System.Collections;
 using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using NetMQ;
 using NetMQ.Sockets;
 
@@ -22,14 +25,25 @@ public sealed class DetectionPublisher : IDisposable
     private readonly byte[][] _ring;
     private int _next;
     private int _subscriptions;
+    private readonly object? _distribution;
+    private readonly ICollection? _pipes;
 
-    public DetectionPublisher(string endpoint, int sendHighWatermark, int lingerMs)
+    /// <param name="curveSecretKey">The server's CURVE secret key: subscribers must use CURVE with its public key. Null: plain text.</param>
+    /// <param name="sendBufferBytes">SO_SNDBUF per subscriber; 0: the kernel's automatic sizing.</param>
+    public DetectionPublisher(string endpoint, int sendHighWatermark, int lingerMs, byte[]? curveSecretKey = null, int sendBufferBytes = 0)
     {
         _ring = new byte[Math.Max(256, 4 * sendHighWatermark)][];
         for (var i = 0; i < _ring.Length; i++) _ring[i] = new byte[4096];
         _socket = new XPublisherSocket();
         _socket.Options.SendHighWatermark = sendHighWatermark;
         _socket.Options.Linger = TimeSpan.FromMilliseconds(lingerMs);
+        if (sendBufferBytes > 0) _socket.Options.SendBuffer = sendBufferBytes;
+        if (curveSecretKey is not null)
+        {
+            _socket.Options.CurveServer = true;
+            _socket.Options.CurveCertificate = NetMQCertificate.CreateFromSecretKey(curveSecretKey);
+        }
+        (_distribution, _pipes) = FindDistribution(_socket);
         // Verbose: every subscription is passed up, not just the first per topic, so subscribers can be counted.
         _socket.Options.XPubVerbose = true;
         try
@@ -56,6 +70,12 @@ public sealed class DetectionPublisher : IDisposable
 
     public long Sent { get; private set; }
 
+    /// <summary>
+    /// Messages not queued for a subscriber because its queue was at the send high-water mark, one per
+    /// subscriber per message; -1 when this NetMQ build's internals could not be read (see <see cref="FindDistribution"/>).
+    /// </summary>
+    public long DroppedAtHwm { get; private set; }
+
     /// <summary>Sends topic then body; <paramref name="topic"/> must never change (it is sent without a copy).</summary>
     public void Send(byte[] topic, ReadOnlySpan<byte> body)
     {
@@ -72,6 +92,43 @@ public sealed class DetectionPublisher : IDisposable
         _socket.TrySend(ref msg, TimeSpan.Zero, more: false);
         msg.Close();
         Sent++;
+        if (_pipes is not null) DroppedAtHwm += _pipes.Count - Eligible(_distribution!);
+        else DroppedAtHwm = -1;
+    }
+
+    // NetMQ's XPUB never reports a full subscriber queue: TrySend returns true and the message is dropped for
+    // that subscriber (Distribution.Write fails and moves the pipe to the passive end of its list until the
+    // subscriber reads again). So the count is read where NetMQ keeps it: the pipes past m_eligible are the
+    // full ones, each of which has just missed this message. Only this thread touches the socket, and NetMQ
+    // changes those lists only inside socket calls on this thread, so reading them after a send is safe.
+    // The two objects are found once by reflection on constant names (trim-analysable); the per-message read
+    // is an UnsafeAccessor, a plain field load with no allocation. Names are those of NetMQ 4.0.4.5
+    // (NetMQSocket.SocketHandle, Core/Patterns/XPub.cs m_distribution, Core/Patterns/Utils/Distribution.cs).
+    private const string DistributionType = "NetMQ.Core.Patterns.Utils.Distribution, NetMQ";
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = "get_SocketHandle")]
+    [return: UnsafeAccessorType("NetMQ.Core.SocketBase, NetMQ")]
+    private static extern object SocketHandle(NetMQSocket socket);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "m_eligible")]
+    private static extern ref int Eligible([UnsafeAccessorType(DistributionType)] object distribution);
+
+    /// <summary>The XPUB's distribution and its list of subscriber pipes; nulls (the count turns -1) if a newer NetMQ renamed them.</summary>
+    private static (object?, ICollection?) FindDistribution(XPublisherSocket socket)
+    {
+        const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
+        try
+        {
+            var distribution = Type.GetType("NetMQ.Core.Patterns.XPub, NetMQ")?.GetField("m_distribution", Private)?.GetValue(SocketHandle(socket));
+            if (distribution is null) return (null, null);
+            if (Type.GetType(DistributionType)?.GetField("m_pipes", Private)?.GetValue(distribution) is not ICollection pipes) return (null, null);
+            _ = Eligible(distribution);
+            return (distribution, pipes);
+        }
+        catch (Exception e) when (e is MissingMemberException or TypeLoadException or ArgumentException or NotSupportedException)
+        {
+            return (null, null);
+        }
     }
 
     /// <summary>Reads subscription notices so they do not pile up; returns the running count of subscriptions matching <paramref name="topic"/>.</summary>

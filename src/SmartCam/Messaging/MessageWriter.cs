@@ -178,6 +178,9 @@ public sealed class MessageWriter
         j.WriteNumber("corrupt", stats.Corrupt);
         j.WriteNumber("reconnects", stats.Reconnects);
         j.WriteNumber("stalls", stats.Stalls);
+        j.WriteStartObject("bus");
+        j.WriteNumber("hwm_dropped", stats.BusDropped);
+        j.WriteEndObject();
         j.WriteStartObject("latency_us");
         for (var i = 0; i < stats.Stages.Length; i++)
         {

@@ -85,4 +85,6 @@ public sealed class PipelineStats
     /// <summary>Live frames replaced during a burst from the source (not counted in <see cref="Dropped"/>).</summary>
     public long Burst { get; set; }
     public long Stalls { get; set; }
+    /// <summary>Messages dropped for subscribers whose queue was full (<see cref="DetectionPublisher.DroppedAtHwm"/>).</summary>
+    public long BusDropped { get; set; }
 }

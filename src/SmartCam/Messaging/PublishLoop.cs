@@ -180,6 +180,7 @@ public sealed class PublishLoop
         stats.Stalls = _capture.Stalls;
         stats.Corrupt = _capture.Corrupt;
         stats.Reconnects = _capture.Reconnects;
+        stats.BusDropped = _publisher.DroppedAtHwm;
         var fps = interval > 0 ? (stats.Processed - _lastStatusProcessed) * 1e9 / interval : 0;
         _resweep?.Invoke();
         var health = new ProcessHealth(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),

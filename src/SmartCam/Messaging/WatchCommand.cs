@@ -10,12 +10,18 @@ namespace SmartCam.Messaging;
 /// <summary><c>smartcam watch</c>: a subscriber that prints each message on one line, like mosquitto_sub.</summary>
 public static class WatchCommand
 {
-    public static int Run(string endpoint, string topic, int count, bool json)
+    public static int Run(string endpoint, string topic, int count, bool json, string? serverKey = null)
     {
         var problem = Configuration.ConfigLoader.EndpointProblem(endpoint);
         if (problem is not null)
         {
             Console.Error.WriteLine($"smartcam watch: --endpoint {problem}");
+            return 2;
+        }
+        var serverPublicKey = serverKey is null ? null : CurveKeys.Z85Decode(serverKey);
+        if (serverKey is not null && serverPublicKey is null)
+        {
+            Console.Error.WriteLine($"smartcam watch: --server-key '{serverKey}' is not a {CurveKeys.Z85Length}-character Z85 public key (smartcam keygen prints it; it is the public-key line of the key file)");
             return 2;
         }
         using var stop = new CancellationTokenSource();
@@ -24,6 +30,12 @@ public static class WatchCommand
         using (var socket = new SubscriberSocket())
         {
             socket.Options.Linger = TimeSpan.Zero;
+            if (serverPublicKey is not null)
+            {
+                // A throwaway client key pair: the server does not check client keys (no ZAP in NetMQ 4.0).
+                socket.Options.CurveServerKey = serverPublicKey;
+                socket.Options.CurveCertificate = new NetMQCertificate();
+            }
             socket.Connect(endpoint);
             socket.Subscribe(topic);
             Console.Error.WriteLine($"smartcam watch: subscribed to '{topic}' on {endpoint}; Ctrl-C to stop");

@@ -110,7 +110,9 @@ public class ConfigTests
             "  status_interval_ms: 500",
             "  wait_for_subscribers: 1",
             "  wait_timeout_ms: 3000",
-            "  linger_ms: 0");
+            "  linger_ms: 0",
+            "  send_buffer_bytes: 65536",
+            "  insecure: true");
 
         var config = ConfigLoader.Load(path);
 
@@ -138,6 +140,7 @@ public class ConfigTests
         var publish = config.Publish;
         Assert.Equal("tcp://0.0.0.0:6000", publish.Endpoint);
         Assert.Equal((8, 500, 1, 3000, 0), (publish.SendHighWatermark, publish.StatusIntervalMs, publish.WaitForSubscribers, publish.WaitTimeoutMs, publish.LingerMs));
+        Assert.Equal((65536, true, null), (publish.SendBufferBytes, publish.Insecure, publish.CurveSecretKey));
     }
 
     [Fact]

@@ -1,0 +1,27 @@
+namespace SmartCam.Messaging;
+
+/// <summary><c>smartcam keygen FILE</c>: a new CURVE key pair for <c>publish.curve</c>; the secret stays in FILE, the public key is printed.</summary>
+public static class KeygenCommand
+{
+    public static int Run(string path, TextWriter output)
+    {
+        string publicKey;
+        try
+        {
+            publicKey = CurveKeys.WriteNewSecretKeyFile(path);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            Console.Error.WriteLine($"smartcam keygen: {path} already exists; it is never overwritten (subscribers may hold its public key): remove it first or choose another name");
+            return 2;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"smartcam keygen: cannot write {path}: {e.Message}");
+            return 2;
+        }
+        output.WriteLine(publicKey);
+        Console.Error.WriteLine($"smartcam keygen: wrote the secret key to {path} (mode 600; chown it to the service user). The line above is the public key: subscribers set it as their CURVE server key.");
+        return 0;
+    }
+}
