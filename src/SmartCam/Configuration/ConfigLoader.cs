@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using YamlDotNet.Core;
 using SmartCam.Actuation;
 using SmartCam.Realtime;
@@ -12,19 +13,47 @@ public static class ConfigLoader
 {
     private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"];
 
+    /// <summary>A config is a few kilobytes; anything this big is the wrong file (a video, a model) and is not read whole.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static SmartCamConfig Load(string path)
     {
         var fullPath = Path.GetFullPath(path);
-        string text;
+        if (Directory.Exists(fullPath))
+            throw new ConfigException($"{path}: is a folder; expected a YAML config file, e.g. configs/demo.yaml");
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(fullPath);
+            var length = new FileInfo(fullPath).Length;
+            if (length > MaxFileBytes)
+                throw new ConfigException($"{path}: {length} bytes is too big for a config file (at most {MaxFileBytes}); is this the right file?");
+            bytes = File.ReadAllBytes(fullPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException($"{path}: cannot read the config file: {e.Message}");
         }
-        return Parse(text, fullPath);
+        return Parse(Decode(bytes, fullPath), fullPath);
+    }
+
+    /// <summary>The file as text; bytes that are not UTF-8 are named by line and column rather than read as U+FFFD.</summary>
+    private static string Decode(byte[] bytes, string fullPath)
+    {
+        var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0; // a byte-order mark is allowed
+        try
+        {
+            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (DecoderFallbackException e)
+        {
+            var at = start + Math.Max(e.Index, 0);
+            var line = 1 + bytes.AsSpan(0, at).Count((byte)'\n');
+            var lineStart = bytes.AsSpan(0, at).LastIndexOf((byte)'\n') + 1;
+            var column = 1 + StrictUtf8.GetCharCount(bytes, lineStart, at - lineStart);
+            throw new ConfigException($"{fullPath}:{line}:{column}: byte 0x{bytes[at]:X2} is not UTF-8 text; expected a UTF-8 YAML file (save it as UTF-8)");
+        }
     }
 
     public static SmartCamConfig Parse(string yaml, string fullPath)
@@ -39,8 +68,16 @@ public static class ConfigLoader
             var inner = e.InnerException?.Message ?? e.Message;
             throw new ConfigException($"{fullPath}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {inner}");
         }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
-            throw new ConfigException($"{fullPath}: expected a YAML mapping with the sections camera, model, detect, publish");
+        if (stream.Documents.Count == 0)
+            throw new ConfigException($"{fullPath}: the file holds no settings (it is empty or only comments); expected a YAML mapping with the sections camera, model, detect, publish");
+        if (stream.Documents.Count > 1)
+            throw new ConfigException($"{fullPath}:{stream.Documents[1].RootNode.Start.Line}:{stream.Documents[1].RootNode.Start.Column}: a second YAML document (after ---); expected one");
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            var found = stream.Documents[0].RootNode;
+            var what = found is YamlSequenceNode ? "a list" : "a single value";
+            throw new ConfigException($"{fullPath}:{found.Start.Line}:{found.Start.Column}: the file holds {what}; expected a YAML mapping with the sections camera, model, detect, publish");
+        }
 
         var baseDir = Path.GetDirectoryName(fullPath)!;
         var top = new YamlSection(fullPath, "", root);
@@ -105,7 +142,7 @@ public static class ConfigLoader
         {
             var rest = source["file://".Length..];
             if (rest.Length == 0) throw s.Error(at, "source", "file:// needs a path, e.g. file://../media/vtest.avi");
-            var path = Path.GetFullPath(rest, baseDir);
+            var path = FullPath(s, "source", rest, baseDir);
             var ext = Path.GetExtension(path).ToLowerInvariant();
             return (ImageExtensions.Contains(ext) ? SourceKind.Image : SourceKind.File, path);
         }
@@ -177,10 +214,18 @@ public static class ConfigLoader
 
     private static string ExistingFile(YamlSection s, string qualified, string value, string baseDir, string key)
     {
-        var full = Path.GetFullPath(value, baseDir);
+        var full = FullPath(s, key, value, baseDir);
         if (!File.Exists(full))
             throw s.Error(s.NodeOf(key)!, key, $"file not found: {full}" + (qualified == "model.path" ? " (scripts/setup.sh puts the sample model in models/)" : ""));
         return full;
+    }
+
+    /// <summary><paramref name="value"/> relative to the config's folder; a NUL character (possible in a quoted YAML string) is no path.</summary>
+    private static string FullPath(YamlSection s, string key, string value, string baseDir)
+    {
+        if (value.Contains('\0'))
+            throw s.Error(s.NodeOf(key)!, key, "contains a NUL character (\\0); expected a file path");
+        return Path.GetFullPath(value, baseDir);
     }
 
     private static DetectConfig ReadDetect(YamlSection? s)

@@ -24,7 +24,15 @@ public static class WatchCommand
         using (var socket = new SubscriberSocket())
         {
             socket.Options.Linger = TimeSpan.Zero;
-            socket.Connect(endpoint);
+            try
+            {
+                socket.Connect(endpoint); // resolves the host name at once
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or NetMQException or ArgumentException)
+            {
+                Console.Error.WriteLine($"smartcam watch: --endpoint '{endpoint}': cannot connect: {UserError.OneLine(e.Message)}; expected tcp://HOST:PORT with a host name or address this box can resolve");
+                return 2;
+            }
             socket.Subscribe(topic);
             Console.Error.WriteLine($"smartcam watch: subscribed to '{topic}' on {endpoint}; Ctrl-C to stop");
             var frames = new List<byte[]>();
