@@ -22,18 +22,18 @@ public static class ConfigLoader
     {
         var fullPath = Path.GetFullPath(path);
         if (Directory.Exists(fullPath))
-            throw new ConfigException($"{path}: is a folder; expected a YAML config file, e.g. configs/demo.yaml");
+            throw new ConfigException($"{fullPath}: is a folder; expected a YAML config file, e.g. configs/demo.yaml");
         byte[] bytes;
         try
         {
             var length = new FileInfo(fullPath).Length;
             if (length > MaxFileBytes)
-                throw new ConfigException($"{path}: {length} bytes is too big for a config file (at most {MaxFileBytes}); is this the right file?");
+                throw new ConfigException($"{fullPath}: {length} bytes is too big for a config file (at most {MaxFileBytes}); is this the right file?");
             bytes = File.ReadAllBytes(fullPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ConfigException($"{path}: cannot read the config file: {e.Message}");
+            throw new ConfigException($"{fullPath}: cannot read the config file: {e.Message}");
         }
         return Parse(Decode(bytes, fullPath), fullPath);
     }
@@ -59,14 +59,24 @@ public static class ConfigLoader
     public static SmartCamConfig Parse(string yaml, string fullPath)
     {
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(new DepthLimitedParser(new Parser(scanner), fullPath));
         }
         catch (YamlException e)
         {
             var inner = e.InnerException?.Message ?? e.Message;
             throw new ConfigException($"{fullPath}:{e.Start.Line}:{e.Start.Column}: not valid YAML: {inner}");
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or NotSupportedException or EndOfStreamException)
+        {
+            // YamlDotNet's own faults on some malformed input, without a position: the scanner knows where it stopped.
+            var at = scanner.CurrentPosition;
+            var what = e is InvalidOperationException && e.Message == new InvalidOperationException().Message
+                ? "a [ or { is still open, and this line is indented less than the block it is in; expected ] or } first"
+                : e.Message;
+            throw new ConfigException($"{fullPath}:{at.Line}:{at.Column}: not valid YAML: {what}");
         }
         if (stream.Documents.Count == 0)
             throw new ConfigException($"{fullPath}: the file holds no settings (it is empty or only comments); expected a YAML mapping with the sections camera, model, detect, publish");
@@ -554,5 +564,34 @@ public static class ConfigLoader
         if (colon <= 0 || !int.TryParse(rest[(colon + 1)..], CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
             return $"'{endpoint}' has no valid port; expected tcp://HOST:PORT with PORT 1-65535";
         return null;
+    }
+}
+
+/// <summary>
+/// Hands YamlDotNet's events on, refusing nesting deeper than any config needs: YamlDotNet builds nodes
+/// recursively, and some 30 000 nested brackets overflow the stack, which no handler can catch.
+/// </summary>
+internal sealed class DepthLimitedParser(IParser inner, string file) : IParser
+{
+    public const int MaxDepth = 64;
+
+    private int _depth;
+
+    public YamlDotNet.Core.Events.ParsingEvent? Current => inner.Current;
+
+    public bool MoveNext()
+    {
+        if (!inner.MoveNext()) return false;
+        switch (inner.Current)
+        {
+            case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                if (++_depth > MaxDepth)
+                    throw new ConfigException($"{file}:{inner.Current.Start.Line}:{inner.Current.Start.Column}: lists and mappings nested more than {MaxDepth} deep; expected a config's few levels (an unclosed [ or {{?)");
+                break;
+            case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                _depth--;
+                break;
+        }
+        return true;
     }
 }
