@@ -9,7 +9,7 @@ using YamlDotNet.RepresentationModel;
 namespace SmartCam.Configuration;
 
 /// <summary>Loads and checks a SmartCam YAML file. Every problem becomes a <see cref="ConfigException"/> naming file, line and key.</summary>
-public static class ConfigLoader
+public static partial class ConfigLoader
 {
     private static readonly string[] ImageExtensions = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"];
 
@@ -64,6 +64,13 @@ public static class ConfigLoader
         {
             stream.Load(new DepthLimitedParser(new Parser(scanner), fullPath));
         }
+        catch (AnchorNotFoundException e) when (AnchorName().Match(e.Message) is { Success: true } m)
+        {
+            // YamlDotNet places this at the document's start; the alias itself is where the mistake is.
+            var alias = "*" + m.Groups[1].Value;
+            var (line, column) = LineColumn(yaml, Math.Max(yaml.IndexOf(alias, StringComparison.Ordinal), 0));
+            throw new ConfigException($"{fullPath}:{line}:{column}: not valid YAML: the alias {alias} refers to no anchor; expected &{m.Groups[1].Value} on a value before it");
+        }
         catch (YamlException e)
         {
             var inner = e.InnerException?.Message ?? e.Message;
@@ -89,6 +96,8 @@ public static class ConfigLoader
             throw new ConfigException($"{fullPath}:{found.Start.Line}:{found.Start.Column}: the file holds {what}; expected a YAML mapping with the sections camera, model, detect, publish");
         }
 
+        RejectMergeKeys(root, "", fullPath);
+
         var baseDir = Path.GetDirectoryName(fullPath)!;
         var top = new YamlSection(fullPath, "", root);
         var camera = ReadCamera(Required(top, "camera", fullPath), baseDir);
@@ -100,6 +109,35 @@ public static class ConfigLoader
         top.RejectUnknownKeys();
         return new SmartCamConfig(fullPath, camera, model, detect, publish, realtime) { Scene = scene };
     }
+
+    /// <summary>
+    /// YAML merge keys (<c>&lt;&lt;: *base</c>) are not applied by YamlDotNet's node model; named up front, before a key
+    /// they were meant to bring in is reported missing.
+    /// </summary>
+    private static void RejectMergeKeys(YamlNode node, string path, string file)
+    {
+        if (node is YamlSequenceNode seq)
+            for (var i = 0; i < seq.Children.Count; i++) RejectMergeKeys(seq.Children[i], $"{path}[{i}]", file);
+        if (node is not YamlMappingNode map) return;
+        foreach (var (k, v) in map.Children)
+        {
+            var name = (k as YamlScalarNode)?.Value ?? "";
+            var qualified = path.Length == 0 ? name : path + "." + name;
+            if (name == "<<" && k is YamlScalarNode { Style: ScalarStyle.Plain })
+                throw new ConfigException($"{file}:{k.Start.Line}:{k.Start.Column}: {qualified}: merge keys (<<) are not supported; write the keys out in full");
+            RejectMergeKeys(v, qualified, file);
+        }
+    }
+
+    private static (int Line, int Column) LineColumn(string text, int index)
+    {
+        var before = text.AsSpan(0, index);
+        var lineStart = before.LastIndexOf('\n') + 1;
+        return (1 + before.Count('\n'), 1 + index - lineStart);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("anchor '([^']*)'")]
+    private static partial System.Text.RegularExpressions.Regex AnchorName();
 
     private static YamlSection Required(YamlSection top, string key, string file) =>
         top.Section(key) ?? throw new ConfigException($"{file}: {key}: section is required (see docs/configuration.md)");

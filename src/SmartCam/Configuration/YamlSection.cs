@@ -91,7 +91,9 @@ internal sealed class YamlSection
         var text = String(key);
         if (text is null) return null;
         if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
-            throw Error(Find(key)!, key, $"'{text}' is not a number");
+            throw Error(Find(key)!, key, float.IsInfinity(value) && !text.Contains("inf", StringComparison.OrdinalIgnoreCase)
+                ? $"{text} is out of range; expected {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}"
+                : $"'{text}' is not a number");
         if (value < min || value > max) throw Error(Find(key)!, key, $"{text} is out of range; expected {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
         return value;
     }
@@ -228,8 +230,6 @@ internal sealed class YamlSection
         foreach (var (k, _) in _node.Children)
         {
             var name = (k as YamlScalarNode)?.Value ?? k.ToString();
-            if (name == "<<")
-                throw Error(k, name, "merge keys (<<) are not supported; write the keys out in full");
             if (!_known.Contains(name))
                 throw Error(k, name, $"unknown key; expected one of: {string.Join(", ", _known)}");
         }
