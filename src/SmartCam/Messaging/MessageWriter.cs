@@ -174,6 +174,7 @@ public sealed class MessageWriter
         j.WriteNumber("processed", stats.Processed);
         j.WriteNumber("dropped", stats.Dropped);
         j.WriteNumber("corrupt", stats.Corrupt);
+        j.WriteNumber("detections_nonfinite", stats.DetectionsNonFinite);
         j.WriteNumber("reconnects", stats.Reconnects);
         j.WriteStartObject("latency_us");
         for (var i = 0; i < stats.Stages.Length; i++)

@@ -78,5 +78,7 @@ public sealed class PipelineStats
     public long Processed { get; set; }
     public long Dropped { get; set; }
     public long Corrupt { get; set; }
+    /// <summary>Candidate detections of published frames dropped because the model gave a NaN or infinite score or box.</summary>
+    public long DetectionsNonFinite { get; set; }
     public long Reconnects { get; set; }
 }
