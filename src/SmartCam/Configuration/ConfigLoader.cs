@@ -81,7 +81,9 @@ public static partial class ConfigLoader
             // YamlDotNet's own faults on some malformed input, without a position: the scanner knows where it stopped.
             var at = scanner.CurrentPosition;
             var what = e is InvalidOperationException && e.Message == new InvalidOperationException().Message
-                ? "a [ or { is still open, and this line is indented less than the block it is in; expected ] or } first"
+                ? UnclosedBracket(yaml, at.Index) is var (line, column, bracket)
+                    ? $"the {bracket} opened on line {line}, column {column} is not closed; expected {(bracket == '{' ? '}' : ']')} before this line"
+                    : "a [ or { is still open, and this line is indented less than the block it is in; expected ] or } first"
                 : e.Message;
             throw new ConfigException($"{fullPath}:{at.Line}:{at.Column}: not valid YAML: {what}");
         }
@@ -127,6 +129,33 @@ public static partial class ConfigLoader
                 throw new ConfigException($"{file}:{k.Start.Line}:{k.Start.Column}: {qualified}: merge keys (<<) are not supported; write the keys out in full");
             RejectMergeKeys(v, qualified, file);
         }
+    }
+
+    /// <summary>
+    /// The innermost [ or { still open at <paramref name="end"/>, skipping quoted strings and comments; null when none.
+    /// Only for the message: YamlDotNet has already said the text is wrong.
+    /// </summary>
+    private static (int Line, int Column, char Bracket)? UnclosedBracket(string text, long end)
+    {
+        var open = new Stack<int>();
+        var quote = '\0';
+        for (var i = 0; i < Math.Min(end, text.Length); i++)
+        {
+            var c = text[i];
+            if (quote != '\0')
+            {
+                if (c == '\\' && quote == '"') i++;
+                else if (c == quote || c == '\n') quote = '\0';
+            }
+            else if (c is '"' or '\'') quote = c;
+            else if (c == '#' && (i == 0 || char.IsWhiteSpace(text[i - 1]))) i = Math.Max(text.IndexOf('\n', i), i + 1) - 1;
+            else if (c is '[' or '{') open.Push(i);
+            else if (c is ']' or '}' && open.Count > 0) open.Pop();
+        }
+        if (open.Count == 0) return null;
+        var at = open.Peek();
+        var (line, column) = LineColumn(text, at);
+        return (line, column, text[at]);
     }
 
     private static (int Line, int Column) LineColumn(string text, int index)

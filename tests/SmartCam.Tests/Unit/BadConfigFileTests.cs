@@ -66,8 +66,12 @@ public sealed class BadConfigFileTests : IDisposable
     public void Flow_collection_left_open_across_a_dedent()
     {
         // YamlDotNet throws a bare InvalidOperationException here; the scanner's position says where.
-        AssertRefused("camera:\n  id: cam0\n  source: [1, 2\n  pace: max\n", ":4:3", "a [ or { is still open");
+        AssertRefused("camera:\n  id: cam0\n  source: [1, 2\n  pace: max\n", ":4:3", "the [ opened on line 3, column 11 is not closed; expected ] before this line");
     }
+
+    [Fact]
+    public void Unclosed_flow_mapping_named_where_it_opened_past_brackets_in_strings_and_comments() =>
+        AssertRefused("camera: { id: cam0 # not this [\n  , source: \"{[\" , x: ['a]'\nmodel:\n", ":3:1", "the [ opened on line 2, column 23 is not closed; expected ] before this line");
 
     [Fact]
     public void Bad_indentation() =>
