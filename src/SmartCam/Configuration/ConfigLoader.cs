@@ -26,16 +26,32 @@ public static partial class ConfigLoader
         byte[] bytes;
         try
         {
-            var length = new FileInfo(fullPath).Length;
-            if (length > MaxFileBytes)
-                throw new ConfigException($"{fullPath}: {length} bytes is too big for a config file (at most {MaxFileBytes}); is this the right file?");
-            bytes = File.ReadAllBytes(fullPath);
+            bytes = ReadAtMost(fullPath, MaxFileBytes)
+                ?? throw new ConfigException($"{fullPath}: more than {MaxFileBytes} bytes is too big for a config file; is this the right file?");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException($"{fullPath}: cannot read the config file: {e.Message}");
         }
         return Parse(Decode(bytes, fullPath), fullPath);
+    }
+
+    /// <summary>
+    /// The file's bytes, or null past <paramref name="limit"/>. Read rather than sized first: a device such as
+    /// /dev/zero has no length and no end.
+    /// </summary>
+    private static byte[]? ReadAtMost(string path, int limit)
+    {
+        using var file = File.OpenRead(path);
+        using var bytes = new MemoryStream();
+        var chunk = new byte[64 * 1024];
+        int n;
+        while ((n = file.Read(chunk)) > 0)
+        {
+            if (bytes.Length + n > limit) return null;
+            bytes.Write(chunk, 0, n);
+        }
+        return bytes.ToArray();
     }
 
     /// <summary>The file as text; bytes that are not UTF-8 are named by line and column rather than read as U+FFFD.</summary>

@@ -202,6 +202,30 @@ public sealed class BadConfigFileTests : IDisposable
     {
         var (exit, _, stderr) = Validate(Repo.Video);
         Assert.Equal(2, exit);
-        Assert.Matches("^" + Regex.Escape($"smartcam: {Repo.Video}: ") + @"\d+ bytes is too big for a config file", stderr.Trim());
+        Assert.Equal($"smartcam: {Repo.Video}: more than {ConfigLoader.MaxFileBytes} bytes is too big for a config file; is this the right file?", stderr.Trim());
+    }
+
+    [Fact]
+    public void A_device_with_no_end_is_not_read_forever()
+    {
+        var (exit, _, stderr) = Validate("/dev/zero");
+        Assert.Equal(2, exit);
+        Assert.StartsWith("smartcam: /dev/zero: more than ", stderr);
+    }
+
+    [Fact]
+    public void An_unexpected_failure_is_one_line_and_exit_1_never_the_trace()
+    {
+        // The summary cannot be written (a closed pipe, a full disk): nothing a config check expects, so the last-resort guard answers.
+        using var error = new StringWriter();
+        var exit = SmartCam.Program.Run(["validate", "--config", Repo.Path("configs", "demo.yaml"), "--config-only"], new FailingWriter(), error);
+
+        Assert.Equal(1, exit);
+        Assert.Equal(@"smartcam: internal error: No space left on device\nwhile writing (please report)", error.ToString().TrimEnd('\n'));
+    }
+
+    private sealed class FailingWriter : StringWriter
+    {
+        public override void WriteLine(string? value) => throw new IOException("No space left on device\nwhile writing");
     }
 }
