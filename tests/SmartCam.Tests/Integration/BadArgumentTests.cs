@@ -77,6 +77,27 @@ public sealed class BadArgumentTests : IDisposable
         Assert.Equal($"smartcam: {_dir.Path}: is a folder; expected a YAML config file, e.g. configs/demo.yaml", line);
     }
 
+    [Theory]
+    [InlineData("tcp://nohost.invalid:5711", "cannot bind: Name or service not known; expected tcp://HOST:PORT with a host name or address of this box")]
+    [InlineData("tcp://192.0.2.1:5712", "cannot bind: the address is not one of this box's; expected 127.0.0.1, 0.0.0.0 or an address of one of its interfaces")]
+    public void Publish_endpoint_that_cannot_be_bound_is_one_line(string endpoint, string expected)
+    {
+        // A host that does not resolve was a SocketException trace; an address of another box printed "Exception of type …".
+        var config = _dir.Write("endpoint.yaml", $"""
+            camera:
+              source: file://{Repo.Video}
+            model:
+              path: {Repo.Model}
+              labels: {Repo.Labels}
+            publish:
+              endpoint: {endpoint}
+            """);
+
+        var line = OneLineExit2("run", "--config", config);
+
+        Assert.Equal($"smartcam: {config}: publish.endpoint {endpoint}: {expected}", line);
+    }
+
     [Fact]
     public void Help_still_prints_beside_a_missing_option()
     {
