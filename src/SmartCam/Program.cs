@@ -14,12 +14,28 @@ public static partial class Program
         // A fault on a loop thread: cleanups first (outputs to their safe levels), then one line, never the trace.
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
         {
-            foreach (var cleanup in FatalCleanups) cleanup();
+            Action[] cleanups;
+            lock (FatalCleanups) cleanups = [.. FatalCleanups];
+            foreach (var cleanup in cleanups)
+            {
+                try
+                {
+                    cleanup();
+                }
+                catch (Exception)
+                {
+                    // The process is going down; the other cleanups still run.
+                }
+            }
             Console.Error.WriteLine(InternalError(e.ExceptionObject as Exception));
-            Environment.Exit(RunCommand.ExitFailure);
+            // At once, as the runtime would have: Environment.Exit would run the host's shutdown, which can wait on the dead thread.
+            ExitNow(RunCommand.ExitFailure);
         };
         return Run(args, Console.Out, Console.Error);
     }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "_exit")]
+    private static partial void ExitNow(int status);
 
     private static readonly List<Action> FatalCleanups = [];
 
