@@ -1,18 +1,76 @@
 using System.CommandLine;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using SmartCam.Hosting;
 using SmartCam.Messaging;
 
 namespace SmartCam;
 
-public static class Program
+public static partial class Program
 {
     public static int Main(string[] args)
     {
         NativeLibraries.Register();
+        // A fault on a loop thread: cleanups first (outputs to their safe levels), then one line, never the trace.
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            Action[] cleanups;
+            lock (FatalCleanups) cleanups = [.. FatalCleanups];
+            foreach (var cleanup in cleanups)
+            {
+                try
+                {
+                    cleanup();
+                }
+                catch (Exception)
+                {
+                    // The process is going down; the other cleanups still run.
+                }
+            }
+            Console.Error.WriteLine(InternalError(e.ExceptionObject as Exception));
+            // At once, as the runtime would have: Environment.Exit would run the host's shutdown, which can wait on the dead thread.
+            ExitNow(RunCommand.ExitFailure);
+        };
+        return Run(args, Console.Out, Console.Error);
+    }
+
+    [System.Runtime.InteropServices.LibraryImport("libc", EntryPoint = "_exit")]
+    private static partial void ExitNow(int status);
+
+    private static readonly List<Action> FatalCleanups = [];
+
+    /// <summary>Runs <paramref name="cleanup"/> if the process dies of an unhandled exception on any thread, before it exits.</summary>
+    public static void OnFatal(Action cleanup)
+    {
+        lock (FatalCleanups) FatalCleanups.Add(cleanup);
+    }
+
+    /// <summary>The last-resort line for an exception nobody expected: the message, never the stack trace.</summary>
+    public static string InternalError(Exception? e) =>
+        $"smartcam: internal error: {UserError.OneLine(e?.Message ?? "unknown")} (please report)";
+
+    /// <summary>
+    /// The command line, in-process: <paramref name="output"/> and <paramref name="error"/> take what the commands print
+    /// (the commands that run the pipeline still log to the console). Bad arguments: one line on <paramref name="error"/>, exit 2.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            return Dispatch(args, output, error);
+        }
+        catch (Exception e)
+        {
+            error.WriteLine(InternalError(e));
+            return RunCommand.ExitFailure;
+        }
+    }
+
+    private static int Dispatch(string[] args, TextWriter output, TextWriter error)
+    {
         if (args is ["--version"])
         {
-            Console.WriteLine(VersionLine());
+            output.WriteLine(VersionLine());
             return 0;
         }
         var configOption = new Option<string>("--config", "-c")
@@ -31,13 +89,15 @@ public static class Program
         {
             configOption,
         };
-        validate.SetAction(r => ValidateCommand.Run(r.GetValue(configOption)!, Console.Out));
+        var configOnly = new Option<bool>("--config-only") { Description = "Check the configuration file only: neither load the model nor open the source" };
+        validate.Add(configOnly);
+        validate.SetAction(r => ValidateCommand.Run(r.GetValue(configOption)!, output, error, r.GetValue(configOnly)));
 
         var safe = new Command("safe", "Drive every configured output to its safe level and exit (the systemd unit's ExecStopPost).")
         {
             configOption,
         };
-        safe.SetAction(r => SafeCommand.Run(r.GetValue(configOption)!, Console.Out));
+        safe.SetAction(r => SafeCommand.Run(r.GetValue(configOption)!, output));
 
         var endpoint = new Option<string>("--endpoint", "-e")
         {
@@ -56,14 +116,22 @@ public static class Program
         {
             endpoint, topic, count, json, serverKey,
         };
-        watch.SetAction(r => WatchCommand.Run(r.GetValue(endpoint)!, r.GetValue(topic) ?? "", r.GetValue(count), r.GetValue(json), r.GetValue(serverKey)));
+        watch.SetAction(r =>
+        {
+            if (r.GetValue(count) < 0)
+            {
+                error.WriteLine($"smartcam watch: --count {r.GetValue(count)}: expected a number of messages, at least 1 (or 0: run until Ctrl-C)");
+                return RunCommand.ExitBadInput;
+            }
+            return WatchCommand.Run(r.GetValue(endpoint)!, r.GetValue(topic) ?? "", r.GetValue(count), r.GetValue(json), r.GetValue(serverKey));
+        });
 
         var keyFile = new Argument<string>("secret-key-file") { Description = "Where to write the new secret key, e.g. /etc/smartcam/bus.key (never overwritten)" };
         var keygen = new Command("keygen", "Make a CURVE key pair for an encrypted bus: writes the secret key file (mode 600) and prints the public key subscribers need.")
         {
             keyFile,
         };
-        keygen.SetAction(r => KeygenCommand.Run(r.GetValue(keyFile)!, Console.Out));
+        keygen.SetAction(r => KeygenCommand.Run(r.GetValue(keyFile)!, output));
 
         var frames = new Option<int>("--frames", "-n") { Description = "Frames to measure after the warm-up", DefaultValueFactory = _ => 1000 };
         var warmup = new Option<int>("--warmup") { Description = "Frames to run before measuring", DefaultValueFactory = _ => 100 };
@@ -78,10 +146,10 @@ public static class Program
             var (n, w, b) = (r.GetValue(frames), r.GetValue(warmup), r.GetValue(bare));
             if (n < 1 || w < 1 || b < 10)
             {
-                Console.Error.WriteLine("smartcam bench: --frames and --warmup must be at least 1, --bare at least 10");
+                error.WriteLine("smartcam bench: --frames and --warmup must be at least 1, --bare at least 10");
                 return 2;
             }
-            return BenchCommand.Run(r.GetValue(configOption)!, n, w, b, r.GetValue(benchJson), Console.Out);
+            return BenchCommand.Run(r.GetValue(configOption)!, n, w, b, r.GetValue(benchJson), output);
         });
 
         var doctorConfig = new Option<string?>("--config", "-c") { Description = "Also check this config's loop CPUs and camera device" };
@@ -91,7 +159,16 @@ public static class Program
         {
             doctorConfig, doctorJson, doctorRoot,
         };
-        doctor.SetAction(r => DoctorCommand.Run(r.GetValue(doctorConfig), r.GetValue(doctorJson), r.GetValue(doctorRoot)!, Console.Out));
+        doctor.SetAction(r =>
+        {
+            var rootFolder = r.GetValue(doctorRoot)!;
+            if (!Directory.Exists(rootFolder))
+            {
+                error.WriteLine($"smartcam doctor: --root '{rootFolder}' is not a folder; expected the folder holding proc/ and sys/ (default /)");
+                return RunCommand.ExitBadInput;
+            }
+            return DoctorCommand.Run(r.GetValue(doctorConfig), r.GetValue(doctorJson), rootFolder, output);
+        });
 
         var jitterConfig = new Option<string?>("--config", "-c") { Description = "Measure on this config's inference CPU, and again while its pipeline runs" };
         var jitterCpu = new Option<int?>("--cpu") { Description = "The CPU to measure on (default: the config's inference CPU, else any)" };
@@ -109,18 +186,46 @@ public static class Program
             var cpu = r.GetValue(jitterCpu);
             if (p is < 1 or > 99 || i < 50 || s < 1 || cpu is < 0 || cpu >= SmartCam.Realtime.Libc.ConfiguredCpus)
             {
-                Console.Error.WriteLine($"smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1, --cpu 0-{SmartCam.Realtime.Libc.ConfiguredCpus - 1}");
+                error.WriteLine($"smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1, --cpu 0-{SmartCam.Realtime.Libc.ConfiguredCpus - 1}");
                 return 2;
             }
-            return JitterCommand.Run(r.GetValue(jitterConfig), r.GetValue(jitterCpu), p, i, s, r.GetValue(jitterJson), Console.Out);
+            return JitterCommand.Run(r.GetValue(jitterConfig), r.GetValue(jitterCpu), p, i, s, r.GetValue(jitterJson), output);
         });
 
         var root = new RootCommand("SmartCam: camera → detector → ZeroMQ detections. See README.md and docs/.")
         {
             run, validate, safe, watch, keygen, bench, doctor, jitter,
         };
-        return root.Parse(args).Invoke();
+        var parsed = root.Parse(args);
+        // Help prints, even beside other mistakes; any other parse error is one line, not the help text.
+        if (parsed.Errors.Count > 0 && parsed.Action is not { ClearsParseErrors: true })
+        {
+            var command = parsed.CommandResult.Command;
+            var name = command == root ? "smartcam" : "smartcam " + command.Name;
+            // A stray word is the mistake to name, rather than the command it left missing.
+            var first = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+            error.WriteLine($"{name}: {UserError.OneLine(Explain(first.Message))} (see {name} --help)");
+            return RunCommand.ExitBadInput;
+        }
+        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
+
+    /// <summary>System.CommandLine's message for a value of the wrong type names a .NET type; say what a user would type instead.</summary>
+    private static string Explain(string message)
+    {
+        var m = CannotParse().Match(message);
+        if (!m.Success) return message;
+        var expected = m.Groups["type"].Value switch
+        {
+            "System.Int32" or "System.Nullable`1[System.Int32]" => "a whole number",
+            "System.Boolean" => "true or false",
+            var other => other,
+        };
+        return $"{m.Groups["option"].Value} '{m.Groups["value"].Value}': expected {expected}";
+    }
+
+    [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']*)' as expected type '(?<type>[^']*)'")]
+    private static partial Regex CannotParse();
 
     /// <summary>The image's version file, when running on the appliance image.</summary>
     public const string ReleaseFile = "/etc/smartcam-release";

@@ -4,7 +4,7 @@ using YamlDotNet.RepresentationModel;
 namespace SmartCam.Configuration;
 
 /// <summary>A user mistake in a config file: the message names the file, line, key and what was expected.</summary>
-public sealed class ConfigException(string message) : Exception(message);
+public sealed class ConfigException(string message) : Exception(UserError.OneLine(message));
 
 /// <summary>
 /// Reads one YAML mapping by hand (no reflection, so it survives Native AOT) and remembers which keys
@@ -77,17 +77,23 @@ internal sealed class YamlSection
         var text = String(key);
         if (text is null) return fallback;
         if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
-            throw Error(Find(key)!, key, $"'{text}' is not a whole number");
+            throw Error(Find(key)!, key, IsHugeWholeNumber(text) ? $"{text} is out of range; expected {min} to {max}" : $"'{text}' is not a whole number");
         if (value < min || value > max) throw Error(Find(key)!, key, $"{value} is out of range; expected {min} to {max}");
         return value;
     }
+
+    /// <summary>A whole number too big for an int, such as 99999999999: out of range rather than "not a number".</summary>
+    private static bool IsHugeWholeNumber(string text) =>
+        text.Length > 0 && text.TrimStart('-', '+').Length > 0 && text.TrimStart('-', '+').All(char.IsAsciiDigit);
 
     public float? Float(string key, float min, float max)
     {
         var text = String(key);
         if (text is null) return null;
         if (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !float.IsFinite(value))
-            throw Error(Find(key)!, key, $"'{text}' is not a number");
+            throw Error(Find(key)!, key, float.IsInfinity(value) && !text.Contains("inf", StringComparison.OrdinalIgnoreCase)
+                ? $"{text} is out of range; expected {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}"
+                : $"'{text}' is not a number");
         if (value < min || value > max) throw Error(Find(key)!, key, $"{text} is out of range; expected {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
         return value;
     }

@@ -181,6 +181,7 @@ public sealed class DetectionPipeline : IDisposable
         var rented = _results.Rent(wait: !_config.Camera.IsLive, stop);
         var result = rented ?? _overflow;
         result.Count = _post.Run(_detector.Output, input.Geometry, frame.Image.Cols, frame.Image.Rows, result.Detections);
+        result.NonFinite = _post.NonFiniteDropped;
         if (_scene is not null)
         {
             // Files run the scene and the rules on their media clock, so a replay is the same at any speed;
@@ -232,6 +233,9 @@ public sealed class DetectionPipeline : IDisposable
             _config.Camera.Id, s.Processed / Math.Max(seconds, 1e-9), seconds, s.Capture.Percentile(0.5), s.Pre.Percentile(0.5),
             s.Infer.Percentile(0.5), s.Post.Percentile(0.5), s.Publish.Percentile(0.5),
             s.CaptureToPublish.Percentile(0.5), s.CaptureToPublish.Percentile(0.99), s.CaptureToPublish.Max);
+        if (s.DetectionsNonFinite > 0)
+            _log.LogWarning("Camera {Camera}: {Count} detections were dropped because the model gave a NaN or infinite score or box (status.detections_nonfinite)",
+                _config.Camera.Id, s.DetectionsNonFinite);
         if (_results.Overflowed > 0)
             _log.LogWarning("Camera {Camera}: {Count} results were not published because the publish thread fell behind", _config.Camera.Id, _results.Overflowed);
         return 0;

@@ -120,7 +120,7 @@ public static class RunCommand
             return false;
         }
         var opened = outputs;
-        AppDomain.CurrentDomain.UnhandledException += (_, _) => opened.SetAllSafe();
+        Program.OnFatal(opened.SetAllSafe);
         for (var i = 0; i < opened.Count; i++)
             log.LogInformation("Output {Name}: {Where}, safe level {Level}", opened[i].Name, opened.Describe(i), opened[i].SafeHigh ? "high" : "low");
         return true;

@@ -9,10 +9,18 @@ namespace SmartCam.Hosting;
 /// <summary><c>smartcam validate</c>: everything <c>run</c> checks before it starts, plus opening a file source, then a summary.</summary>
 public static class ValidateCommand
 {
-    public static int Run(string configPath, TextWriter output)
+    /// <param name="configOnly">Check the file alone (every key and value, and that the files it names exist): no model load, no source open.</param>
+    public static int Run(string configPath, TextWriter output, TextWriter? error = null, bool configOnly = false)
     {
+        error ??= Console.Error;
         try
         {
+            if (configOnly)
+            {
+                var checkedConfig = ConfigLoader.Load(configPath);
+                output.WriteLine($"config   {checkedConfig.FilePath}: OK (--config-only: the model and the source were not opened)");
+                return RunCommand.ExitOk;
+            }
             var (config, detector) = RunCommand.Load(configPath);
             using (detector)
             {
@@ -38,7 +46,7 @@ public static class ValidateCommand
         }
         catch (Exception e) when (e is ConfigException or ModelException or SourceException)
         {
-            Console.Error.WriteLine($"smartcam: {e.Message}");
+            error.WriteLine($"smartcam: {e.Message}");
             return RunCommand.ExitBadInput;
         }
     }

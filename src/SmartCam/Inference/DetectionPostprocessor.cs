@@ -42,18 +42,34 @@ public sealed class DetectionPostprocessor
     public static IEnumerable<string> UnknownLabels(DetectConfig config, string[] labels) =>
         config.Classes.Concat(config.PerClass.Keys).Where(l => Array.IndexOf(labels, l) < 0).Distinct();
 
+    /// <summary>
+    /// Candidates the latest <see cref="Run"/> dropped because the model gave a score or box coordinate that is NaN or
+    /// infinite (a broken or badly quantised model): such values are never published.
+    /// </summary>
+    public int NonFiniteDropped { get; private set; }
+
     /// <summary>Writes the frame's detections, best first, into <paramref name="into"/> and returns how many.</summary>
     public int Run(ReadOnlySpan<float> output, Letterbox letterbox, int sourceWidth, int sourceHeight, Span<Detection> into)
     {
-        var count = _decoder.Decode(output, _config.Score, _candidates);
-        for (var i = 0; i < count; i++)
+        var decoded = _decoder.Decode(output, _config.Score, _candidates);
+        var count = 0;
+        var nonFinite = 0;
+        // Only candidates (scores not at or below the threshold) get here, so the check costs nothing per anchor.
+        for (var i = 0; i < decoded; i++)
         {
-            ref var d = ref _candidates[i];
+            var d = _candidates[i];
             d.X1 = letterbox.ToSourceX(d.X1);
             d.Y1 = letterbox.ToSourceY(d.Y1);
             d.X2 = letterbox.ToSourceX(d.X2);
             d.Y2 = letterbox.ToSourceY(d.Y2);
+            if (!(float.IsFinite(d.Score) && float.IsFinite(d.X1) && float.IsFinite(d.Y1) && float.IsFinite(d.X2) && float.IsFinite(d.Y2)))
+            {
+                nonFinite++;
+                continue;
+            }
+            _candidates[count++] = d;
         }
+        NonFiniteDropped = nonFinite;
         count = _nms.Run(_candidates, count, _config.NmsIou, _candidates.Length);
 
         var kept = 0;

@@ -11,7 +11,11 @@ public interface IDetectionDecoder
 
     int ClassCount { get; }
 
-    /// <summary>Writes candidates into <paramref name="candidates"/> (which holds one per anchor) and returns how many.</summary>
+    /// <summary>
+    /// Writes candidates into <paramref name="candidates"/> (which holds one per anchor) and returns how many. A score is
+    /// tested as "not at or below the threshold", so NaN and +Inf scores become candidates: <see cref="DetectionPostprocessor"/>
+    /// drops and counts every candidate whose score or box is not finite.
+    /// </summary>
     int Decode(ReadOnlySpan<float> output, float scoreThreshold, Span<Detection> candidates);
 }
 
@@ -30,7 +34,8 @@ internal static class ClassScores
         if (objectness <= threshold) return false;
         (cls, var p) = ArgMax(row[5..]);
         score = objectness * p;
-        return score > threshold;
+        // Not "score > threshold": a NaN must pass, so that the postprocessor drops and counts it rather than lose it unseen.
+        return !(score <= threshold);
     }
 
     /// <summary>Index and value of the largest of <paramref name="scores"/>, first one on ties.</summary>

@@ -79,6 +79,8 @@ public sealed class OnnxDetector : IDisposable
                 _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
             },
         };
+        if (new FileInfo(path).Length == 0)
+            throw new ModelException($"{path}: the file is empty (0 bytes); expected an ONNX model file");
         InferenceSession session;
         try
         {
@@ -86,7 +88,7 @@ public sealed class OnnxDetector : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelException($"{path}: ONNX Runtime cannot load this file as a model: {FirstLine(e.Message)}");
+            throw new ModelException($"{path}: ONNX Runtime cannot load this file as a model: {LoadFailure(e.Message)}; expected an ONNX model file (a copy cut short, or another file renamed .onnx, fails like this)");
         }
         try
         {
@@ -127,11 +129,21 @@ public sealed class OnnxDetector : IDisposable
             }
             catch (OnnxRuntimeException e)
             {
-                throw new ModelException($"{path}: a test run on a {width}x{height} input failed: {FirstLine(e.Message)}");
+                var dynamic = dims[2] <= 0 || dims[3] <= 0 ? " (the model's input size is dynamic: model.input_size set it)" : "";
+                throw new ModelException($"{path}: a test run on a {width}x{height} input failed{dynamic}: {FirstLine(e.Message)}");
             }
         }
 
-        var (family, classes) = ModelShapes.Resolve(path, config.Family, width, height, shape, labels?.Length);
+        ModelFamily family;
+        int classes;
+        try
+        {
+            (family, classes) = ModelShapes.Resolve(path, config.Family, width, height, shape, labels?.Length);
+        }
+        catch (ModelException e) when (dims[2] <= 0 || dims[3] <= 0)
+        {
+            throw new ModelException($"{e.Message} (the model's input size is dynamic, so it ran at model.input_size, {width}x{height}; the default is 640x640: set input_size to the size the model was exported for)");
+        }
         labels ??= Enumerable.Range(0, classes).Select(i => "class" + i).ToArray();
         return new OnnxDetector(session, inputName, outputName, width, height, shape, family, classes, labels, config.Name);
     }
@@ -158,6 +170,14 @@ public sealed class OnnxDetector : IDisposable
     }
 
     private static string FirstLine(string text) => text.Split('\n')[0].Trim();
+
+    /// <summary>ONNX Runtime's reason without its prefix "[ErrorCode:InvalidProtobuf] Load model from PATH failed:", which repeats the path.</summary>
+    private static string LoadFailure(string message)
+    {
+        var line = FirstLine(message);
+        var failed = line.IndexOf(" failed:", StringComparison.Ordinal);
+        return (line.StartsWith("[ErrorCode:", StringComparison.Ordinal) && failed > 0 ? line[(failed + " failed:".Length)..] : line).Trim().TrimEnd('.');
+    }
 
     public void Dispose()
     {

@@ -23,7 +23,7 @@ public sealed class Yolov8Decoder(int inputWidth, int inputHeight, int classCoun
                 var v = output[(4 + c) * n + i];
                 if (v > score) { score = v; best = c; }
             }
-            if (score <= scoreThreshold) continue;
+            if (score <= scoreThreshold) continue; // NaN goes on, to be dropped and counted by the postprocessor
             float cx = output[i], cy = output[n + i], w = output[2 * n + i], h = output[3 * n + i];
             candidates[count++] = new Detection(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2, score, best);
         }

@@ -58,7 +58,16 @@ public sealed class DetectionPublisher : IDisposable
         catch (NetMQException e)
         {
             _socket.Dispose();
-            throw new PublishException($"publish.endpoint {endpoint}: cannot bind: {e.Message}");
+            // NetMQ's message is often just "Exception of type 'NetMQ.NetMQException' was thrown."; its error code says what happened.
+            var why = e.ErrorCode == ErrorCode.AddressNotAvailable
+                ? "the address is not one of this box's; expected 127.0.0.1, 0.0.0.0 or an address of one of its interfaces"
+                : $"{e.ErrorCode}";
+            throw new PublishException($"publish.endpoint {endpoint}: cannot bind: {why}");
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            _socket.Dispose(); // NetMQ resolves the host name itself, and lets the lookup's failure through
+            throw new PublishException($"publish.endpoint {endpoint}: cannot bind: {e.Message}; expected tcp://HOST:PORT with a host name or address of this box");
         }
         Endpoint = endpoint;
     }

@@ -17,6 +17,9 @@ public sealed class DetectionResult(int maxDetections, int maxEvents = 0, int zo
     public Detection[] Detections { get; } = new Detection[maxDetections];
     public int Count { get; set; }
 
+    /// <summary>Candidates of this frame dropped for a NaN or infinite score or box (<see cref="Inference.DetectionPostprocessor.NonFiniteDropped"/>).</summary>
+    public int NonFinite { get; set; }
+
     /// <summary>Per detection, the confirmed track it belongs to (0: none yet); meaningful when tracking is on.</summary>
     public int[] TrackIds { get; } = new int[maxDetections];
 

@@ -176,6 +176,7 @@ public sealed class MessageWriter
         j.WriteNumber("dropped", stats.Dropped);
         j.WriteNumber("burst", stats.Burst);
         j.WriteNumber("corrupt", stats.Corrupt);
+        j.WriteNumber("detections_nonfinite", stats.DetectionsNonFinite);
         j.WriteNumber("reconnects", stats.Reconnects);
         j.WriteNumber("stalls", stats.Stalls);
         j.WriteStartObject("bus");

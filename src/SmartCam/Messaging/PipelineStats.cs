@@ -81,6 +81,8 @@ public sealed class PipelineStats
     public long Processed { get; set; }
     public long Dropped { get; set; }
     public long Corrupt { get; set; }
+    /// <summary>Candidate detections of published frames dropped because the model gave a NaN or infinite score or box.</summary>
+    public long DetectionsNonFinite { get; set; }
     public long Reconnects { get; set; }
     /// <summary>Live frames replaced during a burst from the source (not counted in <see cref="Dropped"/>).</summary>
     public long Burst { get; set; }

@@ -140,6 +140,7 @@ public sealed class PublishLoop
         stats.InferLateness.Record(stages.InferLateUs);
         stats.PublishLateness.Record(lateNs / 1000);
         stats.Processed++;
+        stats.DetectionsNonFinite += result.NonFinite;
         if (stats.Processed == 1) FirstPublishedUtc = DateTime.UtcNow;
         LastPublishedNs = sentNs;
         if (stats.Processed == _warmupFrames)

@@ -36,7 +36,15 @@ public static class WatchCommand
                 socket.Options.CurveServerKey = serverPublicKey;
                 socket.Options.CurveCertificate = new NetMQCertificate();
             }
-            socket.Connect(endpoint);
+            try
+            {
+                socket.Connect(endpoint); // resolves the host name at once
+            }
+            catch (Exception e) when (e is System.Net.Sockets.SocketException or NetMQException or ArgumentException)
+            {
+                Console.Error.WriteLine($"smartcam watch: --endpoint '{endpoint}': cannot connect: {UserError.OneLine(e.Message)}; expected tcp://HOST:PORT with a host name or address this box can resolve");
+                return 2;
+            }
             socket.Subscribe(topic);
             Console.Error.WriteLine($"smartcam watch: subscribed to '{topic}' on {endpoint}; Ctrl-C to stop");
             var frames = new List<byte[]>();
@@ -83,6 +91,8 @@ public static class WatchCommand
                 var infer = m.GetProperty("latency_us").GetProperty("infer");
                 line.Append(CultureInfo.InvariantCulture,
                     $" {m.GetProperty("state").GetString()} fps={m.GetProperty("fps").GetDouble():0.0} frames={m.GetProperty("frames").GetInt64()} processed={m.GetProperty("processed").GetInt64()} dropped={m.GetProperty("dropped").GetInt64()} corrupt={m.GetProperty("corrupt").GetInt64()} infer p50={infer.GetProperty("p50").GetInt64() / 1000.0:0.0}ms capture→publish p50={e2e.GetProperty("p50").GetInt64() / 1000.0:0.0}ms p99={e2e.GetProperty("p99").GetInt64() / 1000.0:0.0}ms");
+                if (m.TryGetProperty("detections_nonfinite", out var nonFinite) && nonFinite.GetInt64() > 0)
+                    line.Append(CultureInfo.InvariantCulture, $" nonfinite={nonFinite.GetInt64()}");
             }
             else if (topic.StartsWith("evt.", StringComparison.Ordinal))
             {

@@ -55,6 +55,25 @@ def yolov5():
     return out
 
 
+def nonfinite_yolov8():
+    """[1, 4+3, 84] like yolov8(), with the model gone wrong at four more anchors: every one must be dropped and counted.
+
+    anchor 10: class scores [NaN, 0, 0]           (score NaN)
+    anchor 20: class scores [0, +Inf, 0]          (score +Inf)
+    anchor 30: box cx = NaN, score 0.9            (a box that is not finite)
+    anchor 40: box w = +Inf, score 0.8
+    anchor 60: box h = -Inf, class scores [-Inf, -Inf, -Inf]  (below any threshold: not a candidate, not counted)
+    anchor 50: the one good detection of yolov8()
+    """
+    out = yolov8()
+    out[0, :, 10] = [20, 20, 8, 8, np.nan, 0, 0]
+    out[0, :, 20] = [30, 30, 8, 8, 0, np.inf, 0]
+    out[0, :, 30] = [np.nan, 40, 8, 8, 0.9, 0, 0]
+    out[0, :, 40] = [40, 40, np.inf, 8, 0, 0.8, 0]
+    out[0, :, 60] = [10, 10, 8, -np.inf, -np.inf, -np.inf, -np.inf]
+    return out
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: make_test_models.py OUTDIR")
@@ -66,6 +85,18 @@ def main():
     model(p("wrong_shape.onnx"), np.zeros((1, 10, 7), dtype=np.float32))
     model(p("two_inputs.onnx"), yolov8(), inputs=(("images", [1, 3, 64, 64]), ("extra", [1, 3, 64, 64])))
     model(p("gray_input.onnx"), yolov8(), inputs=(("images", [1, 1, 64, 64]),))
+    model(p("wrong_rank.onnx"), yolov8(), inputs=(("images", [1, 3, 64]),))
+    # Height and width left open, as torch.onnx.export(dynamic_axes=...) writes them: the config's input_size decides.
+    model(p("dynamic_input.onnx"), yolov8(), inputs=(("images", [1, 3, "height", "width"]),))
+    model(p("nonfinite_yolov8.onnx"), nonfinite_yolov8())
+    with open(p("yolov8_tiny.onnx"), "rb") as f:
+        whole = f.read()
+    with open(p("truncated.onnx"), "wb") as f:
+        f.write(whole[: len(whole) // 2])  # a copy cut short
+    with open(p("empty.onnx"), "wb"):
+        pass
+    with open(p("text.onnx"), "w") as f:
+        f.write("this is a text file renamed .onnx\n")
 
 
 if __name__ == "__main__":
