@@ -33,8 +33,8 @@ public sealed class BusSubscriberTests(ITestOutputHelper output) : IDisposable
         const int warmup = 150, measured = 240;
         // The smallest queues everywhere, so the stuck subscriber's share fills within a few messages:
         // HWM 1 on our side, a 4 KiB kernel send buffer, and RCVHWM 1 with a 4 KiB receive buffer on its side.
-        var path = ServiceConfig.Write(_dir, "file://" + Repo.Video, StuckPort, camera: "loop: true\n  pace: max", waitForSubscribers: 2);
-        File.WriteAllText(path, File.ReadAllText(path).Replace("status_interval_ms: 200", "status_interval_ms: 200\n  send_hwm: 1\n  send_buffer_bytes: 4096"));
+        var path = ServiceConfig.Write(_dir, "file://" + Repo.Video, StuckPort, camera: "loop: true\n  pace: max", waitForSubscribers: 2, sendHighWatermark: 1);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("status_interval_ms: 200", "status_interval_ms: 200\n  send_buffer_bytes: 4096"));
         var config = ConfigLoader.Load(path);
         Assert.Equal((1, 4096), (config.Publish.SendHighWatermark, config.Publish.SendBufferBytes));
         var endpoint = $"tcp://127.0.0.1:{StuckPort}";

@@ -156,10 +156,12 @@ public sealed class SourceTests : IDisposable
         Assert.Equal("ended", last.GetProperty("state").GetString());
         var frames = last.GetProperty("frames").GetInt64();
         var processed = last.GetProperty("processed").GetInt64();
-        var dropped = last.GetProperty("dropped").GetInt64();
+        // Frames that come far faster than the stream's own 10 fps are a burst, not the detector being busy:
+        // they are counted in burst (status.burst), the rest of the replaced ones in dropped.
+        var dropped = last.GetProperty("dropped").GetInt64() + last.GetProperty("burst").GetInt64();
         Assert.Equal(VideoRunFixture.FrameCount, frames);
-        Assert.True(dropped > 0, $"processed {processed}, dropped {dropped}");
-        // Every captured frame is processed or counted as dropped; at most the one a stop caught still waiting is neither.
+        Assert.True(dropped > 0, $"processed {processed}, dropped or burst {dropped}");
+        // Every captured frame is processed or counted as replaced; at most the one a stop caught still waiting is neither.
         Assert.InRange(frames - processed - dropped, 0, 1);
 
         var seqs = Messages.ReadJsonLines(dets, wrapped: true).Select(m => m.GetProperty("seq").GetInt64()).ToList();
