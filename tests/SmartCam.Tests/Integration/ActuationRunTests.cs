@@ -69,8 +69,7 @@ public sealed class ActuationRunFixture : IDisposable
         var collector = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
             "--topic", topic, "--count", count.ToString(), "--timeout", "240", "--idle", "3",
             "--schema", Repo.Path("docs", "schema", schema), "--out", output, "--ready-file", ready);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(ready) && clock.Elapsed.TotalSeconds < 20) Thread.Sleep(20);
+        Eventually.Until(() => File.Exists(ready), TimeSpan.FromSeconds(60), $"the subscriber for {topic} connecting (its ready file)");
         return collector;
     }
 
@@ -192,8 +191,10 @@ public sealed class ActuationRunTests(ActuationRunFixture run) : IClassFixture<A
             var pin = e.GetProperty("output").GetString() == "lamp" ? ActuationRunFixture.LampLine : ActuationRunFixture.BeaconLine;
             var level = e.GetProperty("level").GetString() == "high" ? PinValue.High : PinValue.Low;
             var actuated = e.GetProperty("ts_actuate_ns").GetInt64();
-            // The recording driver stamped the same write, just before the bank stamped it done.
-            Assert.Contains(writes, w => w.Pin == pin && w.Value == level && w.Ns <= actuated && actuated - w.Ns < 5_000_000);
+            // The recording driver stamped the same write, just before the bank stamped it done. 100 ms allows for
+            // the thread being preempted between the two stamps on a busy machine; the same pin never gets the
+            // same level again that soon (a pulse is 300 ms), so the write found is this event's.
+            Assert.Contains(writes, w => w.Pin == pin && w.Value == level && w.Ns <= actuated && actuated - w.Ns < 100_000_000);
             Assert.True(actuated >= e.GetProperty("ts_capture_ns").GetInt64());
         }
         // Pulses: the beacon is active for 300 ms, ended by the rule (unless the file's end drove it safe first).
@@ -205,7 +206,10 @@ public sealed class ActuationRunTests(ActuationRunFixture run) : IClassFixture<A
             if (beacon[i + 1].GetProperty("type").GetString() != "rule") continue;
             Assert.False(beacon[i + 1].GetProperty("active").GetBoolean());
             var ms = (beacon[i + 1].GetProperty("ts_actuate_ns").GetInt64() - beacon[i].GetProperty("ts_actuate_ns").GetInt64()) / 1e6;
-            Assert.InRange(ms, ActuationRunFixture.PulseMs - 15, ActuationRunFixture.PulseMs + 60);
+            // Generous for a shared machine: the on-write can lag the evaluation the pulse is timed from, and the
+            // off-write its deadline, by a scheduling delay. It still tells the pulse from a frame (about 10 ms at
+            // pace: max) or from the lamp's 1 s hold.
+            Assert.InRange(ms, ActuationRunFixture.PulseMs - 100, ActuationRunFixture.PulseMs + 100);
             pulses++;
         }
         Assert.True(pulses >= 1, "no complete pulse");

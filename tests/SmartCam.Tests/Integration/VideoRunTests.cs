@@ -27,8 +27,8 @@ public sealed class VideoRunFixture : IDisposable
         feeder.Start();
         using var det = Collector(port, "det.cam0", FrameCount, "det.v1.schema.json", DetFile, "det.ready");
         using var status = Collector(port, "status.cam0", 3, "status.v1.schema.json", StatusFile, "status.ready");
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!(File.Exists(_dir.File("det.ready")) && File.Exists(_dir.File("status.ready"))) && clock.Elapsed.TotalSeconds < 30) Thread.Sleep(20);
+        Eventually.Until(() => File.Exists(_dir.File("det.ready")) && File.Exists(_dir.File("status.ready")), TimeSpan.FromSeconds(60),
+            "the det. and status. subscribers connecting (their ready files)");
 
         using var service = ChildProcess.SmartCam("run", "--config", config);
         ServiceExitCode = service.WaitForExit(TimeSpan.FromMinutes(5));
