@@ -26,7 +26,9 @@ public sealed class VideoRunFixture : IDisposable
         var feeder = new Thread(() => FeedFrames(Repo.Video, reference.Stdin)) { IsBackground = true };
         feeder.Start();
         using var det = Collector(port, "det.cam0", FrameCount, "det.v1.schema.json", DetFile, "det.ready");
-        using var status = Collector(port, "status.cam0", 3, "status.v1.schema.json", StatusFile, "status.ready");
+        // Every status until the bus goes quiet: the first ones can come before the first frame is through
+        // (a busy machine starts slowly), the last one is the final report, after every frame.
+        using var status = Collector(port, "status.cam0", 100_000, "status.v1.schema.json", StatusFile, "status.ready", idle: 5);
         Eventually.Until(() => File.Exists(_dir.File("det.ready")) && File.Exists(_dir.File("status.ready")), TimeSpan.FromSeconds(60),
             "the det. and status. subscribers connecting (their ready files)");
 
@@ -59,10 +61,10 @@ public sealed class VideoRunFixture : IDisposable
         }
     }
 
-    private ChildProcess Collector(int port, string topic, int count, string schema, string output, string ready) =>
+    private ChildProcess Collector(int port, string topic, int count, string schema, string output, string ready, int idle = 0) =>
         ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}", "--topic", topic,
             "--count", count.ToString(), "--timeout", "240", "--schema", Repo.Path("docs", "schema", schema), "--out", output,
-            "--ready-file", _dir.File(ready));
+            "--ready-file", _dir.File(ready), "--idle", idle.ToString());
 
     public string DetFile { get; }
     public string StatusFile { get; }
@@ -122,13 +124,18 @@ public sealed class VideoRunTests(VideoRunFixture run, Xunit.Abstractions.ITestO
     [Fact]
     public void Status_messages_report_counts_and_latencies()
     {
-        Assert.True(run.StatusExitCode == 0, run.StatusSummary);
+        // Collected until the bus went quiet, so the collector's exit code says "fewer than asked"; none may be invalid.
+        using var summary = JsonDocument.Parse(run.StatusSummary.Trim().Split('\n')[^1]);
+        Assert.True(summary.RootElement.GetProperty("invalid").GetInt32() == 0, run.StatusSummary);
         var statuses = Messages.ReadJsonLines(run.StatusFile, wrapped: true);
-        Assert.Equal(3, statuses.Count);
+        Assert.True(statuses.Count >= 3, run.StatusSummary);
+        var final = statuses[^1];
+        Assert.Equal("ended", final.GetProperty("state").GetString());
+        Assert.Equal(VideoRunFixture.FrameCount, final.GetProperty("processed").GetInt64());
         var runIds = statuses.Select(s => s.GetProperty("run_id").GetString()).Distinct().ToList();
         Assert.Single(runIds);
         Assert.All(statuses, s => Assert.True(s.GetProperty("processed").GetInt64() <= s.GetProperty("frames").GetInt64()));
-        var infer = statuses[^1].GetProperty("latency_us").GetProperty("infer");
+        var infer = final.GetProperty("latency_us").GetProperty("infer");
         Assert.True(infer.GetProperty("p50").GetInt64() > 0);
         Assert.True(infer.GetProperty("p50").GetInt64() <= infer.GetProperty("p99").GetInt64());
         Assert.True(infer.GetProperty("p99").GetInt64() <= infer.GetProperty("max").GetInt64());
