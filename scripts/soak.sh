@@ -6,7 +6,8 @@
 # status. message) and messages received. At the end OUTDIR/summary.txt has the least-squares
 # slope per hour of RSS, fds, threads and GCs, and the drop rate.
 #   scripts/soak.sh HOURS [OUTDIR]          # e.g. scripts/soak.sh 1 /tmp/soak
-#   SOAK_INTERVAL_S=10 scripts/soak.sh 0.05 # a 3-minute smoke run
+#   SOAK_INTERVAL_S=10 scripts/soak.sh 0.05 # a 3-minute smoke run: checks the mechanics; its RSS slope
+#                                           # fails the bound (the first pass of the file adds ~3 MB)
 # Binary: SMARTCAM_BIN, else out/smartcam/smartcam (scripts/publish.sh). Port: SOAK_PORT (5780).
 # SOAK_WARMUP_S (default 300, a few passes of the file): the first seconds left out of the fit (start-up growth is no leak).
 # Exit: 0 all slopes within their bounds (scripts/soak_monitor.py, BOUNDS_PER_HOUR), 3 a slope
