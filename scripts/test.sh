@@ -8,8 +8,24 @@ scripts/setup.sh
 dotnet build SmartCam.sln -c Release --nologo -v quiet -warnaserror:false
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
+# Tests that need root's capabilities (SCHED_FIFO: CAP_SYS_NICE; mlockall: CAP_IPC_LOCK) carry
+# [Trait("Requires", "root")]; not root, they are filtered out (added to any --filter given).
+args=("$@")
+unprivileged=""
+if [ "$(id -u)" -ne 0 ]; then
+  unprivileged="&Requires!=root"
+  echo "test.sh: not root: skipping the tests marked Requires=root (SCHED_FIFO, mlock); run as root to include them"
+  filtered=0
+  for i in "${!args[@]}"; do
+    if [ "${args[$i]}" = "--filter" ] && [ $((i + 1)) -lt ${#args[@]} ]; then
+      args[$((i + 1))]="(${args[$((i + 1))]})$unprivileged"
+      filtered=1
+    fi
+  done
+  [ "$filtered" -eq 1 ] || args+=(--filter "Requires!=root")
+fi
 set +e
-dotnet test SmartCam.sln -c Release --no-build --nologo "$@" 2>&1 | tee "$log"
+dotnet test SmartCam.sln -c Release --no-build --nologo "${args[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # The shipping build is Native AOT: the same end-to-end tests run again against that binary
@@ -19,7 +35,7 @@ if [ "$status" -eq 0 ] && [ $# -eq 0 ]; then
   scripts/publish.sh
   set +e
   SMARTCAM_BIN="$PWD/out/smartcam/smartcam" dotnet test SmartCam.sln -c Release --no-build --nologo \
-    --filter "FullyQualifiedName~SmartCam.Tests.Integration&FullyQualifiedName!~AllocationTests" 2>&1 | tee -a "$log"
+    --filter "FullyQualifiedName~SmartCam.Tests.Integration&FullyQualifiedName!~AllocationTests$unprivileged" 2>&1 | tee -a "$log"
   status=${PIPESTATUS[0]}
   set -e
 fi

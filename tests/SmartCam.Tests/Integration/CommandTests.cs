@@ -64,7 +64,7 @@ public sealed class CommandTests : IDisposable
         static bool SawDetections(ChildProcess p) => p.Stdout.Split('\n').Any(l => l.Contains("cam0") && l.Contains("seq=") && l.Contains("person"));
         Assert.True(python.WaitFor(SawDetections, TimeSpan.FromSeconds(60)), python.Stdout + python.Stderr);
         Assert.True(csharp.WaitFor(SawDetections, TimeSpan.FromSeconds(60)), csharp.Stdout + csharp.Stderr);
-        Assert.True(csharp.WaitFor(p => p.Stdout.Contains("status.cam0 state=running"), TimeSpan.FromSeconds(10)), csharp.Stdout);
+        Assert.True(csharp.WaitFor(p => p.Stdout.Contains("status.cam0 state=running"), TimeSpan.FromSeconds(60)), csharp.Stdout);
     }
 
     [Fact]

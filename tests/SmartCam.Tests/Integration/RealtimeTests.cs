@@ -40,6 +40,7 @@ public sealed class RealtimeTests : IDisposable
         }).ToList();
 
     [Fact]
+    [Trait("Requires", "root")] // SCHED_FIFO needs CAP_SYS_NICE, lock_memory CAP_IPC_LOCK
     public void Only_the_loop_threads_are_fifo_on_the_loop_cpu_and_status_reports_it()
     {
         var port = ChildProcess.FreePort();
@@ -88,7 +89,6 @@ public sealed class RealtimeTests : IDisposable
             Assert.True(p50 <= p99 && p99 <= p999 && p999 <= max, $"{loop}: {p50} {p99} {p999} {max}");
         }
         Assert.True(last.GetProperty("page_faults").GetProperty("minor").GetInt64() > 0);
-        Assert.True(last.GetProperty("realtime").GetProperty("threads_resettled").GetInt64() >= 0);
     }
 
     [Fact]
@@ -104,7 +104,9 @@ public sealed class RealtimeTests : IDisposable
         var deadline = report.RootElement.GetProperty("deadline");
         Assert.Equal(1000, deadline.GetProperty("period_us").GetInt64());
         Assert.Equal(40, deadline.GetProperty("misses").GetInt64());
-        Assert.True(report.RootElement.GetProperty("lateness_us").GetProperty("infer").GetProperty("max").GetInt64() >= 0);
+        var infer = report.RootElement.GetProperty("lateness_us").GetProperty("infer");
+        var (p50, p99, p999, max) = (infer.GetProperty("p50").GetInt64(), infer.GetProperty("p99").GetInt64(), infer.GetProperty("p999").GetInt64(), infer.GetProperty("max").GetInt64());
+        Assert.True(p50 <= p99 && p99 <= p999 && p999 <= max, $"infer lateness: {p50} {p99} {p999} {max}");
         Assert.Equal(0, report.RootElement.GetProperty("page_faults").GetProperty("major").GetInt64());
     }
 
@@ -117,6 +119,7 @@ public sealed class RealtimeTests : IDisposable
     }
 
     [Fact]
+    [Trait("Requires", "root")] // the measuring thread is SCHED_FIFO 90: CAP_SYS_NICE
     public void Jitter_measures_one_wake_up_per_period_on_the_loop_cpu_alone_and_beside_the_pipeline()
     {
         var port = ChildProcess.FreePort();
@@ -129,7 +132,7 @@ public sealed class RealtimeTests : IDisposable
             // 1 s at a 1 ms period: the first deadline is one period after the start, the last one before the end.
             Assert.InRange(r.GetProperty("samples").GetInt64(), 990, 1000);
             var (p50, p99, p999, max) = (r.GetProperty("p50_us").GetInt64(), r.GetProperty("p99_us").GetInt64(), r.GetProperty("p999_us").GetInt64(), r.GetProperty("max_us").GetInt64());
-            Assert.True(0 <= p50 && p50 <= p99 && p99 <= p999 && p999 <= max, $"{run}: {p50} {p99} {p999} {max}");
+            Assert.True(p50 <= p99 && p99 <= p999 && p999 <= max, $"{run}: {p50} {p99} {p999} {max}");
             Assert.Equal($"fifo 90 on cpus {LoopCpu}", r.GetProperty("thread").GetString());
         }
     }
@@ -146,11 +149,13 @@ public sealed class RealtimeTests : IDisposable
             "--out", received, "--ready-file", ready);
         // Without CAP_SYS_NICE and CAP_IPC_LOCK (dropped from the bounding set, so not even root gets them
         // back) and with RLIMIT_RTPRIO 0, as for an unprivileged service user; the files stay readable
-        // wherever the checkout is.
-        using var service = ChildProcess.Start("setpriv", "--bounding-set=-sys_nice,-ipc_lock", "--inh-caps=-sys_nice,-ipc_lock", "--",
-            "prlimit", "--rtprio=0", ChildProcess.SmartCamBinary, "run", "--config", config);
+        // wherever the checkout is. Not root, the test run is unprivileged already (and may not drop caps).
+        string[] unprivileged = ["prlimit", "--rtprio=0", ChildProcess.SmartCamBinary, "run", "--config", config];
+        using var service = Environment.IsPrivilegedProcess
+            ? ChildProcess.Start("setpriv", ["--bounding-set=-sys_nice,-ipc_lock", "--inh-caps=-sys_nice,-ipc_lock", "--", .. unprivileged])
+            : ChildProcess.Start(unprivileged[0], unprivileged[1..]);
         Assert.True(collector.WaitForExit(TimeSpan.FromSeconds(60)) == 0, collector.Stdout + service.Stderr);
-        Assert.True(service.WaitFor(p => p.Stderr.Contains("Realtime: not permitted"), TimeSpan.FromSeconds(10)), service.Stderr);
+        Assert.True(service.WaitFor(p => p.Stderr.Contains("Realtime: not permitted"), TimeSpan.FromSeconds(30)), service.Stderr);
 
         var warning = service.Stderr.Split('\n').Where(l => l.Contains("not permitted")).ToList();
         Assert.Single(warning);

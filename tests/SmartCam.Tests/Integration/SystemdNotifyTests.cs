@@ -35,11 +35,13 @@ public sealed class SystemdNotifyTests : IDisposable
         }
 
         Assert.Equal("READY=1", Next());
-        // Half of the 1 s watchdog: about two keep-alives a second while the 10 fps clip plays.
+        // Half of the 1 s watchdog: about two keep-alives a second while the 10 fps clip plays. The lower
+        // bound is what this checks (a keep-alive per frame would bring two within 0.2 s): a busy machine
+        // delays keep-alives rather than bunching them. The upper one only says they keep coming: generous.
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal("WATCHDOG=1", Next());
         Assert.Equal("WATCHDOG=1", Next());
-        Assert.InRange(clock.Elapsed.TotalSeconds, 0.3, 3);
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0.3, 10);
         service.Signal(ChildProcess.SIGTERM);
         while (Next() != "STOPPING=1") { }
         Assert.Equal(0, service.WaitForExit(TimeSpan.FromSeconds(20)));

@@ -12,7 +12,8 @@ namespace SmartCam.Tests.Unit;
 /// </summary>
 public class ActuationTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(3);
+    // Waits for something that must happen: generous, as the machine may be busy; it costs nothing when all is well.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     // An active-high relay that is off when safe, and an active-low relay board whose safe level is high.
     private static readonly OutputDefinition Door = new("door_relay", "gpio", 0, 17, ActiveHigh: true, SafeHigh: false);
@@ -78,9 +79,11 @@ public class ActuationTests
             bank.Set(0, true, 0, 0);
             bank.Set(0, true, 0, 0);
             bank.Set(0, false, 0, 0);
-            Assert.True(driver.WaitForWrites(3, Wait));
-            Thread.Sleep(100);
-            Assert.Equal([PinValue.Low, PinValue.High, PinValue.Low], driver.Writes.Select(w => w.Value).ToArray());
+            // A last change as a marker: requests are applied in order, so once its write is there every
+            // request before it has been applied, and a repeated write would show before the marker.
+            bank.Set(0, true, 0, 0);
+            Assert.True(driver.WaitForWrites(4, Wait));
+            Assert.Equal([PinValue.Low, PinValue.High, PinValue.Low, PinValue.High], driver.Writes.Select(w => w.Value).ToArray());
         }
     }
 
@@ -130,10 +133,13 @@ public class ActuationTests
     [Fact]
     public void Watchdog_drives_outputs_safe_without_heartbeats_and_they_follow_requests_again_once_heartbeats_resume()
     {
-        var (bank, driver) = Open(TimeSpan.FromMilliseconds(200), Door, Strike);
+        // 1 s, not less: a busy machine can stall the test thread or the heartbeat thread for a few hundred ms,
+        // and a watchdog that trips then would be right, and the test wrong.
+        const long WatchdogMs = 1000;
+        var (bank, driver) = Open(TimeSpan.FromMilliseconds(WatchdogMs), Door, Strike);
         using (bank)
         {
-            Thread.Sleep(300);
+            Thread.Sleep((int)WatchdogMs + 200); // the thing under test: longer than the watchdog time, without any heartbeat yet
             Assert.False(bank.WatchdogTripped); // not armed before the first heartbeat: a slow start is no fault
             var lastBeat = MonotonicClock.NowNs();
             bank.Heartbeat(lastBeat);
@@ -147,7 +153,7 @@ public class ActuationTests
             Assert.True(driver.WaitForWrites(6, Wait));
             var tripped = new[] { NextTransition(bank), NextTransition(bank) };
             Assert.All(tripped, t => Assert.Equal(OutputTransition.Watchdog, t.RuleIndex));
-            Assert.All(tripped, t => Assert.True(t.ActuateNs - lastBeat >= 200_000_000));
+            Assert.All(tripped, t => Assert.True(t.ActuateNs - lastBeat >= WatchdogMs * 1_000_000));
             Assert.Equal(PinValue.Low, driver.Level(17));
             Assert.Equal(PinValue.High, driver.Level(22));
             Assert.True(bank.WatchdogTripped);
@@ -158,7 +164,7 @@ public class ActuationTests
                 while (!beating.IsCancellationRequested)
                 {
                     bank.Heartbeat(MonotonicClock.NowNs());
-                    Thread.Sleep(10);
+                    Thread.Sleep(10); // the heartbeat's pace, well inside the watchdog time
                 }
             });
             heart.Start();

@@ -14,15 +14,17 @@ public sealed class HousekeepingSweeperTests
         var started = new ManualResetEventSlim();
         var release = new ManualResetEventSlim();
         var tid = 0;
+        var pinned = -1;
         var thread = new Thread(() =>
         {
             tid = Libc.gettid();
-            Assert.Equal(0, Libc.SetAffinity(0, [cpu]));
+            pinned = Libc.SetAffinity(0, [cpu]); // checked on the test thread: an assert here would be lost
             started.Set();
             release.Wait();
         }) { IsBackground = true };
         thread.Start();
-        started.Wait();
+        Assert.True(started.Wait(TimeSpan.FromSeconds(30)), "the pinned thread did not start within 30 s");
+        Assert.Equal(0, pinned);
         return (tid, release, thread);
     }
 
