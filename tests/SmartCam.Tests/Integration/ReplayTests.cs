@@ -77,9 +77,8 @@ public sealed class ReplayTests
         var collector = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
             "--topic", topic, "--count", "1000000", "--timeout", "300", "--until-ended",
             "--schema", Repo.Path("docs", "schema", schema), "--out", output, "--ready-file", ready);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(ready) && !collector.HasExited && clock.Elapsed < TimeSpan.FromSeconds(30)) Thread.Sleep(20);
-        Assert.True(File.Exists(ready), $"{topic} collector never connected: {collector.Stderr}");
+        Eventually.Until(() => File.Exists(ready) || collector.HasExited, TimeSpan.FromSeconds(60), $"the {topic} collector connecting");
+        Assert.True(File.Exists(ready), $"{topic} collector exited before connecting: {collector.Stderr}");
         return collector;
     }
 

@@ -177,9 +177,8 @@ public sealed class SourceTests : IDisposable
         var collector = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
             "--topic", topic, "--count", "1000000", "--timeout", "240", "--until-ended", "--schema", Repo.Path("docs", "schema", schema),
             "--out", output, "--ready-file", ready);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!File.Exists(ready) && !collector.HasExited && clock.Elapsed.TotalSeconds < 30) Thread.Sleep(20);
-        Assert.True(File.Exists(ready), $"{topic} collector never connected: {collector.Stderr}");
+        Eventually.Until(() => File.Exists(ready) || collector.HasExited, TimeSpan.FromSeconds(60), $"the {topic} collector connecting");
+        Assert.True(File.Exists(ready), $"{topic} collector exited before connecting: {collector.Stderr}");
         return collector;
     }
 
