@@ -216,6 +216,14 @@ public sealed class OutputBank : IDisposable
     {
         lock (_writeGate)
         {
+            // Requests made before this call are applied first, in order, as sc-actuate would have applied them:
+            // whether that thread got to them yet must not change what happened (a replay's events would depend
+            // on its timing). Under the gate sc-actuate is not reading the ring, so this is its only reader.
+            while (_requests.TryRead(out var request))
+            {
+                _desired[request.Output] = request;
+                Apply(MonotonicClock.NowNs());
+            }
             for (var i = 0; i < _outputs.Length; i++)
             {
                 _desired[i] = new Request(i, 0, 0, OutputTransition.Safe);
