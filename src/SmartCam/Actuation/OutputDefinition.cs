@@ -9,6 +9,9 @@ namespace SmartCam.Actuation;
 public sealed record OutputDefinition(string Name, string Driver, int Chip, int Line, bool ActiveHigh, bool SafeHigh)
 {
     public bool IsLog => Driver == "log";
+
+    /// <summary>The index of the camera that declares the output: its safe-level writes are published on that camera's <c>evt.</c> topic.</summary>
+    public int Owner { get; init; }
 }
 
 /// <summary>An output that cannot be opened as configured: the message names the output, the chip and line, what is wrong and what to do.</summary>
@@ -24,7 +27,8 @@ public sealed class OutputException(string message, Exception? inner = null) : E
 /// <param name="ActuateNs">CLOCK_MONOTONIC ns right after the write returned.</param>
 /// <param name="Cause">The tracked object that made the rule's condition true, carried with the request so an event
 /// names the object of this very firing, whatever the rule did since.</param>
-public readonly record struct OutputTransition(int Output, bool High, bool Active, long CauseCaptureNs, long ActuateNs, int RuleIndex, RuleCause Cause = default)
+/// <param name="Camera">The camera whose <c>evt.</c> topic reports the write: the one whose rule asked for it, else the output's owner.</param>
+public readonly record struct OutputTransition(int Output, bool High, bool Active, long CauseCaptureNs, long ActuateNs, int RuleIndex, RuleCause Cause = default, int Camera = 0)
 {
     /// <summary>Written by <see cref="OutputBank.SetAllSafe"/> or on dispose.</summary>
     public const int Safe = -1;

@@ -130,7 +130,7 @@ public sealed class RuleEngine
     /// clock, the frame's media time.</param>
     /// <param name="captureNs">The frame's capture time, carried to the transitions as their cause.</param>
     /// <param name="causes">Per rule, the object behind its condition, carried to the output requests (empty: none).</param>
-    public int Evaluate(ReadOnlySpan<bool> conditions, long nowNs, long captureNs, OutputBank? outputs, ReadOnlySpan<RuleCause> causes = default)
+    public int Evaluate(ReadOnlySpan<bool> conditions, long nowNs, long captureNs, OutputRequester? outputs, ReadOnlySpan<RuleCause> causes = default)
     {
         if (conditions.Length != _states.Length) throw new ArgumentException($"{conditions.Length} conditions for {_states.Length} rules", nameof(conditions));
         _changeCount = 0;
@@ -196,7 +196,7 @@ public sealed class RuleEngine
     }
 
     /// <summary>An output is active while any of its rules is (OR): its request ends at the latest of theirs.</summary>
-    private void Send(long nowNs, long captureNs, OutputBank? outputs, ReadOnlySpan<RuleCause> causes)
+    private void Send(long nowNs, long captureNs, OutputRequester? outputs, ReadOnlySpan<RuleCause> causes)
     {
         for (var o = 0; o < _untilNs.Length; o++) _untilNs[o] = 0;
         for (var i = 0; i < _states.Length; i++)

@@ -6,7 +6,7 @@ namespace SmartCam.Actuation;
 /// <summary>
 /// The rule stage on the inference thread, right after tracking: decides each rule's condition from the
 /// frame's tracks and events, advances the <see cref="RuleEngine"/> and hands output requests to the
-/// <see cref="OutputBank"/> (which writes them on its own thread). Allocation-free per frame.
+/// <see cref="OutputBank"/> through the camera's requester (the bank writes them on its own thread). Allocation-free per frame.
 /// </summary>
 public sealed class RuleStage
 {
@@ -14,11 +14,12 @@ public sealed class RuleStage
     private readonly bool[][] _labelAllowed;
     private readonly bool[] _conditions;
     private readonly RuleCause[] _causes;
-    private readonly OutputBank? _outputs;
+    private readonly OutputRequester? _outputs;
 
     /// <param name="onFrameClock">Rules time themselves on the frames' clock (the media clock of a file) and
     /// switch outputs only at frames, so a replay gives the same transitions at any speed; see <see cref="RuleEngine"/>.</param>
-    public RuleStage(IReadOnlyList<RuleConfig> rules, string[] labels, OutputBank? outputs, bool onFrameClock = false)
+    /// <param name="outputCount">How many outputs there are in all (rules name them by their index among every camera's outputs).</param>
+    public RuleStage(IReadOnlyList<RuleConfig> rules, string[] labels, OutputRequester? outputs, int outputCount, bool onFrameClock = false)
     {
         _rules = rules.ToArray();
         _outputs = outputs;
@@ -31,7 +32,7 @@ public sealed class RuleStage
         }
         _conditions = new bool[_rules.Length];
         _causes = new RuleCause[_rules.Length];
-        Engine = new RuleEngine(_rules.Select(r => (r.Name, r.Output, r.Timing)).ToArray(), outputs?.Count ?? (_rules.Length == 0 ? 0 : _rules.Max(r => r.Output) + 1), onFrameClock);
+        Engine = new RuleEngine(_rules.Select(r => (r.Name, r.Output, r.Timing)).ToArray(), outputCount, onFrameClock);
     }
 
     public RuleEngine Engine { get; }

@@ -1,10 +1,11 @@
 using Microsoft.Extensions.Logging;
 using SmartCam.Configuration;
+using SmartCam.HandOver;
 
 namespace SmartCam.Capture;
 
 /// <summary>
-/// The capture thread (<c>sc-capture</c>): reads frames from the source into exchange slots, stamps
+/// A camera's capture thread (<c>sc-capture</c>): reads frames from the source into the frame channel's items, stamps
 /// them, prepares them for inference (the letterbox), paces file playback at the file's rate when
 /// asked, skips unreadable frames, reconnects live sources with backoff and loops or ends files.
 /// </summary>
@@ -12,7 +13,7 @@ public sealed class CaptureLoop : IDisposable
 {
     private readonly CameraConfig _config;
     private readonly IFrameSource _source;
-    private readonly FrameExchange _exchange;
+    private readonly SlotChannel<Frame> _frames;
     private readonly ILogger _log;
     private readonly Action<Frame>? _prepare;
     private readonly Action? _onStart;
@@ -21,19 +22,19 @@ public sealed class CaptureLoop : IDisposable
     private long _frames, _corrupt, _reconnects, _stalls;
     private volatile string _state = "starting";
     private long _openStartedNs = -1;
-    private long _allocatedBytes, _ownBusyNs, _minorFaults, _majorFaults, _periodNs;
+    private long _allocatedBytes, _ownBusyNs, _minorFaults, _majorFaults, _periodNs, _burst, _burstGapNs;
 
     /// <summary>
-    /// Reads <paramref name="source"/> into <paramref name="exchange"/>; <paramref name="prepare"/> runs on
+    /// Reads <paramref name="source"/> into <paramref name="frames"/>; <paramref name="prepare"/> runs on
     /// each frame on this thread before hand-over, so that work overlaps the previous frame's inference.
     /// </summary>
     /// <param name="onStart">Runs first on the capture thread (real-time placement).</param>
-    public CaptureLoop(CameraConfig config, IFrameSource source, FrameExchange exchange, ILogger log, Action<Frame>? prepare = null, Action? onStart = null)
+    public CaptureLoop(CameraConfig config, IFrameSource source, SlotChannel<Frame> frames, ILogger log, Action<Frame>? prepare = null, Action? onStart = null)
     {
         _onStart = onStart;
         _config = config;
         _source = source;
-        _exchange = exchange;
+        _frames = frames;
         _log = log;
         _prepare = prepare;
     }
@@ -58,6 +59,15 @@ public sealed class CaptureLoop : IDisposable
     /// <summary>starting, running, reconnecting or ended.</summary>
     public string State => _state;
 
+    /// <summary>Live frames replaced by one that followed within half a frame period: the source caught up on a backlog (not the detector's fault).</summary>
+    public long Burst => Interlocked.Read(ref _burst);
+
+    /// <summary>Live frames replaced unread because the detector was busy (bursts apart).</summary>
+    public long Dropped => _frames.Dropped - Burst;
+
+    /// <summary>This stage's counters, read together.</summary>
+    public CaptureCounters Counters => new(Frames, Dropped, Burst, Corrupt, Reconnects, Stalls, State, PeriodNs);
+
     /// <summary>Why capture ended early, if it did (a file that cannot be opened).</summary>
     public SourceException? Failure { get; private set; }
 
@@ -66,7 +76,7 @@ public sealed class CaptureLoop : IDisposable
 
     public void Start()
     {
-        _thread = new Thread(Run) { Name = "sc-capture", IsBackground = true };
+        _thread = new Thread(Run) { Name = ThreadName, IsBackground = true };
         _thread.Start();
     }
 
@@ -100,7 +110,7 @@ public sealed class CaptureLoop : IDisposable
         {
             _source.Dispose();
             _state = "ended";
-            _exchange.Complete();
+            _frames.Complete();
         }
     }
 
@@ -119,7 +129,7 @@ public sealed class CaptureLoop : IDisposable
 
         while (!stop.IsCancellationRequested)
         {
-            var frame = _exchange.RentForWrite(stop);
+            var frame = _frames.Rent(stop);
             if (frame is null) return;
             if (justInTime) lateNs = WaitUntilNeeded();
             var started = MonotonicClock.NowNs();
@@ -147,7 +157,7 @@ public sealed class CaptureLoop : IDisposable
                 frame.CaptureLateNs = lateNs;
                 frame.ReadyNs = prepared;
                 _ownBusyNs = _ownBusyNs == 0 ? prepared - started : _ownBusyNs + (prepared - started - _ownBusyNs) / 8;
-                _exchange.Publish(frame, stop);
+                if (_frames.Write(frame) is { } replaced) CountReplaced(replaced, frame);
                 Interlocked.Increment(ref _frames);
                 Interlocked.Exchange(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
                 var (minor, major) = Realtime.Libc.PageFaults(Realtime.Libc.RusageThread);
@@ -157,7 +167,7 @@ public sealed class CaptureLoop : IDisposable
                 continue;
             }
 
-            _exchange.ReturnUnwritten(frame);
+            _frames.ReturnUnwritten(frame);
             if (stop.IsCancellationRequested) return;
             if (result == ReadResult.Corrupt)
             {
@@ -194,6 +204,15 @@ public sealed class CaptureLoop : IDisposable
         }
     }
 
+    /// <summary>
+    /// A live frame the detector never took: lost to the busy detector, unless the next came less than half a frame
+    /// period after it (a backlog after a (re)connect or a network hiccup, which no detector could have kept up with).
+    /// </summary>
+    private void CountReplaced(Frame replaced, Frame newer)
+    {
+        if (newer.CaptureNs - replaced.CaptureNs < Interlocked.Read(ref _burstGapNs)) Interlocked.Increment(ref _burst);
+    }
+
     /// <summary>Finish reading and preparing with this much to spare before the reader wants the frame.</summary>
     private const long JustInTimeMarginNs = 150_000;
 
@@ -206,8 +225,8 @@ public sealed class CaptureLoop : IDisposable
     /// <returns>How late the thread started against the intended start (also when it got there late), or -1 before there is an estimate.</returns>
     private long WaitUntilNeeded()
     {
-        var takenAt = _exchange.TakenAtNs;
-        var readerBusy = _exchange.ReaderBusyNs;
+        var takenAt = _frames.ReadAtNs;
+        var readerBusy = _frames.ReaderBusyNs;
         if (takenAt == 0 || readerBusy == 0 || _ownBusyNs == 0) return -1;
         // Bounded, so a wrong estimate can never stall capture for long.
         var start = Math.Min(takenAt + readerBusy - _ownBusyNs - JustInTimeMarginNs, MonotonicClock.NowNs() + 100_000_000);
@@ -262,7 +281,7 @@ public sealed class CaptureLoop : IDisposable
                 if (_config.IsLive) _openStartedNs = openStartedNs;
                 Interlocked.Exchange(ref _periodNs, _source.Fps > 0 ? (long)(1e9 / _source.Fps) : 0);
                 // A live frame replaced by one that came within half a frame period was lost to the source's burst, not to a busy detector.
-                if (_config.IsLive) _exchange.BurstGapNs = PeriodNs / 2;
+                if (_config.IsLive) Interlocked.Exchange(ref _burstGapNs, PeriodNs / 2);
                 _state = "running";
                 _log.LogInformation("Camera {Camera}: opened {Source} ({Fps:0.##} fps)", _config.Id, FfmpegPipeSource.Redact(_config.Source), _source.Fps);
                 return true;
@@ -278,6 +297,8 @@ public sealed class CaptureLoop : IDisposable
     }
 
     public void Dispose() => _stop.Dispose();
+
+    public const string ThreadName = "sc-capture";
 
     /// <summary>
     /// A file's media clock: each frame's presentation time, carried on across loops so it only ever grows (the next
@@ -305,3 +326,9 @@ public sealed class CaptureLoop : IDisposable
         }
     }
 }
+
+/// <summary>A camera's capture counters at one moment (a read-only snapshot for status messages).</summary>
+/// <param name="Dropped">Frames replaced unread because the detector was busy.</param>
+/// <param name="Burst">Frames replaced during a burst from the source (not in <paramref name="Dropped"/>).</param>
+/// <param name="PeriodNs">The frame period from the source's frame rate (0 before it is open).</param>
+public readonly record struct CaptureCounters(long Frames, long Dropped, long Burst, long Corrupt, long Reconnects, long Stalls, string State, long PeriodNs);

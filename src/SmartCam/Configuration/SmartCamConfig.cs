@@ -1,15 +1,31 @@
 namespace SmartCam.Configuration;
 
 /// <summary>The whole service configuration, as loaded from one YAML file. Defaults are documented in docs/configuration.md.</summary>
+/// <param name="Cameras">Every camera, in the file's order (a single <c>camera:</c> section is a list of one).</param>
 public sealed record SmartCamConfig(
     string FilePath,
-    CameraConfig Camera,
+    IReadOnlyList<CameraConfig> Cameras,
     ModelConfig Model,
     DetectConfig Detect,
     PublishConfig Publish,
     Realtime.RealtimeConfig Realtime)
 {
-    public SceneConfig Scene { get; init; } = new();
+    /// <summary>Every camera's outputs, in the order declared; rules name them by their index here, so names and lines are unique box-wide.</summary>
+    public IReadOnlyList<Actuation.OutputDefinition> Outputs { get; init; } = [];
+
+    /// <summary>A camera's outputs go to their safe level when it has processed no frame for this long; 0 disables (<c>actuation.watchdog_ms</c>).</summary>
+    public int WatchdogMs { get; init; } = DefaultWatchdogMs;
+    public const int DefaultWatchdogMs = 2000;
+
+    /// <summary>The first camera (the only one of a single-camera config).</summary>
+    public CameraConfig Camera => Cameras[0];
+
+    /// <summary>The first camera's scene.</summary>
+    public SceneConfig Scene => Camera.Scene;
+
+    /// <summary>Per camera, the outputs its rules drive (the output bank's watchdog plan).</summary>
+    public IReadOnlyList<IReadOnlyList<int>> OutputsDrivenBy() =>
+        Cameras.Select(c => (IReadOnlyList<int>)c.Scene.Rules.Select(r => r.Output).Distinct().ToArray()).ToArray();
 }
 
 public enum SourceKind { File, Image, V4l2, Ffmpeg }
@@ -48,6 +64,9 @@ public sealed record CameraConfig
 
     /// <summary>Tracking, zones and rules run on the media clock (files) rather than the capture clock (live sources).</summary>
     public bool OnMediaClock => !IsLive;
+
+    /// <summary>The camera's tracking, zones, lines and rules.</summary>
+    public SceneConfig Scene { get; init; } = new();
 }
 
 public enum ModelFamily { Auto, Yolox, Yolov8, Yolov5 }
@@ -126,7 +145,7 @@ public sealed record PublishConfig
 }
 
 /// <summary>
-/// Tracking, zones, lines, outputs and rules: everything after detection. Zones and lines are in
+/// One camera's tracking, zones, lines and rules: everything after detection. Zones and lines are in
 /// normalised image coordinates (0..1, y down). Indexes in <see cref="RuleConfig"/> refer to the lists here.
 /// </summary>
 public sealed record SceneConfig
@@ -138,10 +157,8 @@ public sealed record SceneConfig
     public SmartCam.Tracking.AnchorPoint Anchor { get; init; } = SmartCam.Tracking.AnchorPoint.BottomCenter;
     public IReadOnlyList<SmartCam.Tracking.ZoneDefinition> Zones { get; init; } = [];
     public IReadOnlyList<SmartCam.Tracking.LineDefinition> Lines { get; init; } = [];
-    public IReadOnlyList<Actuation.OutputDefinition> Outputs { get; init; } = [];
+    /// <summary>Rules name their output by its index among every camera's outputs (<see cref="SmartCamConfig.Outputs"/>).</summary>
     public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
-    /// <summary>Outputs go to their safe level when no frame has been processed for this long; 0 disables.</summary>
-    public int WatchdogMs { get; init; } = 2000;
 }
 
 /// <summary>

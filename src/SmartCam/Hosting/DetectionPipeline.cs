@@ -2,112 +2,145 @@ using Microsoft.Extensions.Logging;
 using SmartCam.Actuation;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.HandOver;
 using SmartCam.Inference;
 using SmartCam.Messaging;
 using SmartCam.Realtime;
-using SmartCam.Tracking;
 
 namespace SmartCam.Hosting;
 
 /// <summary>
-/// One camera's pipeline on three threads: <c>sc-capture</c> reads and letterboxes frame N+1 while
-/// this thread (<c>sc-infer</c>) runs the model on frame N and decodes it, and <c>sc-publish</c> writes
-/// and sends the messages. Frames and results move through fixed sets of reusable slots.
+/// Every camera's pipeline around one shared detector: one capture thread per camera (<c>sc-capture</c>, reading and
+/// letterboxing frame N+1 while frame N is inferred), one inference thread per detector instance (<c>sc-infer</c>,
+/// serving its cameras in turn, see <see cref="InferenceLoop"/>), and one publish thread (<c>sc-publish</c>). Cameras
+/// are given to the detector instances in turn (camera i to instance i mod n), so each camera's tracking and rules
+/// always run on the same thread. Frames and results move through <see cref="SlotChannel{T}"/>s only.
 /// </summary>
 public sealed class DetectionPipeline : IDisposable
 {
     private readonly SmartCamConfig _config;
-    private readonly OnnxDetector _detector;
     private readonly DetectionPublisher _publisher;
     private readonly ILogger _log;
-    private readonly LetterboxResizer _letterbox;
-    private readonly DetectionPostprocessor _post;
-    private readonly MessageWriter _messages;
-    private readonly FrameExchange _exchange;
-    private readonly CaptureLoop _capture;
-    private readonly ResultQueue _results;
+    private readonly CameraPipeline[] _cameras;
+    private readonly InferenceLoop[] _inference;
+    private readonly Wakeup[] _frameReady;
+    private readonly Wakeup _resultReady = new();
     private readonly PublishLoop _publishLoop;
+    private readonly MessageWriter _boxMessages;
     private readonly long _startedNs = MonotonicClock.NowNs();
     private readonly long _stopAfterFrames;
     private readonly ThreadPlacement _placement;
-    private readonly SceneStage? _scene;
-    private readonly RuleStage? _rules;
     private readonly OutputBank? _outputs;
-    /// <summary>Takes a frame's tracking and rules when every result record is still queued, so tracks never skip a frame.</summary>
-    private readonly DetectionResult _overflow;
-    private long _inferAllocatedBytes, _inferMinorFaults, _inferMajorFaults, _lastInferEndNs;
+    private long _inferredInAll;
 
-    /// <param name="warmupFrames">Latency statistics start after this many frames (benchmarks); 0 counts from the first.</param>
-    /// <param name="stopAfterFrames">End after this many frames were inferred (benchmarks); 0 runs until the source ends or a stop.</param>
-    /// <param name="outputs">The opened outputs the rules drive (null: no outputs); the pipeline drives them safe when it ends, never disposes them.</param>
+    /// <summary>One detector, one camera: the single-camera form.</summary>
     public DetectionPipeline(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, IFrameSource source, ILogger log,
         long warmupFrames = 0, long stopAfterFrames = 0, OutputBank? outputs = null)
+        : this(config, [detector], publisher, [source], log, warmupFrames, stopAfterFrames, outputs)
     {
-        _outputs = outputs;
-        if (config.Scene.Tracking)
-        {
-            _scene = new SceneStage(config.Scene);
-            if (config.Scene.Rules.Count > 0) _rules = new RuleStage(config.Scene.Rules, detector.Labels, outputs, config.Camera.OnMediaClock);
-        }
-        var maxEvents = _scene?.MaxEvents ?? 0;
-        _overflow = new DetectionResult(config.Detect.MaxDetections, maxEvents, config.Scene.Zones.Count);
+    }
+
+    /// <param name="detectors">One per detector instance (<c>model.instances</c>), each with its own session.</param>
+    /// <param name="sources">One per camera, in the config's order.</param>
+    /// <param name="warmupFrames">Latency statistics start after this many frames in all (benchmarks); 0 counts from the first.</param>
+    /// <param name="stopAfterFrames">End after this many frames were inferred in all (benchmarks); 0 runs until every source ends or a stop.</param>
+    /// <param name="outputs">The opened outputs the rules drive (null: no outputs); the pipeline drives them safe when it ends, never disposes them.</param>
+    public DetectionPipeline(SmartCamConfig config, IReadOnlyList<OnnxDetector> detectors, DetectionPublisher publisher, IReadOnlyList<IFrameSource> sources,
+        ILogger log, long warmupFrames = 0, long stopAfterFrames = 0, OutputBank? outputs = null)
+    {
         _config = config;
-        _detector = detector;
         _publisher = publisher;
         _log = log;
+        _outputs = outputs;
         _stopAfterFrames = stopAfterFrames;
-        _letterbox = new LetterboxResizer(detector.InputWidth, detector.InputHeight, config.Model.InputFor(detector.Family));
-        _post = new DetectionPostprocessor(detector.Decoder, detector.Labels, config.Detect);
-        _messages = new MessageWriter(config.Camera.Id, detector.Name, detector.Labels, config.Scene);
-        _exchange = new FrameExchange(config.Camera.KeepsFreshestOnly, () => new Frame { Input = detector.CreateInput() });
-        _placement = new ThreadPlacement(config.Realtime, log);
-        _capture = new CaptureLoop(config.Camera, source, _exchange, log, Prepare, () => _placement.Enter(ThreadPlacement.Capture));
-        _results = new ResultQueue(capacity: 16, config.Detect.MaxDetections, maxEvents, config.Scene.Zones.Count);
+        var cameras = config.Cameras;
+        var single = cameras.Count == 1 && detectors.Count == 1;
+        // The loop threads, for real-time placement: capture threads first, then inference, then publish.
+        var threads = new List<(string Name, string Stage)>();
+        foreach (var c in cameras) threads.Add((single ? ThreadPlacement.Capture : $"{ThreadPlacement.Capture}.{c.Id}", ThreadPlacement.Capture));
+        for (var i = 0; i < detectors.Count; i++) threads.Add((detectors.Count == 1 ? ThreadPlacement.Inference : $"{ThreadPlacement.Inference}.{i}", ThreadPlacement.Inference));
+        threads.Add((ThreadPlacement.Publish, ThreadPlacement.Publish));
+        _placement = new ThreadPlacement(config.Realtime, log, threads);
+
+        _frameReady = detectors.Select(_ => new Wakeup()).ToArray();
+        _cameras = new CameraPipeline[cameras.Count];
+        for (var c = 0; c < cameras.Count; c++)
+        {
+            var thread = c;
+            var instance = c % detectors.Count;
+            _cameras[c] = new CameraPipeline(c, cameras[c], config, detectors[instance], sources[c], log, _frameReady[instance], _resultReady, outputs,
+                () => _placement.Enter(thread));
+        }
+        _inference = new InferenceLoop[detectors.Count];
+        for (var i = 0; i < detectors.Count; i++)
+        {
+            var thread = cameras.Count + i;
+            var lanes = _cameras.Where(c => c.Index % detectors.Count == i).Select(c => c.Lane).ToArray();
+            _inference[i] = new InferenceLoop(detectors[i], config.Detect, lanes, _frameReady[i], () => _placement.Enter(thread));
+        }
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
-        _publishLoop = new PublishLoop(_results, publisher, _messages, _capture, _exchange, config.Publish.StatusIntervalMs, RunId, _startedNs, warmupFrames,
-            () => _placement.Enter(ThreadPlacement.Publish), _placement.Resweep, () => _placement.Resettled, () => LoopPageFaults,
-            outputs, config.Scene.Zones.Count);
+        _boxMessages = new MessageWriter(BoxStatus.Id, detectors[0].Name, detectors[0].Labels);
+        var box = new BoxSources(_inference.Select(i => (Func<InferenceCounters>)(() => i.Counters)).ToArray(), Health, _placement.Resweep);
+        _publishLoop = new PublishLoop(_cameras.Select(c => c.Publishing).ToArray(), publisher, outputs, box, _resultReady, _boxMessages,
+            config.Publish.StatusIntervalMs, RunId, _startedNs, warmupFrames, () => _placement.Enter(cameras.Count + detectors.Count));
     }
 
     public string RunId { get; }
 
-    /// <summary>Latencies and counters; complete once <see cref="Run"/> returned.</summary>
-    public PipelineStats Stats => _publishLoop.Stats;
+    public IReadOnlyList<CameraPipeline> Cameras => _cameras;
+
+    /// <summary>The first camera's latencies and counters (the only camera's, in a single-camera config); complete once <see cref="Run"/> returned.</summary>
+    public PipelineStats Stats => _cameras[0].Stats;
 
     public PublishLoop Publishing => _publishLoop;
 
-    /// <summary>starting, running, reconnecting or ended.</summary>
-    public string CaptureState => _capture.State;
+    /// <summary>starting, running, reconnecting or ended: the first camera's state, or "running" while any camera runs.</summary>
+    public string CaptureState
+    {
+        get
+        {
+            foreach (var c in _cameras)
+                if (c.Capture.State == "running") return "running";
+            return _cameras[0].Capture.State;
+        }
+    }
 
-    /// <summary>Bytes each loop thread had allocated after its latest frame.</summary>
+    /// <summary>Bytes the loop threads had allocated after their latest frame: every capture thread, every inference thread, the publish thread.</summary>
     public (long Capture, long Infer, long Publish) AllocatedBytes =>
-        (_capture.AllocatedBytes, Interlocked.Read(ref _inferAllocatedBytes), _publishLoop.AllocatedBytes);
+        (_cameras.Sum(c => c.Capture.AllocatedBytes), _inference.Sum(i => i.AllocatedBytes), _publishLoop.AllocatedBytes);
 
-    /// <summary>Page faults the three loop threads had taken after their latest frame (the real-time part of the process).</summary>
+    /// <summary>Page faults the loop threads had taken after their latest frame (the real-time part of the process).</summary>
     public (long Minor, long Major) LoopPageFaults
     {
         get
         {
-            var c = _capture.PageFaults;
+            long minor = 0, major = 0;
+            foreach (var c in _cameras) (minor, major) = (minor + c.Capture.PageFaults.Minor, major + c.Capture.PageFaults.Major);
+            foreach (var i in _inference) (minor, major) = (minor + i.PageFaults.Minor, major + i.PageFaults.Major);
             var p = _publishLoop.PageFaults;
-            return (c.Minor + Interlocked.Read(ref _inferMinorFaults) + p.Minor, c.Major + Interlocked.Read(ref _inferMajorFaults) + p.Major);
+            return (minor + p.Minor, major + p.Major);
         }
     }
 
     /// <summary>Process-wide allocated bytes and GC counts when inference ended, before any shutdown work.</summary>
     public (long AllocatedBytes, int Gen0, int Gen1, int Gen2, (long Minor, long Major) PageFaults) EndSnapshot { get; private set; }
 
-    /// <summary>A slot's model input holding a real letterboxed frame: a fixed input for measuring the bare model.</summary>
-    public DetectorInput SampleInput => _exchange.Slots[0].Input!;
+    /// <summary>A frame's model input holding a real letterboxed frame: a fixed input for measuring the bare model.</summary>
+    public DetectorInput SampleInput => _cameras[0].Frames.Items[0].Input!;
 
-    /// <summary>Runs until the source ends or <paramref name="stop"/> fires; returns the process exit code (0, or 1 when the camera failed).</summary>
+    private ProcessHealth Health() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
+        Libc.PageFaults(Libc.RusageSelf), LoopPageFaults, _placement.Resettled);
+
+    /// <summary>Runs until every source ends or <paramref name="stop"/> fires; returns the process exit code (0, or 1 when a camera failed).</summary>
     public int Run(CancellationToken stop)
     {
         var publish = _config.Publish;
         if (publish.WaitForSubscribers > 0)
         {
-            _log.LogInformation("Waiting up to {Timeout} ms for {Count} subscriber(s) to {Topic}", publish.WaitTimeoutMs, publish.WaitForSubscribers, "det." + _config.Camera.Id);
-            var subscribed = _publisher.WaitForSubscribers(_messages.DetTopic, publish.WaitForSubscribers, TimeSpan.FromMilliseconds(publish.WaitTimeoutMs), stop);
+            var topic = _cameras[0].Messages.DetTopic;
+            _log.LogInformation("Waiting up to {Timeout} ms for {Count} subscriber(s) to {Topic}", publish.WaitTimeoutMs, publish.WaitForSubscribers,
+                System.Text.Encoding.UTF8.GetString(topic));
+            var subscribed = _publisher.WaitForSubscribers(topic, publish.WaitForSubscribers, TimeSpan.FromMilliseconds(publish.WaitTimeoutMs), stop);
             if (stop.IsCancellationRequested) return 0;
             if (!subscribed) _log.LogWarning("No subscriber after {Timeout} ms; starting anyway", publish.WaitTimeoutMs);
         }
@@ -116,48 +149,49 @@ public sealed class DetectionPipeline : IDisposable
         // creator's CPUs, and a new SCHED_OTHER thread on an isolated CPU held by a SCHED_FIFO creator
         // never gets to run (seen on the image: with RT throttling off, Thread.Start never returned).
         _publishLoop.Start();
-        _capture.Start();
-        _placement.Enter(ThreadPlacement.Inference);
-        long inferred = 0;
+        foreach (var c in _cameras) c.Capture.Start();
+        using var stopInference = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var others = new Thread[_inference.Length - 1];
+        for (var i = 1; i < _inference.Length; i++)
+        {
+            var loop = _inference[i];
+            others[i - 1] = new Thread(() => loop.Run(stopInference.Token, AfterFrame)) { Name = "sc-infer", IsBackground = true };
+            others[i - 1].Start();
+        }
+        var slotsToWarm = _cameras.Length * (_cameras[0].Frames.Items.Count + 1);
+        bool AfterFrame(long inferredHere)
+        {
+            var inAll = Interlocked.Increment(ref _inferredInAll);
+            if (inAll == slotsToWarm) PlaceTheRest();
+            if (inAll == _stopAfterFrames) stopInference.Cancel();
+            return inAll != _stopAfterFrames;
+        }
         try
         {
-            while (!stop.IsCancellationRequested)
-            {
-                var frame = _exchange.Take(100);
-                if (frame is null)
-                {
-                    if (_exchange.IsDrained) break;
-                    continue;
-                }
-                try
-                {
-                    Infer(frame, stop);
-                }
-                finally
-                {
-                    _exchange.Release(frame);
-                }
-                if (++inferred == _exchange.Slots.Count + 1) PlaceTheRest();
-                if (inferred == _stopAfterFrames) break;
-            }
+            _inference[0].Run(stopInference.Token, AfterFrame);
+            // A benchmark's count may be reached on another instance's thread, or this one may have run out of cameras first.
+            foreach (var t in others) t.Join();
         }
         finally
         {
             // Before any shutdown work, so a benchmark's window holds the steady state only.
             EndSnapshot = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
                 Libc.PageFaults(Libc.RusageSelf));
-            // First, whatever ended the loop (a stop, the end of a file, a fault): outputs must not stay on.
+            // First, whatever ended the loop (a stop, the end of the files, a fault): outputs must not stay on.
             _outputs?.SetAllSafe();
-            _capture.Stop();
-            _results.Complete();
+            stopInference.Cancel();
+            foreach (var t in others) t.Join();
+            foreach (var c in _cameras) c.Capture.Stop();
+            foreach (var c in _cameras) c.Results.Complete();
+            ReportFailures();
             _publishLoop.Join();
         }
         return Finish(stop);
     }
 
     /// <summary>
-    /// Once every frame slot has been written and inferred once: all three loop threads exist and have
-    /// placed themselves, and the loop's buffers are resident, so locking memory locks them.
+    /// Once every frame item has been written and inferred once: the loop threads exist and have placed
+    /// themselves, and the loop's buffers are resident, so locking memory locks them.
     /// </summary>
     private void PlaceTheRest()
     {
@@ -167,85 +201,61 @@ public sealed class DetectionPipeline : IDisposable
             _placement.InEffect.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToArray());
     }
 
-    /// <summary>On the capture thread, right after the frame is read: the letterbox, overlapping the previous frame's inference.</summary>
-    private void Prepare(Frame frame) => _letterbox.Run(frame.Image, frame.Input!);
-
-    private void Infer(Frame frame, CancellationToken stop)
+    /// <summary>A camera whose capture failed is named in its status (the others ran on).</summary>
+    private void ReportFailures()
     {
-        var t0 = MonotonicClock.NowNs();
-        // Intended start: as soon as both the frame and this thread were free.
-        var lateNs = Math.Max(0, t0 - Math.Max(frame.ReadyNs, _lastInferEndNs));
-        var input = frame.Input!;
-        _detector.Run(input);
-        var t1 = MonotonicClock.NowNs();
-        var rented = _results.Rent(wait: !_config.Camera.IsLive, stop);
-        var result = rented ?? _overflow;
-        result.Count = _post.Run(_detector.Output, input.Geometry, frame.Image.Cols, frame.Image.Rows, result.Detections);
-        result.NonFinite = _post.NonFiniteDropped;
-        if (_scene is not null)
-        {
-            // Files run the scene and the rules on their media clock, so a replay is the same at any speed;
-            // live rules time holds and pulses on CLOCK_MONOTONIC, which sc-actuate ends them on (docs/actuation.md).
-            result.EventCount = _scene.Run(result.Found, result.TrackIds, frame.Image.Cols, frame.Image.Rows, frame.SceneNs, result.Events);
-            _scene.Monitor.ZoneCounts.CopyTo(result.ZoneCounts);
-            var nowNs = MonotonicClock.NowNs();
-            _rules?.Run(_scene.Tracks, _scene.Monitor, result.Events.AsSpan(0, result.EventCount),
-                _config.Camera.OnMediaClock ? frame.SceneNs : nowNs, frame.CaptureNs, nowNs);
-        }
-        if (rented is not null)
-        {
-            var t2 = MonotonicClock.NowNs();
-            result.Seq = frame.Seq;
-            result.CaptureNs = frame.CaptureNs;
-            result.CaptureUtc = frame.CaptureUtc;
-            result.Width = frame.Image.Cols;
-            result.Height = frame.Image.Rows;
-            result.Stages = new StageTimes(frame.CaptureDurationNs / 1000, frame.PrepareDurationNs / 1000, (t1 - t0) / 1000, (t2 - t1) / 1000,
-                frame.CaptureLateNs < 0 ? -1 : frame.CaptureLateNs / 1000, lateNs / 1000, frame.WaitDurationNs / 1000);
-            result.ReadyNs = MonotonicClock.NowNs();
-            _results.Enqueue(result);
-        }
-        _lastInferEndNs = MonotonicClock.NowNs();
-        _exchange.ReportReaderBusy(_lastInferEndNs - t0);
-        Interlocked.Exchange(ref _inferAllocatedBytes, GC.GetAllocatedBytesForCurrentThread());
-        var (minor, major) = Libc.PageFaults(Libc.RusageThread);
-        Interlocked.Exchange(ref _inferMinorFaults, minor);
-        Interlocked.Exchange(ref _inferMajorFaults, major);
+        foreach (var c in _cameras)
+            if (c.Capture.Fault is { } fault) c.Publishing.Error = UserError.OneLine(fault.Message);
+            else if (c.Capture.Failure is { } failure) c.Publishing.Error = UserError.OneLine(failure.Message);
     }
 
     private int Finish(CancellationToken stop)
     {
-        if (_capture.Fault is { } fault)
-        {
-            _log.LogCritical(fault, "Camera {Camera}: capture failed; outputs are at their safe levels", _config.Camera.Id);
-            return 1;
-        }
-        if (_capture.Failure is { } failure)
-        {
-            _log.LogError("Camera {Camera}: {Error}", _config.Camera.Id, failure.Message);
-            return 1;
-        }
-        var s = Stats;
+        var exit = 0;
         var seconds = (MonotonicClock.NowNs() - _startedNs) / 1e9;
-        _log.LogInformation("Camera {Camera}: {State}: {Frames} frames captured, {Processed} processed, {Dropped} dropped, {Corrupt} unreadable",
-            _config.Camera.Id, stop.IsCancellationRequested ? "stopped" : "source ended", s.Frames, s.Processed, s.Dropped, s.Corrupt);
-        _log.LogInformation("Camera {Camera}: {Fps:0.0} fps over {Seconds:0.0} s; median capture {Capture} µs, pre {Pre} µs, infer {Infer} µs, post {Post} µs, publish {Publish} µs; capture→publish p50 {P50} µs, p99 {P99} µs, max {Max} µs",
-            _config.Camera.Id, s.Processed / Math.Max(seconds, 1e-9), seconds, s.Capture.Percentile(0.5), s.Pre.Percentile(0.5),
-            s.Infer.Percentile(0.5), s.Post.Percentile(0.5), s.Publish.Percentile(0.5),
-            s.CaptureToPublish.Percentile(0.5), s.CaptureToPublish.Percentile(0.99), s.CaptureToPublish.Max);
-        if (s.DetectionsNonFinite > 0)
-            _log.LogWarning("Camera {Camera}: {Count} detections were dropped because the model gave a NaN or infinite score or box (status.detections_nonfinite)",
-                _config.Camera.Id, s.DetectionsNonFinite);
-        if (_results.Overflowed > 0)
-            _log.LogWarning("Camera {Camera}: {Count} results were not published because the publish thread fell behind", _config.Camera.Id, _results.Overflowed);
-        return 0;
+        foreach (var camera in _cameras)
+        {
+            var id = camera.Config.Id;
+            if (camera.Capture.Fault is { } fault)
+            {
+                _log.LogCritical(fault, "Camera {Camera}: capture failed; outputs are at their safe levels", id);
+                exit = 1;
+                continue;
+            }
+            if (camera.Capture.Failure is { } failure)
+            {
+                _log.LogError("Camera {Camera}: {Error}", id, failure.Message);
+                exit = 1;
+                continue;
+            }
+            var s = camera.Stats;
+            _log.LogInformation("Camera {Camera}: {State}: {Frames} frames captured, {Processed} processed, {Dropped} dropped, {Corrupt} unreadable",
+                id, stop.IsCancellationRequested ? "stopped" : "source ended", s.Frames, s.Processed, s.Dropped, s.Corrupt);
+            _log.LogInformation("Camera {Camera}: {Fps:0.0} fps over {Seconds:0.0} s; median capture {Capture} µs, pre {Pre} µs, infer {Infer} µs, post {Post} µs, publish {Publish} µs; capture→publish p50 {P50} µs, p99 {P99} µs, max {Max} µs",
+                id, s.Processed / Math.Max(seconds, 1e-9), seconds, s.Capture.Percentile(0.5), s.Pre.Percentile(0.5),
+                s.Infer.Percentile(0.5), s.Post.Percentile(0.5), s.Publish.Percentile(0.5),
+                s.CaptureToPublish.Percentile(0.5), s.CaptureToPublish.Percentile(0.99), s.CaptureToPublish.Max);
+            if (s.DetectionsNonFinite > 0)
+                _log.LogWarning("Camera {Camera}: {Count} detections were dropped because the model gave a NaN or infinite score or box (status.detections_nonfinite)",
+                    id, s.DetectionsNonFinite);
+            if (camera.Results.Dropped > 0)
+                _log.LogWarning("Camera {Camera}: {Count} results were not published because the publish thread fell behind", id, camera.Results.Dropped);
+        }
+        return exit;
     }
 
     public void Dispose()
     {
-        _capture.Dispose();
-        _exchange.Dispose();
-        _letterbox.Dispose();
+        foreach (var c in _cameras) c.Dispose();
+        foreach (var w in _frameReady) w.Dispose();
+        _resultReady.Dispose();
         _publishLoop.WarmedUp.Dispose();
     }
+}
+
+/// <summary>The box-wide status message.</summary>
+public static class BoxStatus
+{
+    /// <summary>The "camera" of <c>status.box</c>; no camera may take this id.</summary>
+    public const string Id = "box";
 }

@@ -29,8 +29,12 @@ public sealed class MessageWriter
     private readonly JsonEncodedText[] _labels;
     private readonly bool _tracking;
     private readonly JsonEncodedText[] _zones, _lines, _outputs, _rules;
+    private readonly int[] _ownOutputs;
 
-    public MessageWriter(string camera, string model, string[] labels, Configuration.SceneConfig? scene = null)
+    /// <param name="outputs">Every camera's outputs (transitions name them by index among all); the status lists those this camera declares.</param>
+    /// <param name="cameraIndex">This camera's index: the owner of the outputs it declares.</param>
+    public MessageWriter(string camera, string model, string[] labels, Configuration.SceneConfig? scene = null,
+        IReadOnlyList<OutputDefinition>? outputs = null, int cameraIndex = 0)
     {
         _camera = camera;
         _model = model;
@@ -38,7 +42,8 @@ public sealed class MessageWriter
         _tracking = scene?.Tracking ?? false;
         _zones = (scene?.Zones ?? []).Select(z => JsonEncodedText.Encode(z.Name)).ToArray();
         _lines = (scene?.Lines ?? []).Select(l => JsonEncodedText.Encode(l.Name)).ToArray();
-        _outputs = (scene?.Outputs ?? []).Select(o => JsonEncodedText.Encode(o.Name)).ToArray();
+        _outputs = (outputs ?? []).Select(o => JsonEncodedText.Encode(o.Name)).ToArray();
+        _ownOutputs = Enumerable.Range(0, _outputs.Length).Where(i => outputs![i].Owner == cameraIndex).ToArray();
         _rules = (scene?.Rules ?? []).Select(r => JsonEncodedText.Encode(r.Name)).ToArray();
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
         DetTopic = Encoding.UTF8.GetBytes("det." + camera);
@@ -161,7 +166,7 @@ public sealed class MessageWriter
     }
 
     public void WriteStatus(PipelineStats stats, string runId, string state, double uptimeSeconds, double fps, RealtimeStatus? realtime = null, ProcessHealth health = default,
-        int[]? zoneCounts = null, bool[]? outputHigh = null)
+        int[]? zoneCounts = null, bool[]? outputHigh = null, string? error = null)
     {
         var j = Begin();
         j.WriteNumber("v", 1);
@@ -170,6 +175,7 @@ public sealed class MessageWriter
         WriteTime(j, "time", DateTime.UtcNow);
         j.WriteNumber("uptime_s", Math.Round(uptimeSeconds, 3));
         j.WriteString("state", state);
+        if (error is not null) j.WriteString("error", error);
         j.WriteNumber("fps", Math.Round(fps, 2));
         j.WriteNumber("frames", stats.Frames);
         j.WriteNumber("processed", stats.Processed);
@@ -222,12 +228,63 @@ public sealed class MessageWriter
             for (var i = 0; i < _zones.Length; i++) j.WriteNumber(_zones[i], zoneCounts[i]);
             j.WriteEndObject();
         }
-        if (_outputs.Length > 0 && outputHigh is not null)
+        if (_ownOutputs.Length > 0 && outputHigh is not null)
         {
             j.WriteStartObject("outputs");
-            for (var i = 0; i < _outputs.Length; i++) j.WriteString(_outputs[i], outputHigh[i] ? High : Low);
+            foreach (var i in _ownOutputs) j.WriteString(_outputs[i], outputHigh[i] ? High : Low);
             j.WriteEndObject();
         }
+        WriteRealtime(j, realtime, health);
+        End(j);
+    }
+
+    /// <summary>
+    /// <c>status.box</c>: the whole box once per interval: each detector instance's load (the share of the interval it
+    /// spent on frames) and frame rate, how many cameras are configured and running, and the process's health.
+    /// </summary>
+    public void WriteBoxStatus(string runId, string state, double uptimeSeconds, ReadOnlySpan<(double Load, double Fps)> detectors,
+        int cameras, int camerasRunning, long processed, long busDropped, RealtimeStatus? realtime, ProcessHealth health)
+    {
+        var j = Begin();
+        j.WriteNumber("v", 1);
+        j.WriteString("camera", _camera);
+        j.WriteString("run_id", runId);
+        WriteTime(j, "time", DateTime.UtcNow);
+        j.WriteNumber("uptime_s", Math.Round(uptimeSeconds, 3));
+        j.WriteString("state", state);
+        j.WriteString("model", _model);
+        j.WriteNumber("cameras", cameras);
+        j.WriteNumber("cameras_running", camerasRunning);
+        j.WriteNumber("processed", processed);
+        j.WriteStartArray("detectors");
+        foreach (var (load, fps) in detectors)
+        {
+            j.WriteStartObject();
+            j.WriteNumber("load", Math.Round(load, 3));
+            j.WriteNumber("fps", Math.Round(fps, 2));
+            j.WriteEndObject();
+        }
+        j.WriteEndArray();
+        j.WriteStartObject("bus");
+        j.WriteNumber("hwm_dropped", busDropped);
+        j.WriteEndObject();
+        j.WriteStartObject("gc");
+        j.WriteNumber("gen0", health.Gen0);
+        j.WriteNumber("gen1", health.Gen1);
+        j.WriteNumber("gen2", health.Gen2);
+        j.WriteEndObject();
+        j.WriteStartObject("page_faults");
+        j.WriteNumber("minor", health.PageFaults.Minor);
+        j.WriteNumber("major", health.PageFaults.Major);
+        j.WriteNumber("loop_minor", health.LoopPageFaults.Minor);
+        j.WriteNumber("loop_major", health.LoopPageFaults.Major);
+        j.WriteEndObject();
+        WriteRealtime(j, realtime, health);
+        End(j);
+    }
+
+    private static void WriteRealtime(Utf8JsonWriter j, RealtimeStatus? realtime, ProcessHealth health)
+    {
         if (realtime is not null)
         {
             j.WriteStartObject("realtime");
@@ -239,7 +296,6 @@ public sealed class MessageWriter
             j.WriteEndObject();
             j.WriteEndObject();
         }
-        End(j);
     }
 
     private static void WritePercentiles(Utf8JsonWriter j, LatencyHistogram histogram)

@@ -1,63 +1,80 @@
 using SmartCam.Actuation;
 using SmartCam.Capture;
+using SmartCam.HandOver;
+using SmartCam.Inference;
 
 namespace SmartCam.Messaging;
 
+/// <summary>One camera as the publish thread sees it: its results, its messages, its statistics and its capture counters.</summary>
+public sealed class PublishLane(SlotChannel<DetectionResult> results, MessageWriter messages, Func<CaptureCounters> capture, int zones)
+{
+    public SlotChannel<DetectionResult> Results { get; } = results;
+    public MessageWriter Messages { get; } = messages;
+
+    /// <summary>The capture stage's counters (a read-only snapshot, read once per status message).</summary>
+    public Func<CaptureCounters> Capture { get; } = capture;
+
+    /// <summary>Written only by the publish thread; read it after <see cref="PublishLoop.Join"/>, or for status-like glances.</summary>
+    public PipelineStats Stats { get; } = new();
+
+    /// <summary>Why the camera failed, once it has (set by the pipeline; published in its status).</summary>
+    public volatile string? Error;
+
+    internal int[] ZoneCounts { get; } = new int[zones];
+    internal long LastStatusProcessed, LastPublishEndNs;
+}
+
+/// <summary>What <c>status.box</c> reports besides the cameras: the detector instances' load and the process's health.</summary>
+public sealed record BoxSources(IReadOnlyList<Func<InferenceCounters>> Detectors, Func<ProcessHealth> Health, Func<int>? Resweep = null);
+
 /// <summary>
-/// The publish thread (<c>sc-publish</c>): turns each <see cref="DetectionResult"/> into a <c>det.</c>
-/// message, keeps the latency statistics, and publishes <c>status.</c> once per interval. It owns the
-/// socket and the statistics, so neither needs a lock; the inference thread only hands results over.
+/// The publish thread (<c>sc-publish</c>): turns each camera's <see cref="DetectionResult"/>s into <c>det.</c> and
+/// <c>evt.</c> messages, keeps each camera's latency statistics, and publishes every camera's <c>status.</c> and the
+/// box's <c>status.box</c> once per interval. It owns the socket and the statistics, so neither needs a lock; the
+/// inference threads only hand results over. It never waits on a subscriber: ZeroMQ drops at the high-water mark.
 /// </summary>
 public sealed class PublishLoop
 {
-    private readonly ResultQueue _results;
+    private readonly PublishLane[] _lanes;
     private readonly DetectionPublisher _publisher;
-    private readonly MessageWriter _messages;
-    private readonly CaptureLoop _capture;
-    private readonly FrameExchange _frames;
+    private readonly OutputBank? _outputs;
+    private readonly BoxSources _box;
+    private readonly Wakeup _resultReady;
+    private readonly MessageWriter _boxMessages;
     private readonly int _statusIntervalMs;
     private readonly string _runId;
     private readonly long _startedNs;
     private readonly long _warmupFrames;
     private readonly Action? _onStart;
+    private readonly bool[] _outputHigh;
+    private readonly InferenceCounters[] _lastDetector;
     private volatile RealtimeStatus? _realtime;
     private Thread? _thread;
-    private long _lastStatusNs, _lastStatusProcessed, _allocatedBytes, _minorFaults, _majorFaults, _lastPublishEndNs;
-    private readonly Func<int>? _resweep;
-    private readonly Func<long>? _resettled;
-    private readonly Func<(long Minor, long Major)>? _loopPageFaults;
-    private readonly OutputBank? _outputs;
-    private readonly bool[] _outputHigh;
-    private readonly int[] _zoneCounts;
+    private int _next;
+    private long _lastStatusNs, _processed, _allocatedBytes, _minorFaults, _majorFaults;
 
-    public PublishLoop(ResultQueue results, DetectionPublisher publisher, MessageWriter messages, CaptureLoop capture, FrameExchange frames,
-        int statusIntervalMs, string runId, long startedNs, long warmupFrames, Action? onStart = null,
-        Func<int>? resweep = null, Func<long>? resettled = null, Func<(long Minor, long Major)>? loopPageFaults = null,
-        OutputBank? outputs = null, int zones = 0)
+    /// <param name="resultReady">The wake-up every lane's result channel signals.</param>
+    /// <param name="warmupFrames">Latency statistics start after this many frames in all (benchmarks); 0 counts from the first.</param>
+    public PublishLoop(IReadOnlyList<PublishLane> lanes, DetectionPublisher publisher, OutputBank? outputs, BoxSources box, Wakeup resultReady,
+        MessageWriter boxMessages, int statusIntervalMs, string runId, long startedNs, long warmupFrames, Action? onStart = null)
     {
-        _outputs = outputs;
-        _outputHigh = new bool[outputs?.Count ?? 0];
-        for (var i = 0; i < _outputHigh.Length; i++) _outputHigh[i] = outputs![i].SafeHigh;
-        _zoneCounts = new int[zones];
-        _resettled = resettled;
-        _resweep = resweep;
-        _loopPageFaults = loopPageFaults;
-        _onStart = onStart;
-        _results = results;
+        _lanes = lanes.ToArray();
         _publisher = publisher;
-        _messages = messages;
-        _capture = capture;
-        _frames = frames;
+        _outputs = outputs;
+        _box = box;
+        _resultReady = resultReady;
+        _boxMessages = boxMessages;
         _statusIntervalMs = statusIntervalMs;
         _runId = runId;
         _startedNs = startedNs;
         _warmupFrames = warmupFrames;
+        _onStart = onStart;
+        _outputHigh = new bool[outputs?.Count ?? 0];
+        for (var i = 0; i < _outputHigh.Length; i++) _outputHigh[i] = outputs![i].SafeHigh;
+        _lastDetector = new InferenceCounters[box.Detectors.Count];
     }
 
-    /// <summary>Written only by the publish thread; read it after <see cref="Join"/>, or for status-like glances.</summary>
-    public PipelineStats Stats { get; } = new();
-
-    /// <summary>Set once <c>warmupFrames</c> messages went out (at once when there is no warm-up); latencies count from then.</summary>
+    /// <summary>Set once <c>warmupFrames</c> results went out (at once when there is no warm-up); latencies count from then.</summary>
     public ManualResetEventSlim WarmedUp { get; } = new();
 
     /// <summary>Wall-clock time the first detection message went out.</summary>
@@ -66,6 +83,9 @@ public sealed class PublishLoop
     /// <summary>When the warm-up ended and the last message went out (CLOCK_MONOTONIC ns): the measured window.</summary>
     public long WarmedUpAtNs { get; private set; }
     public long LastPublishedNs { get; private set; }
+
+    /// <summary>Results published, all cameras together.</summary>
+    public long Processed => Interlocked.Read(ref _processed);
 
     /// <summary>Bytes this thread had allocated after its latest message (for allocation checks).</summary>
     public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
@@ -85,7 +105,7 @@ public sealed class PublishLoop
         _thread.Start();
     }
 
-    /// <summary>Waits until every queued result and the final status went out (call after <see cref="ResultQueue.Complete"/>).</summary>
+    /// <summary>Waits until every queued result and the final status went out (call once every lane's results completed).</summary>
     public void Join() => _thread?.Join();
 
     /// <summary>What real-time placement is in effect, for status messages; set once, after placement.</summary>
@@ -99,15 +119,18 @@ public sealed class PublishLoop
         _onStart?.Invoke();
         while (true)
         {
-            var result = _results.Take(50);
-            if (result is not null)
+            if (TryTakeNext(out var lane, out var result))
             {
-                Publish(result);
-                _results.Return(result);
+                Publish(lane, result);
+                lane.Results.Release(result);
             }
-            else if (_results.IsDrained)
+            else if (AllDrained())
             {
                 break;
+            }
+            else
+            {
+                _resultReady.Wait(50_000_000);
             }
             // Also between frames: a pulse ends, or the watchdog trips, when no frame comes.
             PublishOutputEvents();
@@ -117,35 +140,62 @@ public sealed class PublishLoop
         PublishStatusIfDue(final: true);
     }
 
-    private void Publish(DetectionResult result)
+    /// <summary>Round-robin over the cameras, oldest result first within each.</summary>
+    private bool TryTakeNext(out PublishLane lane, out DetectionResult result)
     {
+        for (var k = 0; k < _lanes.Length; k++)
+        {
+            var i = (_next + k) % _lanes.Length;
+            if (_lanes[i].Results.TryRead(out result))
+            {
+                _next = i + 1;
+                lane = _lanes[i];
+                return true;
+            }
+        }
+        lane = null!;
+        result = null!;
+        return false;
+    }
+
+    private bool AllDrained()
+    {
+        foreach (var lane in _lanes)
+            if (!lane.Results.IsDrained) return false;
+        return true;
+    }
+
+    private void Publish(PublishLane lane, DetectionResult result)
+    {
+        var messages = lane.Messages;
         var publishNs = MonotonicClock.NowNs();
-        var lateNs = Math.Max(0, publishNs - Math.Max(result.ReadyNs, _lastPublishEndNs));
-        _messages.WriteDetections(result, publishNs);
-        _publisher.Send(_messages.DetTopic, _messages.Buffer.WrittenSpan);
+        var lateNs = Math.Max(0, publishNs - Math.Max(result.ReadyNs, lane.LastPublishEndNs));
+        messages.WriteDetections(result, publishNs);
+        _publisher.Send(messages.DetTopic, messages.Buffer.WrittenSpan);
         var sentNs = MonotonicClock.NowNs();
-        if (_zoneCounts.Length > 0) result.ZoneCounts.AsSpan().CopyTo(_zoneCounts);
+        if (lane.ZoneCounts.Length > 0) result.ZoneCounts.AsSpan().CopyTo(lane.ZoneCounts);
         for (var i = 0; i < result.EventCount; i++)
         {
-            _messages.WriteSceneEvent(result, result.Events[i], sentNs);
-            _publisher.Send(_messages.EvtTopic, _messages.Buffer.WrittenSpan);
+            messages.WriteSceneEvent(result, result.Events[i], sentNs);
+            _publisher.Send(messages.EvtTopic, messages.Buffer.WrittenSpan);
         }
         PublishOutputEvents();
 
-        var stats = Stats;
+        var stats = lane.Stats;
         var stages = result.Stages;
-        if (stats.PeriodUs == 0) stats.PeriodUs = _capture.PeriodNs / 1000;
+        if (stats.PeriodUs == 0) stats.PeriodUs = lane.Capture().PeriodNs / 1000;
         stats.RecordStages(stages.CaptureUs, stages.PreUs, stages.InferUs, stages.PostUs, (sentNs - publishNs) / 1000, (publishNs - result.CaptureNs) / 1000, stages.WaitUs);
         if (stages.CaptureLateUs >= 0) stats.CaptureLateness.Record(stages.CaptureLateUs);
         stats.InferLateness.Record(stages.InferLateUs);
         stats.PublishLateness.Record(lateNs / 1000);
         stats.Processed++;
         stats.DetectionsNonFinite += result.NonFinite;
-        if (stats.Processed == 1) FirstPublishedUtc = DateTime.UtcNow;
+        var processed = Interlocked.Increment(ref _processed);
+        if (processed == 1) FirstPublishedUtc = DateTime.UtcNow;
         LastPublishedNs = sentNs;
-        if (stats.Processed == _warmupFrames)
+        if (processed == _warmupFrames)
         {
-            stats.ResetLatencies();
+            foreach (var l in _lanes) l.Stats.ResetLatencies();
             WarmedUpAtNs = sentNs;
             WarmedUp.Set();
         }
@@ -153,19 +203,20 @@ public sealed class PublishLoop
         var (minor, major) = SmartCam.Realtime.Libc.PageFaults(SmartCam.Realtime.Libc.RusageThread);
         Interlocked.Exchange(ref _minorFaults, minor);
         Interlocked.Exchange(ref _majorFaults, major);
-        _lastPublishEndNs = MonotonicClock.NowNs();
+        lane.LastPublishEndNs = MonotonicClock.NowNs();
     }
 
-    /// <summary>Every output write since the last call, as <c>evt.</c> messages; rule activations also feed capture→output latency.</summary>
+    /// <summary>Every output write since the last call, as <c>evt.</c> messages of the camera it concerns; rule activations also feed capture→output latency.</summary>
     private void PublishOutputEvents()
     {
         if (_outputs is null) return;
         while (_outputs.TryReadTransition(out var t))
         {
             _outputHigh[t.Output] = t.High;
-            if (t.RuleIndex >= 0 && t.Active && t.CauseCaptureNs > 0) Stats.RecordOutput((t.ActuateNs - t.CauseCaptureNs) / 1000);
-            _messages.WriteOutputEvent(t, t.Cause.TrackId, t.Cause.ClassId, MonotonicClock.NowNs());
-            _publisher.Send(_messages.EvtTopic, _messages.Buffer.WrittenSpan);
+            var lane = _lanes[(uint)t.Camera < (uint)_lanes.Length ? t.Camera : 0];
+            if (t.RuleIndex >= 0 && t.Active && t.CauseCaptureNs > 0) lane.Stats.RecordOutput((t.ActuateNs - t.CauseCaptureNs) / 1000);
+            lane.Messages.WriteOutputEvent(t, t.Cause.TrackId, t.Cause.ClassId, MonotonicClock.NowNs());
+            _publisher.Send(lane.Messages.EvtTopic, lane.Messages.Buffer.WrittenSpan);
         }
     }
 
@@ -174,22 +225,48 @@ public sealed class PublishLoop
         var now = MonotonicClock.NowNs();
         var interval = now - _lastStatusNs;
         if (!final && interval < _statusIntervalMs * 1_000_000L) return;
-        var stats = Stats;
-        stats.Frames = _capture.Frames;
-        stats.Dropped = _frames.Dropped;
-        stats.Burst = _frames.Burst;
-        stats.Stalls = _capture.Stalls;
-        stats.Corrupt = _capture.Corrupt;
-        stats.Reconnects = _capture.Reconnects;
-        stats.BusDropped = _publisher.DroppedAtHwm;
-        var fps = interval > 0 ? (stats.Processed - _lastStatusProcessed) * 1e9 / interval : 0;
-        _resweep?.Invoke();
-        var health = new ProcessHealth(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
-            SmartCam.Realtime.Libc.PageFaults(SmartCam.Realtime.Libc.RusageSelf), _loopPageFaults?.Invoke() ?? default, _resettled?.Invoke() ?? 0);
-        _messages.WriteStatus(stats, _runId, final ? "ended" : _capture.State, (now - _startedNs) / 1e9, fps, _realtime, health, _zoneCounts, _outputHigh);
-        _publisher.Send(_messages.StatusTopic, _messages.Buffer.WrittenSpan);
-        _publisher.PollSubscriptions(_messages.DetTopic);
+        _box.Resweep?.Invoke();
+        var health = _box.Health();
+        var uptime = (now - _startedNs) / 1e9;
+        var busDropped = _publisher.DroppedAtHwm;
+        foreach (var lane in _lanes)
+        {
+            var stats = lane.Stats;
+            var capture = lane.Capture();
+            stats.Frames = capture.Frames;
+            stats.Dropped = capture.Dropped;
+            stats.Burst = capture.Burst;
+            stats.Stalls = capture.Stalls;
+            stats.Corrupt = capture.Corrupt;
+            stats.Reconnects = capture.Reconnects;
+            stats.BusDropped = busDropped;
+            var fps = interval > 0 ? (stats.Processed - lane.LastStatusProcessed) * 1e9 / interval : 0;
+            var error = lane.Error;
+            var state = error is not null ? "failed" : final ? "ended" : capture.State;
+            lane.Messages.WriteStatus(stats, _runId, state, uptime, fps, _realtime, health, lane.ZoneCounts, _outputHigh, error);
+            _publisher.Send(lane.Messages.StatusTopic, lane.Messages.Buffer.WrittenSpan);
+            lane.LastStatusProcessed = stats.Processed;
+        }
+        PublishBoxStatus(final, uptime, interval, health, busDropped);
+        _publisher.PollSubscriptions(_lanes[0].Messages.DetTopic);
         _lastStatusNs = now;
-        _lastStatusProcessed = stats.Processed;
+    }
+
+    /// <summary><c>status.box</c>: how loaded each detector instance was over the interval, and the box-wide figures.</summary>
+    private void PublishBoxStatus(bool final, double uptime, long interval, ProcessHealth health, long busDropped)
+    {
+        Span<(double Load, double Fps)> detectors = stackalloc (double, double)[Math.Min(_lastDetector.Length, 64)];
+        for (var i = 0; i < detectors.Length; i++)
+        {
+            var now = _box.Detectors[i]();
+            var last = _lastDetector[i];
+            detectors[i] = interval > 0 ? ((double)(now.BusyNs - last.BusyNs) / interval, (now.Frames - last.Frames) * 1e9 / interval) : (0, 0);
+            _lastDetector[i] = now;
+        }
+        var cameras = 0;
+        foreach (var lane in _lanes)
+            if (lane.Error is null) cameras++;
+        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health);
+        _publisher.Send(_boxMessages.StatusTopic, _boxMessages.Buffer.WrittenSpan);
     }
 }

@@ -6,7 +6,7 @@ namespace SmartCam.Realtime;
 /// <summary>
 /// Applies the <c>realtime:</c> plan. Each loop thread calls <see cref="Enter"/> on itself as it starts
 /// (affinity and policy of its own tid: a process started with SCHED_FIFO would give the runtime's own
-/// threads real-time priority too). Once all three are placed, every other thread of the process is
+/// threads real-time priority too). Once every loop thread is placed, every other thread of the process is
 /// moved to the housekeeping CPUs. Failures (no CAP_SYS_NICE, RLIMIT_RTPRIO 0) leave the service
 /// running and produce one warning that says what is missing and how to grant it.
 /// </summary>
@@ -16,35 +16,51 @@ public sealed class ThreadPlacement
 
     private readonly RealtimeConfig _config;
     private readonly ILogger _log;
-    private readonly object _gate = new();
-    private readonly Dictionary<string, (int Tid, string Outcome)> _placed = [];
-    private readonly List<string> _problems = [];
+    private readonly string[] _names, _stages;
+    // One slot per loop thread, written only by that thread as it enters: no lock shared by threads of different priority.
+    private readonly int[] _tids;
+    private readonly string?[] _outcomes;
+    private readonly bool[] _refused;
+    private int _entered;
     private readonly HousekeepingSweeper? _sweeper;
     private volatile bool _placedTheRest;
+    private string? _memoryProblem;
 
-    public ThreadPlacement(RealtimeConfig config, ILogger log)
+    /// <param name="threads">Every loop thread: its name in status messages and logs (e.g. capture, capture.gate) and its stage's plan (<see cref="Capture"/>, <see cref="Inference"/>, <see cref="Publish"/>).</param>
+    public ThreadPlacement(RealtimeConfig config, ILogger log, IReadOnlyList<(string Name, string Stage)> threads)
     {
         _config = config;
         _log = log;
+        _names = threads.Select(t => t.Name).ToArray();
+        _stages = threads.Select(t => t.Stage).ToArray();
+        _tids = new int[threads.Count];
+        _outcomes = new string?[threads.Count];
+        _refused = new bool[threads.Count];
         if (config.Enabled && config.HousekeepingCpus.Count > 0) _sweeper = new HousekeepingSweeper(config.HousekeepingCpus);
     }
 
     /// <summary>Threads moved back to the housekeeping CPUs by periodic sweeps after the first placement.</summary>
     public long Resettled { get; private set; }
 
-    /// <summary>Per stage, what is really in effect, e.g. "fifo 80 on cpus 1" or "other on cpus 0 (fifo refused: EPERM)".</summary>
+    /// <summary>Per loop thread, what is really in effect, e.g. "fifo 80 on cpus 1" or "other on cpus 0 (fifo refused: EPERM)".</summary>
     public IReadOnlyDictionary<string, string> InEffect
     {
-        get { lock (_gate) return _placed.ToDictionary(p => p.Key, p => p.Value.Outcome); }
+        get
+        {
+            var placed = new Dictionary<string, string>();
+            for (var i = 0; i < _names.Length; i++)
+                if (Volatile.Read(ref _outcomes[i]) is { } outcome) placed[_names[i]] = outcome;
+            return placed;
+        }
     }
 
     public bool MemoryLocked { get; private set; }
 
-    /// <summary>Places the calling thread as the plan for <paramref name="stage"/> says; call first thing on each loop thread.</summary>
-    public void Enter(string stage)
+    /// <summary>Places the calling thread as the plan for loop thread <paramref name="thread"/>'s stage says; call first thing on each loop thread.</summary>
+    public void Enter(int thread)
     {
         if (!_config.Enabled) return;
-        var plan = stage switch { Capture => _config.Capture, Inference => _config.Inference, _ => _config.Publish };
+        var plan = _stages[thread] switch { Capture => _config.Capture, Inference => _config.Inference, _ => _config.Publish };
         var tid = Libc.gettid();
         var notes = new List<string>();
         if (plan.Cpus.Count > 0)
@@ -59,12 +75,10 @@ public sealed class ThreadPlacement
 
         var effective = refused == 0 ? (plan.Policy == SchedPolicy.Other ? "other" : $"{plan.PolicyName} {priority}") : "other";
         var where = plan.Cpus.Count > 0 && !notes.Any(n => n.StartsWith("cpus", StringComparison.Ordinal)) ? $" on cpus {Cpus(plan.Cpus)}" : "";
-        var outcome = effective + where + (notes.Count > 0 ? " (" + string.Join("; ", notes) + ")" : "");
-        lock (_gate)
-        {
-            _placed[stage] = (tid, outcome);
-            if (refused == Libc.EPERM) _problems.Add(stage);
-        }
+        _tids[thread] = tid;
+        _refused[thread] = refused == Libc.EPERM;
+        Volatile.Write(ref _outcomes[thread], effective + where + (notes.Count > 0 ? " (" + string.Join("; ", notes) + ")" : ""));
+        Interlocked.Increment(ref _entered);
     }
 
     /// <summary>
@@ -74,24 +88,24 @@ public sealed class ThreadPlacement
     public void PlaceTheRest()
     {
         if (!_config.Enabled) return;
-        // The publish thread places itself as it starts; give it a moment if it has not yet.
-        SpinWait.SpinUntil(() => { lock (_gate) return _placed.Count == 3; }, TimeSpan.FromSeconds(2));
+        // A loop thread places itself as it starts; give the last ones a moment if they have not yet.
+        SpinWait.SpinUntil(() => Volatile.Read(ref _entered) >= _names.Length, TimeSpan.FromSeconds(2));
         var moved = 0;
         if (_sweeper is not null)
         {
-            lock (_gate)
-                foreach (var (_, (tid, _)) in _placed) _sweeper.Exempt(tid);
+            for (var i = 0; i < _names.Length; i++)
+                if (Volatile.Read(ref _outcomes[i]) is not null) _sweeper.Exempt(_tids[i]);
             moved = _sweeper.Sweep();
         }
         _placedTheRest = true;
         if (_config.LockMemory) LockMemory();
 
-        string[] problems;
-        lock (_gate) problems = _problems.ToArray();
-        foreach (var (stage, outcome) in InEffect) _log.LogInformation("Realtime: {Stage} thread {Outcome}", stage, outcome);
+        var problems = _names.Where((_, i) => _refused[i]).ToList();
+        if (_memoryProblem is not null) problems.Add(_memoryProblem);
+        foreach (var (thread, outcome) in InEffect) _log.LogInformation("Realtime: {Stage} thread {Outcome}", thread, outcome);
         _log.LogInformation("Realtime: {Count} other threads moved to housekeeping cpus {Cpus}; memory {Locked}",
             moved, Cpus(_config.HousekeepingCpus), MemoryLocked ? "locked" : "not locked");
-        if (problems.Length > 0)
+        if (problems.Count > 0)
             _log.LogWarning("Realtime: not permitted for {What}: the process lacks CAP_SYS_NICE (RLIMIT_RTPRIO is {RtPrio}) or CAP_IPC_LOCK (RLIMIT_MEMLOCK {MemLock}). "
                 + "Running at normal priority. Grant them in the systemd unit: AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK, LimitRTPRIO=99, LimitMEMLOCK=infinity",
                 string.Join(", ", problems), Limit("Max realtime priority"), Limit("Max locked memory"));
@@ -110,7 +124,7 @@ public sealed class ThreadPlacement
     {
         var error = Libc.mlockall(Libc.McLCurrent | Libc.McLFuture | Libc.McLOnFault) == 0 ? 0 : System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
         MemoryLocked = error == 0;
-        if (error != 0) lock (_gate) _problems.Add(error == Libc.ENOMEM ? "memory (ENOMEM)" : "memory");
+        if (error != 0) _memoryProblem = error == Libc.ENOMEM ? "memory (ENOMEM)" : "memory";
     }
 
     /// <summary>

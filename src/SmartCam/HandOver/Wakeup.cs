@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace SmartCam.Actuation;
+namespace SmartCam.HandOver;
 
 /// <summary>
 /// Wakes one sleeping thread from another through a Linux eventfd. <see cref="Signal"/> is one non-blocking
@@ -9,7 +9,7 @@ namespace SmartCam.Actuation;
 /// timeout (ppoll), which is what lets the waiting thread end a pulse on time. A signal sent before the
 /// waiter sleeps is kept in the counter, so none is lost.
 /// </summary>
-internal sealed unsafe partial class Wakeup : IDisposable
+public sealed unsafe partial class Wakeup : IDisposable
 {
     private const int EfdCloexec = 0x80000, EfdNonblock = 0x800;
     private const short PollIn = 1;

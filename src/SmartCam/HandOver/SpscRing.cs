@@ -1,11 +1,11 @@
-namespace SmartCam.Actuation;
+namespace SmartCam.HandOver;
 
 /// <summary>
-/// A fixed ring of structs between one producer and one consumer. Neither side locks, waits or allocates:
+/// A fixed ring of items between one producer and one consumer. Neither side locks, waits or allocates:
 /// each index is written by one side only and published with a release write, so a real-time producer can
 /// never be held up by a consumer that was preempted halfway through.
 /// </summary>
-internal sealed class SpscRing<T> where T : struct
+internal sealed class SpscRing<T>
 {
     private readonly T[] _slots;
     private readonly long _mask;

@@ -1,0 +1,157 @@
+using SmartCam.Capture;
+using SmartCam.Configuration;
+using SmartCam.HandOver;
+using SmartCam.Messaging;
+using SmartCam.Realtime;
+
+namespace SmartCam.Inference;
+
+/// <summary>
+/// What the inference thread does with one camera's frames after detection (tracking, zones, rules): each
+/// camera has its own, and it runs on the inference thread that serves the camera, allocation-free.
+/// </summary>
+public interface IAfterDetection
+{
+    void Run(Frame frame, DetectionResult result);
+}
+
+/// <summary>One camera as an inference thread sees it: frames in, results out, and what runs between.</summary>
+public sealed record InferenceLane(SlotChannel<Frame> Frames, SlotChannel<DetectionResult> Results, IAfterDetection? After);
+
+/// <summary>
+/// One detector instance's thread (<c>sc-infer</c>). It serves its cameras in turn: of the cameras with a frame
+/// ready it takes the one that has waited longest (round-robin), and from that camera the freshest frame (live
+/// cameras keep only their newest, see <see cref="FullMode.Freshest"/>). Under overload every camera so gets an
+/// equal share of the detector, and the frames a camera loses are counted on that camera.
+/// </summary>
+public sealed class InferenceLoop
+{
+    private readonly OnnxDetector _detector;
+    private readonly DetectionPostprocessor _post;
+    private readonly InferenceLane[] _lanes;
+    private readonly Wakeup _frameReady;
+    private readonly Action? _onStart;
+    private int _next;
+    private long _lastInferEndNs, _frames, _busyNs, _allocatedBytes, _minorFaults, _majorFaults;
+
+    /// <param name="frameReady">The wake-up every lane's frame channel signals (shared by all of them).</param>
+    /// <param name="onStart">Runs first on the thread (real-time placement).</param>
+    public InferenceLoop(OnnxDetector detector, DetectConfig detect, IReadOnlyList<InferenceLane> lanes, Wakeup frameReady, Action? onStart = null)
+    {
+        _detector = detector;
+        _post = new DetectionPostprocessor(detector.Decoder, detector.Labels, detect);
+        _lanes = lanes.ToArray();
+        _frameReady = frameReady;
+        _onStart = onStart;
+    }
+
+    public OnnxDetector Detector => _detector;
+
+    /// <summary>This stage's counters, read together.</summary>
+    public InferenceCounters Counters => new(Interlocked.Read(ref _frames), Interlocked.Read(ref _busyNs));
+
+    /// <summary>Bytes this thread had allocated after its latest frame (for allocation checks).</summary>
+    public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
+
+    /// <summary>Page faults this thread had taken after its latest frame.</summary>
+    public (long Minor, long Major) PageFaults => (Interlocked.Read(ref _minorFaults), Interlocked.Read(ref _majorFaults));
+
+    /// <summary>
+    /// Serves the lanes until every one has drained (its camera ended) or <paramref name="stop"/> fires, then completes
+    /// every lane's results. <paramref name="afterFrame"/> runs after each frame with the count so far; returning false ends the loop.
+    /// </summary>
+    public void Run(CancellationToken stop, Func<long, bool>? afterFrame = null)
+    {
+        _onStart?.Invoke();
+        try
+        {
+            long inferred = 0;
+            while (!stop.IsCancellationRequested)
+            {
+                if (!TryTakeNext(out var lane, out var frame))
+                {
+                    if (AllDrained()) break;
+                    _frameReady.Wait(100_000_000);
+                    continue;
+                }
+                try
+                {
+                    Infer(lane, frame, stop);
+                }
+                finally
+                {
+                    lane.Frames.Release(frame);
+                }
+                if (afterFrame is not null && !afterFrame(++inferred)) break;
+            }
+        }
+        finally
+        {
+            foreach (var lane in _lanes) lane.Results.Complete();
+        }
+    }
+
+    /// <summary>Round-robin from the lane after the one served last: the first with a frame is the one that waited longest.</summary>
+    private bool TryTakeNext(out InferenceLane lane, out Frame frame)
+    {
+        for (var k = 0; k < _lanes.Length; k++)
+        {
+            var i = (_next + k) % _lanes.Length;
+            if (_lanes[i].Frames.TryRead(out frame))
+            {
+                _next = i + 1;
+                lane = _lanes[i];
+                return true;
+            }
+        }
+        lane = null!;
+        frame = null!;
+        return false;
+    }
+
+    private bool AllDrained()
+    {
+        foreach (var lane in _lanes)
+            if (!lane.Frames.IsDrained) return false;
+        return true;
+    }
+
+    private void Infer(InferenceLane lane, Frame frame, CancellationToken stop)
+    {
+        var t0 = MonotonicClock.NowNs();
+        // Intended start: as soon as both the frame and this thread were free.
+        var lateNs = Math.Max(0, t0 - Math.Max(frame.ReadyNs, _lastInferEndNs));
+        var input = frame.Input!;
+        _detector.Run(input);
+        var t1 = MonotonicClock.NowNs();
+        // Files: waits while the publish thread is behind (every result is published); live: never waits.
+        var result = lane.Results.Rent(stop);
+        if (result is null) return; // stopping
+        result.Count = _post.Run(_detector.Output, input.Geometry, frame.Image.Cols, frame.Image.Rows, result.Detections);
+        result.NonFinite = _post.NonFiniteDropped;
+        result.EventCount = 0;
+        lane.After?.Run(frame, result);
+        var t2 = MonotonicClock.NowNs();
+        result.Seq = frame.Seq;
+        result.CaptureNs = frame.CaptureNs;
+        result.CaptureUtc = frame.CaptureUtc;
+        result.Width = frame.Image.Cols;
+        result.Height = frame.Image.Rows;
+        result.Stages = new StageTimes(frame.CaptureDurationNs / 1000, frame.PrepareDurationNs / 1000, (t1 - t0) / 1000, (t2 - t1) / 1000,
+            frame.CaptureLateNs < 0 ? -1 : frame.CaptureLateNs / 1000, lateNs / 1000, frame.WaitDurationNs / 1000);
+        result.ReadyNs = MonotonicClock.NowNs();
+        lane.Results.Write(result);
+        _lastInferEndNs = MonotonicClock.NowNs();
+        // A camera's next frame is wanted one round of all cameras later (just-in-time capture of files).
+        lane.Frames.ReportReaderBusy((_lastInferEndNs - t0) * _lanes.Length);
+        Interlocked.Increment(ref _frames);
+        Interlocked.Add(ref _busyNs, _lastInferEndNs - t0);
+        Interlocked.Exchange(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
+        var (minor, major) = Libc.PageFaults(Libc.RusageThread);
+        Interlocked.Exchange(ref _minorFaults, minor);
+        Interlocked.Exchange(ref _majorFaults, major);
+    }
+}
+
+/// <summary>A detector instance's counters at one moment: frames inferred, and time spent on them (its load).</summary>
+public readonly record struct InferenceCounters(long Frames, long BusyNs);
