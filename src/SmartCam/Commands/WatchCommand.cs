@@ -4,8 +4,9 @@ using System.Text.Json;
 using NetMQ;
 using NetMQ.Sockets;
 using SmartCam.Capture;
+using SmartCam.Messaging;
 
-namespace SmartCam.Messaging;
+namespace SmartCam.Commands;
 
 /// <summary><c>smartcam watch</c>: a subscriber that prints each message on one line, like mosquitto_sub.</summary>
 public static class WatchCommand
