@@ -106,7 +106,7 @@ public sealed class DetectionPipeline : IDisposable
         var publish = _config.Publish;
         if (publish.WaitForSubscribers > 0)
         {
-            _log.LogInformation("Waiting up to {Timeout} ms for {Count} subscriber(s) to {Topic}", publish.WaitTimeoutMs, publish.WaitForSubscribers, "det." + _config.Camera.Id);
+            _log.LogInformation("Waiting up to {Timeout} ms for {Count} subscriber(s) to {Topic}", publish.WaitTimeoutMs, publish.WaitForSubscribers, MessageNames.DetTopic(_config.Camera.Id));
             var subscribed = _publisher.WaitForSubscribers(_messages.DetTopic, publish.WaitForSubscribers, TimeSpan.FromMilliseconds(publish.WaitTimeoutMs), stop);
             if (stop.IsCancellationRequested) return 0;
             if (!subscribed) _log.LogWarning("No subscriber after {Timeout} ms; starting anyway", publish.WaitTimeoutMs);
