@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using NetMQ;
 using NetMQ.Sockets;
+using SmartCam.Messaging;
 
 var endpoint = args.Length > 0 ? args[0] : "tcp://127.0.0.1:5556";
 var camera = args.Length > 1 ? args[1] : "cam0";
@@ -15,9 +16,9 @@ using (var socket = new SubscriberSocket())
 {
     socket.Options.Linger = TimeSpan.Zero;
     socket.Connect(endpoint);
-    socket.Subscribe("det." + camera);
-    socket.Subscribe("status." + camera);
-    Console.WriteLine($"listening on {endpoint} for det.{camera} and status.{camera}; Ctrl-C to stop");
+    socket.Subscribe(MessageNames.DetTopic(camera));
+    socket.Subscribe(MessageNames.StatusTopic(camera));
+    Console.WriteLine($"listening on {endpoint} for {MessageNames.DetTopic(camera)} and {MessageNames.StatusTopic(camera)}; Ctrl-C to stop");
 
     var frames = new List<byte[]>();
     while (!stop.IsCancellationRequested)
@@ -28,20 +29,20 @@ using (var socket = new SubscriberSocket())
         var topic = Encoding.UTF8.GetString(frames[0]);
         using var json = JsonDocument.Parse(frames[1]);
         var m = json.RootElement;
-        if (topic.StartsWith("det.", StringComparison.Ordinal))
+        if (topic.StartsWith(MessageNames.DetPrefix, StringComparison.Ordinal))
         {
-            var line = new StringBuilder($"{topic} seq={m.GetProperty("seq").GetInt64()}");
-            foreach (var d in m.GetProperty("detections").EnumerateArray())
+            var line = new StringBuilder($"{topic} seq={m.GetProperty(MessageNames.Seq).GetInt64()}");
+            foreach (var d in m.GetProperty(MessageNames.Detections).EnumerateArray())
             {
-                var box = d.GetProperty("box");
-                line.Append($" {d.GetProperty("label").GetString()} {d.GetProperty("score").GetDouble():0.00}")
+                var box = d.GetProperty(MessageNames.Box);
+                line.Append($" {d.GetProperty(MessageNames.Label).GetString()} {d.GetProperty(MessageNames.Score).GetDouble():0.00}")
                     .Append($" [{box[0].GetDouble():0},{box[1].GetDouble():0},{box[2].GetDouble():0},{box[3].GetDouble():0}]");
             }
             Console.WriteLine(line);
         }
         else
         {
-            Console.WriteLine($"{topic} state={m.GetProperty("state").GetString()} fps={m.GetProperty("fps").GetDouble():0.0} dropped={m.GetProperty("dropped").GetInt64()}");
+            Console.WriteLine($"{topic} state={m.GetProperty(MessageNames.State).GetString()} fps={m.GetProperty(MessageNames.Fps).GetDouble():0.0} dropped={m.GetProperty(MessageNames.Dropped).GetInt64()}");
         }
     }
 }

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Reflection;
 using System.Text.RegularExpressions;
+using SmartCam.Commands;
 using SmartCam.Hosting;
-using SmartCam.Messaging;
 
 namespace SmartCam;
 

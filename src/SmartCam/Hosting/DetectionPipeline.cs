@@ -256,6 +256,6 @@ public sealed class DetectionPipeline : IDisposable
 /// <summary>The box-wide status message.</summary>
 public static class BoxStatus
 {
-    /// <summary>The "camera" of <c>status.box</c>; no camera may take this id.</summary>
+    /// <summary>The "camera" of <c>status.box</c> (<see cref="MessageNames.BoxStatusTopic"/>); no camera may take this id.</summary>
     public const string Id = "box";
 }

@@ -46,9 +46,9 @@ public sealed class MessageWriter
         _ownOutputs = Enumerable.Range(0, _outputs.Length).Where(i => outputs![i].Owner == cameraIndex).ToArray();
         _rules = (scene?.Rules ?? []).Select(r => JsonEncodedText.Encode(r.Name)).ToArray();
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
-        DetTopic = Encoding.UTF8.GetBytes("det." + camera);
-        StatusTopic = Encoding.UTF8.GetBytes("status." + camera);
-        EvtTopic = Encoding.UTF8.GetBytes("evt." + camera);
+        DetTopic = Encoding.UTF8.GetBytes(MessageNames.DetTopic(camera));
+        StatusTopic = Encoding.UTF8.GetBytes(MessageNames.StatusTopic(camera));
+        EvtTopic = Encoding.UTF8.GetBytes(MessageNames.EvtTopic(camera));
     }
 
     public byte[] DetTopic { get; }
@@ -65,25 +65,25 @@ public sealed class MessageWriter
     public void WriteSceneEvent(DetectionResult r, in SceneEvent e, long publishNs)
     {
         var j = Begin();
-        j.WriteNumber("v", 1);
-        j.WriteString("camera", _camera);
-        j.WriteString("type", EventTypes[(int)e.Type]);
-        j.WriteNumber("seq", r.Seq);
-        j.WriteNumber("track_id", e.TrackId);
-        j.WriteNumber("cls", e.ClassId);
-        j.WriteString("label", _labels[e.ClassId]);
+        j.WriteNumber(MessageNames.Version, 1);
+        j.WriteString(MessageNames.Camera, _camera);
+        j.WriteString(MessageNames.Type, EventTypes[(int)e.Type]);
+        j.WriteNumber(MessageNames.Seq, r.Seq);
+        j.WriteNumber(MessageNames.TrackId, e.TrackId);
+        j.WriteNumber(MessageNames.Cls, e.ClassId);
+        j.WriteString(MessageNames.Label, _labels[e.ClassId]);
         if (e.Zone >= 0)
         {
-            j.WriteString("zone", _zones[e.Zone]);
-            j.WriteNumber("count", r.ZoneCounts[e.Zone]);
+            j.WriteString(MessageNames.Zone, _zones[e.Zone]);
+            j.WriteNumber(MessageNames.Count, r.ZoneCounts[e.Zone]);
         }
         if (e.Line >= 0)
         {
-            j.WriteString("line", _lines[e.Line]);
-            j.WriteString("direction", e.Direction == LineDirection.In ? In : Out);
+            j.WriteString(MessageNames.Line, _lines[e.Line]);
+            j.WriteString(MessageNames.Direction, e.Direction == LineDirection.In ? In : Out);
         }
-        j.WriteNumber("ts_capture_ns", r.CaptureNs);
-        j.WriteNumber("ts_publish_ns", publishNs);
+        j.WriteNumber(MessageNames.TsCaptureNs, r.CaptureNs);
+        j.WriteNumber(MessageNames.TsPublishNs, publishNs);
         End(j);
     }
 
@@ -94,29 +94,29 @@ public sealed class MessageWriter
     public void WriteOutputEvent(in OutputTransition t, int trackId, int classId, long publishNs)
     {
         var j = Begin();
-        j.WriteNumber("v", 1);
-        j.WriteString("camera", _camera);
+        j.WriteNumber(MessageNames.Version, 1);
+        j.WriteString(MessageNames.Camera, _camera);
         if (t.RuleIndex >= 0)
         {
-            j.WriteString("type", "rule"u8);
-            j.WriteString("rule", _rules[t.RuleIndex]);
+            j.WriteString(MessageNames.Type, "rule"u8);
+            j.WriteString(MessageNames.Rule, _rules[t.RuleIndex]);
             if (trackId > 0)
             {
-                j.WriteNumber("track_id", trackId);
-                j.WriteString("label", _labels[classId]);
+                j.WriteNumber(MessageNames.TrackId, trackId);
+                j.WriteString(MessageNames.Label, _labels[classId]);
             }
         }
         else
         {
-            j.WriteString("type", Safe);
-            j.WriteString("reason", t.RuleIndex == OutputTransition.Watchdog ? Watchdog : Safe);
+            j.WriteString(MessageNames.Type, Safe);
+            j.WriteString(MessageNames.Reason, t.RuleIndex == OutputTransition.Watchdog ? Watchdog : Safe);
         }
-        j.WriteString("output", _outputs[t.Output]);
-        j.WriteString("level", t.High ? High : Low);
-        j.WriteBoolean("active", t.Active);
-        j.WriteNumber("ts_capture_ns", t.CauseCaptureNs);
-        j.WriteNumber("ts_actuate_ns", t.ActuateNs);
-        j.WriteNumber("ts_publish_ns", publishNs);
+        j.WriteString(MessageNames.Output, _outputs[t.Output]);
+        j.WriteString(MessageNames.Level, t.High ? High : Low);
+        j.WriteBoolean(MessageNames.Active, t.Active);
+        j.WriteNumber(MessageNames.TsCaptureNs, t.CauseCaptureNs);
+        j.WriteNumber(MessageNames.TsActuateNs, t.ActuateNs);
+        j.WriteNumber(MessageNames.TsPublishNs, publishNs);
         End(j);
     }
 
@@ -127,26 +127,26 @@ public sealed class MessageWriter
     {
         var j = Begin();
         var stages = r.Stages;
-        j.WriteNumber("v", 1);
-        j.WriteString("camera", _camera);
-        j.WriteNumber("seq", r.Seq);
-        j.WriteNumber("ts_capture_ns", r.CaptureNs);
-        j.WriteNumber("ts_publish_ns", publishNs);
-        WriteTime(j, "time", r.CaptureUtc);
-        j.WriteNumber("width", r.Width);
-        j.WriteNumber("height", r.Height);
-        j.WriteString("model", _model);
-        j.WriteStartArray("detections");
+        j.WriteNumber(MessageNames.Version, 1);
+        j.WriteString(MessageNames.Camera, _camera);
+        j.WriteNumber(MessageNames.Seq, r.Seq);
+        j.WriteNumber(MessageNames.TsCaptureNs, r.CaptureNs);
+        j.WriteNumber(MessageNames.TsPublishNs, publishNs);
+        WriteTime(j, MessageNames.Time, r.CaptureUtc);
+        j.WriteNumber(MessageNames.Width, r.Width);
+        j.WriteNumber(MessageNames.Height, r.Height);
+        j.WriteString(MessageNames.Model, _model);
+        j.WriteStartArray(MessageNames.Detections);
         var found = r.Found;
         for (var i = 0; i < found.Length; i++)
         {
             ref readonly var d = ref found[i];
             j.WriteStartObject();
-            if (_tracking) j.WriteNumber("track_id", r.TrackIds[i]);
-            j.WriteNumber("cls", d.ClassId);
-            j.WriteString("label", _labels[d.ClassId]);
-            j.WriteNumber("score", Math.Round(d.Score, 5));
-            j.WriteStartArray("box");
+            if (_tracking) j.WriteNumber(MessageNames.TrackId, r.TrackIds[i]);
+            j.WriteNumber(MessageNames.Cls, d.ClassId);
+            j.WriteString(MessageNames.Label, _labels[d.ClassId]);
+            j.WriteNumber(MessageNames.Score, Math.Round(d.Score, 5));
+            j.WriteStartArray(MessageNames.Box);
             j.WriteNumberValue(Math.Round(d.X1, 2));
             j.WriteNumberValue(Math.Round(d.Y1, 2));
             j.WriteNumberValue(Math.Round(d.X2, 2));
@@ -155,12 +155,12 @@ public sealed class MessageWriter
             j.WriteEndObject();
         }
         j.WriteEndArray();
-        j.WriteStartObject("stages_us");
-        j.WriteNumber("wait", stages.WaitUs);
-        j.WriteNumber("capture", stages.CaptureUs);
-        j.WriteNumber("pre", stages.PreUs);
-        j.WriteNumber("infer", stages.InferUs);
-        j.WriteNumber("post", stages.PostUs);
+        j.WriteStartObject(MessageNames.StagesUs);
+        j.WriteNumber(MessageNames.Wait, stages.WaitUs);
+        j.WriteNumber(MessageNames.Capture, stages.CaptureUs);
+        j.WriteNumber(MessageNames.Pre, stages.PreUs);
+        j.WriteNumber(MessageNames.Infer, stages.InferUs);
+        j.WriteNumber(MessageNames.Post, stages.PostUs);
         j.WriteEndObject();
         End(j);
     }
@@ -169,68 +169,68 @@ public sealed class MessageWriter
         int[]? zoneCounts = null, bool[]? outputHigh = null, string? error = null)
     {
         var j = Begin();
-        j.WriteNumber("v", 1);
-        j.WriteString("camera", _camera);
-        j.WriteString("run_id", runId);
-        WriteTime(j, "time", DateTime.UtcNow);
-        j.WriteNumber("uptime_s", Math.Round(uptimeSeconds, 3));
-        j.WriteString("state", state);
-        if (error is not null) j.WriteString("error", error);
-        j.WriteNumber("fps", Math.Round(fps, 2));
-        j.WriteNumber("frames", stats.Frames);
-        j.WriteNumber("processed", stats.Processed);
-        j.WriteNumber("dropped", stats.Dropped);
-        j.WriteNumber("burst", stats.Burst);
-        j.WriteNumber("corrupt", stats.Corrupt);
-        j.WriteNumber("detections_nonfinite", stats.DetectionsNonFinite);
-        j.WriteNumber("reconnects", stats.Reconnects);
-        j.WriteNumber("stalls", stats.Stalls);
-        j.WriteStartObject("bus");
-        j.WriteNumber("hwm_dropped", stats.BusDropped);
+        j.WriteNumber(MessageNames.Version, 1);
+        j.WriteString(MessageNames.Camera, _camera);
+        j.WriteString(MessageNames.RunId, runId);
+        WriteTime(j, MessageNames.Time, DateTime.UtcNow);
+        j.WriteNumber(MessageNames.UptimeS, Math.Round(uptimeSeconds, 3));
+        j.WriteString(MessageNames.State, state);
+        if (error is not null) j.WriteString(MessageNames.Error, error);
+        j.WriteNumber(MessageNames.Fps, Math.Round(fps, 2));
+        j.WriteNumber(MessageNames.Frames, stats.Frames);
+        j.WriteNumber(MessageNames.Processed, stats.Processed);
+        j.WriteNumber(MessageNames.Dropped, stats.Dropped);
+        j.WriteNumber(MessageNames.Burst, stats.Burst);
+        j.WriteNumber(MessageNames.Corrupt, stats.Corrupt);
+        j.WriteNumber(MessageNames.DetectionsNonFinite, stats.DetectionsNonFinite);
+        j.WriteNumber(MessageNames.Reconnects, stats.Reconnects);
+        j.WriteNumber(MessageNames.Stalls, stats.Stalls);
+        j.WriteStartObject(MessageNames.Bus);
+        j.WriteNumber(MessageNames.HwmDropped, stats.BusDropped);
         j.WriteEndObject();
-        j.WriteStartObject("latency_us");
+        j.WriteStartObject(MessageNames.LatencyUs);
         for (var i = 0; i < stats.Stages.Length; i++)
         {
             var (name, histogram) = stats.Stages[i];
             j.WriteStartObject(name);
             WritePercentiles(j, histogram);
-            j.WriteNumber("misses", stats.Misses[i]);
+            j.WriteNumber(MessageNames.Misses, stats.Misses[i]);
             j.WriteEndObject();
         }
         j.WriteEndObject();
-        j.WriteStartObject("deadline");
-        j.WriteNumber("period_us", stats.PeriodUs);
-        j.WriteNumber("misses", stats.DeadlineMisses);
+        j.WriteStartObject(MessageNames.Deadline);
+        j.WriteNumber(MessageNames.PeriodUs, stats.PeriodUs);
+        j.WriteNumber(MessageNames.Misses, stats.DeadlineMisses);
         j.WriteEndObject();
-        j.WriteStartObject("lateness_us");
+        j.WriteStartObject(MessageNames.LatenessUs);
         foreach (var (name, histogram) in stats.Loops)
         {
             j.WriteStartObject(name);
             WritePercentiles(j, histogram);
-            j.WriteNumber("count", histogram.Count);
+            j.WriteNumber(MessageNames.Count, histogram.Count);
             j.WriteEndObject();
         }
         j.WriteEndObject();
-        j.WriteStartObject("gc");
-        j.WriteNumber("gen0", health.Gen0);
-        j.WriteNumber("gen1", health.Gen1);
-        j.WriteNumber("gen2", health.Gen2);
+        j.WriteStartObject(MessageNames.Gc);
+        j.WriteNumber(MessageNames.Gen0, health.Gen0);
+        j.WriteNumber(MessageNames.Gen1, health.Gen1);
+        j.WriteNumber(MessageNames.Gen2, health.Gen2);
         j.WriteEndObject();
-        j.WriteStartObject("page_faults");
-        j.WriteNumber("minor", health.PageFaults.Minor);
-        j.WriteNumber("major", health.PageFaults.Major);
-        j.WriteNumber("loop_minor", health.LoopPageFaults.Minor);
-        j.WriteNumber("loop_major", health.LoopPageFaults.Major);
+        j.WriteStartObject(MessageNames.PageFaults);
+        j.WriteNumber(MessageNames.Minor, health.PageFaults.Minor);
+        j.WriteNumber(MessageNames.Major, health.PageFaults.Major);
+        j.WriteNumber(MessageNames.LoopMinor, health.LoopPageFaults.Minor);
+        j.WriteNumber(MessageNames.LoopMajor, health.LoopPageFaults.Major);
         j.WriteEndObject();
         if (_zones.Length > 0 && zoneCounts is not null)
         {
-            j.WriteStartObject("zones");
+            j.WriteStartObject(MessageNames.Zones);
             for (var i = 0; i < _zones.Length; i++) j.WriteNumber(_zones[i], zoneCounts[i]);
             j.WriteEndObject();
         }
         if (_ownOutputs.Length > 0 && outputHigh is not null)
         {
-            j.WriteStartObject("outputs");
+            j.WriteStartObject(MessageNames.Outputs);
             foreach (var i in _ownOutputs) j.WriteString(_outputs[i], outputHigh[i] ? High : Low);
             j.WriteEndObject();
         }
@@ -246,38 +246,38 @@ public sealed class MessageWriter
         int cameras, int camerasRunning, long processed, long busDropped, RealtimeStatus? realtime, ProcessHealth health)
     {
         var j = Begin();
-        j.WriteNumber("v", 1);
-        j.WriteString("camera", _camera);
-        j.WriteString("run_id", runId);
-        WriteTime(j, "time", DateTime.UtcNow);
-        j.WriteNumber("uptime_s", Math.Round(uptimeSeconds, 3));
-        j.WriteString("state", state);
-        j.WriteString("model", _model);
-        j.WriteNumber("cameras", cameras);
-        j.WriteNumber("cameras_running", camerasRunning);
-        j.WriteNumber("processed", processed);
-        j.WriteStartArray("detectors");
+        j.WriteNumber(MessageNames.Version, 1);
+        j.WriteString(MessageNames.Camera, _camera);
+        j.WriteString(MessageNames.RunId, runId);
+        WriteTime(j, MessageNames.Time, DateTime.UtcNow);
+        j.WriteNumber(MessageNames.UptimeS, Math.Round(uptimeSeconds, 3));
+        j.WriteString(MessageNames.State, state);
+        j.WriteString(MessageNames.Model, _model);
+        j.WriteNumber(MessageNames.Cameras, cameras);
+        j.WriteNumber(MessageNames.CamerasRunning, camerasRunning);
+        j.WriteNumber(MessageNames.Processed, processed);
+        j.WriteStartArray(MessageNames.Detectors);
         foreach (var (load, fps) in detectors)
         {
             j.WriteStartObject();
-            j.WriteNumber("load", Math.Round(load, 3));
-            j.WriteNumber("fps", Math.Round(fps, 2));
+            j.WriteNumber(MessageNames.Load, Math.Round(load, 3));
+            j.WriteNumber(MessageNames.Fps, Math.Round(fps, 2));
             j.WriteEndObject();
         }
         j.WriteEndArray();
-        j.WriteStartObject("bus");
-        j.WriteNumber("hwm_dropped", busDropped);
+        j.WriteStartObject(MessageNames.Bus);
+        j.WriteNumber(MessageNames.HwmDropped, busDropped);
         j.WriteEndObject();
-        j.WriteStartObject("gc");
-        j.WriteNumber("gen0", health.Gen0);
-        j.WriteNumber("gen1", health.Gen1);
-        j.WriteNumber("gen2", health.Gen2);
+        j.WriteStartObject(MessageNames.Gc);
+        j.WriteNumber(MessageNames.Gen0, health.Gen0);
+        j.WriteNumber(MessageNames.Gen1, health.Gen1);
+        j.WriteNumber(MessageNames.Gen2, health.Gen2);
         j.WriteEndObject();
-        j.WriteStartObject("page_faults");
-        j.WriteNumber("minor", health.PageFaults.Minor);
-        j.WriteNumber("major", health.PageFaults.Major);
-        j.WriteNumber("loop_minor", health.LoopPageFaults.Minor);
-        j.WriteNumber("loop_major", health.LoopPageFaults.Major);
+        j.WriteStartObject(MessageNames.PageFaults);
+        j.WriteNumber(MessageNames.Minor, health.PageFaults.Minor);
+        j.WriteNumber(MessageNames.Major, health.PageFaults.Major);
+        j.WriteNumber(MessageNames.LoopMinor, health.LoopPageFaults.Minor);
+        j.WriteNumber(MessageNames.LoopMajor, health.LoopPageFaults.Major);
         j.WriteEndObject();
         WriteRealtime(j, realtime, health);
         End(j);
@@ -287,11 +287,11 @@ public sealed class MessageWriter
     {
         if (realtime is not null)
         {
-            j.WriteStartObject("realtime");
-            j.WriteBoolean("enabled", realtime.Enabled);
-            j.WriteBoolean("memory_locked", realtime.MemoryLocked);
-            j.WriteNumber("threads_resettled", health.ThreadsResettled);
-            j.WriteStartObject("threads");
+            j.WriteStartObject(MessageNames.Realtime);
+            j.WriteBoolean(MessageNames.Enabled, realtime.Enabled);
+            j.WriteBoolean(MessageNames.MemoryLocked, realtime.MemoryLocked);
+            j.WriteNumber(MessageNames.ThreadsResettled, health.ThreadsResettled);
+            j.WriteStartObject(MessageNames.Threads);
             foreach (var (stage, outcome) in realtime.Threads) j.WriteString(stage, outcome);
             j.WriteEndObject();
             j.WriteEndObject();
@@ -300,10 +300,10 @@ public sealed class MessageWriter
 
     private static void WritePercentiles(Utf8JsonWriter j, LatencyHistogram histogram)
     {
-        j.WriteNumber("p50", histogram.Percentile(0.50));
-        j.WriteNumber("p99", histogram.Percentile(0.99));
-        j.WriteNumber("p999", histogram.Percentile(0.999));
-        j.WriteNumber("max", histogram.Max);
+        j.WriteNumber(MessageNames.P50, histogram.Percentile(0.50));
+        j.WriteNumber(MessageNames.P99, histogram.Percentile(0.99));
+        j.WriteNumber(MessageNames.P999, histogram.Percentile(0.999));
+        j.WriteNumber(MessageNames.Max, histogram.Max);
     }
 
     private Utf8JsonWriter Begin()

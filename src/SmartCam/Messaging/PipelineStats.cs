@@ -37,9 +37,10 @@ public sealed class PipelineStats
 
     public PipelineStats()
     {
-        Stages = [("capture", Capture), ("pre", Pre), ("infer", Infer), ("post", Post), ("publish", Publish), ("capture_to_publish", CaptureToPublish), ("capture_to_output", CaptureToOutput), ("wait", Wait)];
+        Stages = [(MessageNames.Capture, Capture), (MessageNames.Pre, Pre), (MessageNames.Infer, Infer), (MessageNames.Post, Post), (MessageNames.Publish, Publish),
+            (MessageNames.CaptureToPublish, CaptureToPublish), (MessageNames.CaptureToOutput, CaptureToOutput), (MessageNames.Wait, Wait)];
         Misses = new long[Stages.Length];
-        Loops = [("capture", CaptureLateness), ("infer", InferLateness), ("publish", PublishLateness)];
+        Loops = [(MessageNames.Capture, CaptureLateness), (MessageNames.Infer, InferLateness), (MessageNames.Publish, PublishLateness)];
     }
 
     /// <summary>The camera's frame period in µs (0 until the source is open): each frame's deadline.</summary>

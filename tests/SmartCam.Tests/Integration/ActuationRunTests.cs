@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartCam.Actuation;
 using SmartCam.Capture;
+using SmartCam.Commands;
 using SmartCam.Configuration;
 using SmartCam.Hosting;
 using SmartCam.Inference;

@@ -40,7 +40,7 @@ public sealed class AllocationTests : IDisposable
                 when: { labels: [person], line: gate }
                 then: { output: beacon, pulse_ms: 100 }
             """));
-        var driver = new SmartCam.Actuation.RecordingGpioDriver();
+        var driver = new RecordingGpioDriver();
         using var outputs = SmartCam.Actuation.OutputBank.Open(config.Scene.Outputs, _ => driver, NullLogger.Instance, TimeSpan.FromSeconds(2));
         var received = _dir.File("det.jsonl");
         var ready = _dir.File("ready");

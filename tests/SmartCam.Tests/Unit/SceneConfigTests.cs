@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using SmartCam.Actuation;
+using SmartCam.Commands;
 using SmartCam.Configuration;
-using SmartCam.Hosting;
 using SmartCam.Tracking;
 
 namespace SmartCam.Tests.Unit;

@@ -6,10 +6,11 @@ using NetMQ;
 using SmartCam.Actuation;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Hosting;
 using SmartCam.Inference;
 using SmartCam.Messaging;
 
-namespace SmartCam.Hosting;
+namespace SmartCam.Commands;
 
 /// <summary>
 /// <c>smartcam run</c>: load and check everything first (a user mistake exits 2 with one clear line, no

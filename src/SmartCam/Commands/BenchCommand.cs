@@ -7,10 +7,11 @@ using Microsoft.Extensions.Logging.Console;
 using NetMQ;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Hosting;
 using SmartCam.Inference;
 using SmartCam.Messaging;
 
-namespace SmartCam.Hosting;
+namespace SmartCam.Commands;
 
 /// <summary>
 /// <c>smartcam bench</c>: runs the configured pipeline for a number of frames after a warm-up and

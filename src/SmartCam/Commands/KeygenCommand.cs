@@ -1,4 +1,6 @@
-namespace SmartCam.Messaging;
+using SmartCam.Messaging;
+
+namespace SmartCam.Commands;
 
 /// <summary><c>smartcam keygen FILE</c>: a new CURVE key pair for <c>publish.curve</c>; the secret stays in FILE, the public key is printed.</summary>
 public static class KeygenCommand

@@ -1,10 +1,11 @@
 using System.Device.Gpio;
+using SmartCam.Actuation;
 using SmartCam.Capture;
 
-namespace SmartCam.Actuation;
+namespace SmartCam.Tests;
 
 /// <summary>
-/// A GPIO chip in memory for tests and <c>bench</c>: it keeps every pin's mode and level and records each
+/// A GPIO chip in memory for tests: it keeps every pin's mode and level and records each
 /// <c>Write</c> with its CLOCK_MONOTONIC time into a preallocated buffer (so recording does not disturb the
 /// allocation behaviour being measured). A line can be marked as held by someone else, to exercise the
 /// "line in use" path exactly as libgpiod v1 reports it.

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SmartCam.Configuration;
 
-namespace SmartCam.Hosting;
+namespace SmartCam.Commands;
 
 /// <summary>
 /// <c>smartcam safe</c>: drives every configured output to its safe level and exits. The systemd unit runs

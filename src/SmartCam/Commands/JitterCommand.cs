@@ -4,9 +4,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using NetMQ;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Hosting;
 using SmartCam.Realtime;
 
-namespace SmartCam.Hosting;
+namespace SmartCam.Commands;
 
 /// <summary>
 /// <c>smartcam jitter</c>: wake-up lateness of an RT thread on the loop CPU, alone and, with

@@ -2,9 +2,10 @@ using System.Globalization;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Inference;
+using SmartCam.Messaging;
 using SmartCam.Tracking;
 
-namespace SmartCam.Hosting;
+namespace SmartCam.Commands;
 
 /// <summary><c>smartcam validate</c>: everything <c>run</c> checks before it starts, plus opening a file source, then a summary.</summary>
 public static class ValidateCommand

@@ -4,8 +4,9 @@ using System.Text.Json;
 using NetMQ;
 using NetMQ.Sockets;
 using SmartCam.Capture;
+using SmartCam.Messaging;
 
-namespace SmartCam.Messaging;
+namespace SmartCam.Commands;
 
 /// <summary><c>smartcam watch</c>: a subscriber that prints each message on one line, like mosquitto_sub.</summary>
 public static class WatchCommand
@@ -71,46 +72,46 @@ public static class WatchCommand
             using var doc = JsonDocument.Parse(body);
             var m = doc.RootElement;
             var line = new StringBuilder(topic);
-            if (topic.StartsWith("det.", StringComparison.Ordinal))
+            if (topic.StartsWith(MessageNames.DetPrefix, StringComparison.Ordinal))
             {
-                var latencyMs = (m.GetProperty("ts_publish_ns").GetInt64() - m.GetProperty("ts_capture_ns").GetInt64()) / 1e6;
-                var recvMs = (MonotonicClock.NowNs() - m.GetProperty("ts_publish_ns").GetInt64()) / 1e6;
-                var dets = m.GetProperty("detections");
-                line.Append(CultureInfo.InvariantCulture, $" seq={m.GetProperty("seq").GetInt64()} {m.GetProperty("time").GetString()} capture→publish={latencyMs:0.0}ms publish→here={recvMs:0.00}ms {dets.GetArrayLength()} objects");
+                var latencyMs = (m.GetProperty(MessageNames.TsPublishNs).GetInt64() - m.GetProperty(MessageNames.TsCaptureNs).GetInt64()) / 1e6;
+                var recvMs = (MonotonicClock.NowNs() - m.GetProperty(MessageNames.TsPublishNs).GetInt64()) / 1e6;
+                var dets = m.GetProperty(MessageNames.Detections);
+                line.Append(CultureInfo.InvariantCulture, $" seq={m.GetProperty(MessageNames.Seq).GetInt64()} {m.GetProperty(MessageNames.Time).GetString()} capture→publish={latencyMs:0.0}ms publish→here={recvMs:0.00}ms {dets.GetArrayLength()} objects");
                 foreach (var d in dets.EnumerateArray())
                 {
-                    var b = d.GetProperty("box");
-                    var track = d.TryGetProperty("track_id", out var t) && t.GetInt32() > 0 ? $"#{t.GetInt32()} " : "";
+                    var b = d.GetProperty(MessageNames.Box);
+                    var track = d.TryGetProperty(MessageNames.TrackId, out var t) && t.GetInt32() > 0 ? $"#{t.GetInt32()} " : "";
                     line.Append(CultureInfo.InvariantCulture,
-                        $" | {track}{d.GetProperty("label").GetString()} {d.GetProperty("score").GetDouble():0.00} [{b[0].GetDouble():0},{b[1].GetDouble():0},{b[2].GetDouble():0},{b[3].GetDouble():0}]");
+                        $" | {track}{d.GetProperty(MessageNames.Label).GetString()} {d.GetProperty(MessageNames.Score).GetDouble():0.00} [{b[0].GetDouble():0},{b[1].GetDouble():0},{b[2].GetDouble():0},{b[3].GetDouble():0}]");
                 }
             }
-            else if (topic.StartsWith("status.", StringComparison.Ordinal))
+            else if (topic.StartsWith(MessageNames.StatusPrefix, StringComparison.Ordinal))
             {
-                var e2e = m.GetProperty("latency_us").GetProperty("capture_to_publish");
-                var infer = m.GetProperty("latency_us").GetProperty("infer");
+                var e2e = m.GetProperty(MessageNames.LatencyUs).GetProperty(MessageNames.CaptureToPublish);
+                var infer = m.GetProperty(MessageNames.LatencyUs).GetProperty(MessageNames.Infer);
                 line.Append(CultureInfo.InvariantCulture,
-                    $" {m.GetProperty("state").GetString()} fps={m.GetProperty("fps").GetDouble():0.0} frames={m.GetProperty("frames").GetInt64()} processed={m.GetProperty("processed").GetInt64()} dropped={m.GetProperty("dropped").GetInt64()} corrupt={m.GetProperty("corrupt").GetInt64()} infer p50={infer.GetProperty("p50").GetInt64() / 1000.0:0.0}ms capture→publish p50={e2e.GetProperty("p50").GetInt64() / 1000.0:0.0}ms p99={e2e.GetProperty("p99").GetInt64() / 1000.0:0.0}ms");
-                if (m.TryGetProperty("detections_nonfinite", out var nonFinite) && nonFinite.GetInt64() > 0)
+                    $" {m.GetProperty(MessageNames.State).GetString()} fps={m.GetProperty(MessageNames.Fps).GetDouble():0.0} frames={m.GetProperty(MessageNames.Frames).GetInt64()} processed={m.GetProperty(MessageNames.Processed).GetInt64()} dropped={m.GetProperty(MessageNames.Dropped).GetInt64()} corrupt={m.GetProperty(MessageNames.Corrupt).GetInt64()} infer p50={infer.GetProperty(MessageNames.P50).GetInt64() / 1000.0:0.0}ms capture→publish p50={e2e.GetProperty(MessageNames.P50).GetInt64() / 1000.0:0.0}ms p99={e2e.GetProperty(MessageNames.P99).GetInt64() / 1000.0:0.0}ms");
+                if (m.TryGetProperty(MessageNames.DetectionsNonFinite, out var nonFinite) && nonFinite.GetInt64() > 0)
                     line.Append(CultureInfo.InvariantCulture, $" nonfinite={nonFinite.GetInt64()}");
             }
-            else if (topic.StartsWith("evt.", StringComparison.Ordinal))
+            else if (topic.StartsWith(MessageNames.EvtPrefix, StringComparison.Ordinal))
             {
-                var type = m.GetProperty("type").GetString();
+                var type = m.GetProperty(MessageNames.Type).GetString();
                 line.Append(' ').Append(type);
-                if (m.TryGetProperty("rule", out var rule)) line.Append(' ').Append(rule.GetString());
-                if (m.TryGetProperty("reason", out var reason)) line.Append(' ').Append(reason.GetString());
-                if (m.TryGetProperty("track_id", out var id)) line.Append(CultureInfo.InvariantCulture, $" #{id.GetInt32()}");
-                if (m.TryGetProperty("label", out var label)) line.Append(' ').Append(label.GetString());
-                if (m.TryGetProperty("zone", out var zone)) line.Append(" zone=").Append(zone.GetString()).Append(CultureInfo.InvariantCulture, $" count={m.GetProperty("count").GetInt32()}");
-                if (m.TryGetProperty("line", out var crossed)) line.Append(" line=").Append(crossed.GetString()).Append(" direction=").Append(m.GetProperty("direction").GetString());
-                if (m.TryGetProperty("output", out var output))
+                if (m.TryGetProperty(MessageNames.Rule, out var rule)) line.Append(' ').Append(rule.GetString());
+                if (m.TryGetProperty(MessageNames.Reason, out var reason)) line.Append(' ').Append(reason.GetString());
+                if (m.TryGetProperty(MessageNames.TrackId, out var id)) line.Append(CultureInfo.InvariantCulture, $" #{id.GetInt32()}");
+                if (m.TryGetProperty(MessageNames.Label, out var label)) line.Append(' ').Append(label.GetString());
+                if (m.TryGetProperty(MessageNames.Zone, out var zone)) line.Append(" zone=").Append(zone.GetString()).Append(CultureInfo.InvariantCulture, $" count={m.GetProperty(MessageNames.Count).GetInt32()}");
+                if (m.TryGetProperty(MessageNames.Line, out var crossed)) line.Append(" line=").Append(crossed.GetString()).Append(" direction=").Append(m.GetProperty(MessageNames.Direction).GetString());
+                if (m.TryGetProperty(MessageNames.Output, out var output))
                 {
-                    line.Append(" output=").Append(output.GetString()).Append(" level=").Append(m.GetProperty("level").GetString());
-                    var ms = (m.GetProperty("ts_actuate_ns").GetInt64() - m.GetProperty("ts_capture_ns").GetInt64()) / 1e6;
+                    line.Append(" output=").Append(output.GetString()).Append(" level=").Append(m.GetProperty(MessageNames.Level).GetString());
+                    var ms = (m.GetProperty(MessageNames.TsActuateNs).GetInt64() - m.GetProperty(MessageNames.TsCaptureNs).GetInt64()) / 1e6;
                     if (type == "rule") line.Append(CultureInfo.InvariantCulture, $" capture→output={ms:0.00}ms");
                 }
-                if (m.TryGetProperty("seq", out var seq)) line.Append(CultureInfo.InvariantCulture, $" seq={seq.GetInt64()}");
+                if (m.TryGetProperty(MessageNames.Seq, out var seq)) line.Append(CultureInfo.InvariantCulture, $" seq={seq.GetInt64()}");
             }
             else
             {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using SmartCam.Configuration;
 using SmartCam.Realtime;
 
-namespace SmartCam.Hosting;
+namespace SmartCam.Commands;
 
 /// <summary><c>smartcam doctor</c>: a pass/warn/fail report of the host's real-time readiness, each problem with its fix.</summary>
 public static class DoctorCommand

@@ -1,0 +1,112 @@
+namespace SmartCam.Messaging;
+
+/// <summary>
+/// The bus's topic and JSON field names (schema v1, docs/messages.md and docs/schema/), written once for the
+/// writer, <c>smartcam watch</c> and the example subscriber. The example compiles this file in rather than
+/// referencing SmartCam, so it must stay free of anything else in SmartCam.
+/// </summary>
+public static class MessageNames
+{
+    // Topics are a prefix and the camera id; subscribers filter on the prefix.
+    public const string DetPrefix = "det.";
+    public const string EvtPrefix = "evt.";
+    public const string StatusPrefix = "status.";
+
+    /// <summary>Status of the whole box rather than of one camera (not published yet).</summary>
+    public const string BoxStatusTopic = "status.box";
+
+    public static string DetTopic(string camera) => DetPrefix + camera;
+    public static string EvtTopic(string camera) => EvtPrefix + camera;
+    public static string StatusTopic(string camera) => StatusPrefix + camera;
+
+    // In every message.
+    public const string Version = "v";
+    public const string Camera = "camera";
+    public const string Time = "time";
+    public const string TsCaptureNs = "ts_capture_ns";
+    public const string TsPublishNs = "ts_publish_ns";
+
+    // det. messages.
+    public const string Seq = "seq";
+    public const string Width = "width";
+    public const string Height = "height";
+    public const string Model = "model";
+    public const string Detections = "detections";
+    public const string TrackId = "track_id";
+    public const string Cls = "cls";
+    public const string Label = "label";
+    public const string Score = "score";
+    public const string Box = "box";
+    public const string StagesUs = "stages_us";
+
+    // Stage names: in det.'s stages_us and, with the end-to-end ones, in status.'s latency_us and lateness_us.
+    public const string Wait = "wait";
+    public const string Capture = "capture";
+    public const string Pre = "pre";
+    public const string Infer = "infer";
+    public const string Post = "post";
+    public const string Publish = "publish";
+    public const string CaptureToPublish = "capture_to_publish";
+    public const string CaptureToOutput = "capture_to_output";
+
+    // evt. messages.
+    public const string Type = "type";
+    public const string Zone = "zone";
+    public const string Count = "count";
+    public const string Line = "line";
+    public const string Direction = "direction";
+    public const string Rule = "rule";
+    public const string Reason = "reason";
+    public const string Output = "output";
+    public const string Level = "level";
+    public const string Active = "active";
+    public const string TsActuateNs = "ts_actuate_ns";
+
+    // status. messages.
+    public const string RunId = "run_id";
+    public const string UptimeS = "uptime_s";
+    public const string State = "state";
+    public const string Fps = "fps";
+    public const string Frames = "frames";
+    public const string Processed = "processed";
+    public const string Dropped = "dropped";
+    public const string Burst = "burst";
+    public const string Corrupt = "corrupt";
+    public const string DetectionsNonFinite = "detections_nonfinite";
+    public const string Reconnects = "reconnects";
+    public const string Stalls = "stalls";
+    public const string Bus = "bus";
+    public const string HwmDropped = "hwm_dropped";
+    public const string LatencyUs = "latency_us";
+    public const string Misses = "misses";
+    public const string Deadline = "deadline";
+    public const string PeriodUs = "period_us";
+    public const string LatenessUs = "lateness_us";
+    public const string P50 = "p50";
+    public const string P99 = "p99";
+    public const string P999 = "p999";
+    public const string Max = "max";
+    public const string Gc = "gc";
+    public const string Gen0 = "gen0";
+    public const string Gen1 = "gen1";
+    public const string Gen2 = "gen2";
+    public const string PageFaults = "page_faults";
+    public const string Minor = "minor";
+    public const string Major = "major";
+    public const string LoopMinor = "loop_minor";
+    public const string LoopMajor = "loop_major";
+    public const string Zones = "zones";
+    public const string Outputs = "outputs";
+    public const string Error = "error";
+
+    // status.box
+    public const string Cameras = "cameras";
+    public const string CamerasRunning = "cameras_running";
+    public const string Detectors = "detectors";
+    public const string Load = "load";
+    public const string Realtime = "realtime";
+    public const string Enabled = "enabled";
+    public const string MemoryLocked = "memory_locked";
+    public const string ThreadsResettled = "threads_resettled";
+    public const string Threads = "threads";
+}
