@@ -13,7 +13,7 @@ public sealed class CaptureLoop : IDisposable
 {
     private readonly CameraConfig _config;
     private readonly IFrameSource _source;
-    private readonly SlotChannel<Frame> _frames;
+    private readonly SlotChannel<Frame> _channel;
     private readonly ILogger _log;
     private readonly Action<Frame>? _prepare;
     private readonly Action? _onStart;
@@ -34,7 +34,7 @@ public sealed class CaptureLoop : IDisposable
         _onStart = onStart;
         _config = config;
         _source = source;
-        _frames = frames;
+        _channel = frames;
         _log = log;
         _prepare = prepare;
     }
@@ -63,7 +63,7 @@ public sealed class CaptureLoop : IDisposable
     public long Burst => Interlocked.Read(ref _burst);
 
     /// <summary>Live frames replaced unread because the detector was busy (bursts apart).</summary>
-    public long Dropped => _frames.Dropped - Burst;
+    public long Dropped => _channel.Dropped - Burst;
 
     /// <summary>This stage's counters, read together.</summary>
     public CaptureCounters Counters => new(Frames, Dropped, Burst, Corrupt, Reconnects, Stalls, State, PeriodNs);
@@ -110,7 +110,7 @@ public sealed class CaptureLoop : IDisposable
         {
             _source.Dispose();
             _state = "ended";
-            _frames.Complete();
+            _channel.Complete();
         }
     }
 
@@ -129,7 +129,7 @@ public sealed class CaptureLoop : IDisposable
 
         while (!stop.IsCancellationRequested)
         {
-            var frame = _frames.Rent(stop);
+            var frame = _channel.Rent(stop);
             if (frame is null) return;
             if (justInTime) lateNs = WaitUntilNeeded();
             var started = MonotonicClock.NowNs();
@@ -157,7 +157,7 @@ public sealed class CaptureLoop : IDisposable
                 frame.CaptureLateNs = lateNs;
                 frame.ReadyNs = prepared;
                 _ownBusyNs = _ownBusyNs == 0 ? prepared - started : _ownBusyNs + (prepared - started - _ownBusyNs) / 8;
-                if (_frames.Write(frame) is { } replaced) CountReplaced(replaced, frame);
+                if (_channel.Write(frame) is { } replaced) CountReplaced(replaced, frame);
                 Interlocked.Increment(ref _frames);
                 Interlocked.Exchange(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
                 var (minor, major) = Realtime.Libc.PageFaults(Realtime.Libc.RusageThread);
@@ -167,7 +167,7 @@ public sealed class CaptureLoop : IDisposable
                 continue;
             }
 
-            _frames.ReturnUnwritten(frame);
+            _channel.ReturnUnwritten(frame);
             if (stop.IsCancellationRequested) return;
             if (result == ReadResult.Corrupt)
             {
@@ -210,8 +210,11 @@ public sealed class CaptureLoop : IDisposable
     /// </summary>
     private void CountReplaced(Frame replaced, Frame newer)
     {
-        if (newer.CaptureNs - replaced.CaptureNs < Interlocked.Read(ref _burstGapNs)) Interlocked.Increment(ref _burst);
+        if (IsBurst(replaced.CaptureNs, newer.CaptureNs, Interlocked.Read(ref _burstGapNs))) Interlocked.Increment(ref _burst);
     }
+
+    /// <summary>A replaced frame counts as a burst when its successor came less than <paramref name="gapNs"/> after it (0: never).</summary>
+    internal static bool IsBurst(long replacedCaptureNs, long newerCaptureNs, long gapNs) => newerCaptureNs - replacedCaptureNs < gapNs;
 
     /// <summary>Finish reading and preparing with this much to spare before the reader wants the frame.</summary>
     private const long JustInTimeMarginNs = 150_000;
@@ -225,8 +228,8 @@ public sealed class CaptureLoop : IDisposable
     /// <returns>How late the thread started against the intended start (also when it got there late), or -1 before there is an estimate.</returns>
     private long WaitUntilNeeded()
     {
-        var takenAt = _frames.ReadAtNs;
-        var readerBusy = _frames.ReaderBusyNs;
+        var takenAt = _channel.ReadAtNs;
+        var readerBusy = _channel.ReaderBusyNs;
         if (takenAt == 0 || readerBusy == 0 || _ownBusyNs == 0) return -1;
         // Bounded, so a wrong estimate can never stall capture for long.
         var start = Math.Min(takenAt + readerBusy - _ownBusyNs - JustInTimeMarginNs, MonotonicClock.NowNs() + 100_000_000);

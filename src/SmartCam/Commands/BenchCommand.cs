@@ -33,7 +33,7 @@ public static class BenchCommand
     public static int Run(string configPath, int frames, int warmup, int bareRuns, bool jsonOnly, TextWriter output)
     {
         // File sources loop, so any frame count can be reached; nothing waits at shutdown for a subscriber.
-        if (!RunCommand.TryStart(configPath, c => c with { Camera = c.Camera with { Loop = true }, Publish = c.Publish with { LingerMs = 0 } },
+        if (!RunCommand.TryStart(configPath, c => c with { Cameras = c.Cameras.Select(x => x with { Loop = true }).ToArray(), Publish = c.Publish with { LingerMs = 0 } },
                 out var config, out var detector, out var publisher))
             return RunCommand.ExitBadInput;
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)

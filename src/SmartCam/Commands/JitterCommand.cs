@@ -27,12 +27,12 @@ public static class JitterCommand
         var results = new List<(string Run, JitterResult Result)> { ("idle", JitterMeter.Measure(plan, interval, duration)) };
         if (config is not null)
         {
-            if (!RunCommand.TryStart(configPath!, x => x with { Camera = x.Camera with { Loop = true }, Publish = x.Publish with { WaitForSubscribers = 0, LingerMs = 0 } },
+            if (!RunCommand.TryStart(configPath!, x => x with { Cameras = x.Cameras.Select(c => c with { Loop = true }).ToArray(), Publish = x.Publish with { WaitForSubscribers = 0, LingerMs = 0 } },
                     out var loaded, out var detector, out var publisher))
                 return RunCommand.ExitBadInput;
             using (detector)
             using (publisher)
-            using (var pipeline = new DetectionPipeline(loaded, detector, publisher, FrameSources.Create(loaded.Camera), NullLogger.Instance))
+            using (var pipeline = new DetectionPipeline(loaded, RunCommand.WithInstances(loaded, detector), publisher, loaded.Cameras.Select(FrameSources.Create).ToArray(), NullLogger.Instance))
             using (var stop = new CancellationTokenSource())
             {
                 var loop = new Thread(() => pipeline.Run(stop.Token)) { Name = "sc-infer" };

@@ -26,6 +26,7 @@ public static class RunCommand
 
         var outcome = new RunOutcome();
         OutputBank? outputs = null;
+        var detectors = WithInstances(config, detector);
         try
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
@@ -39,7 +40,7 @@ public static class RunCommand
             // stdout stays free for tools; logs go to stderr (and so to the journal under systemd).
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Services.AddSingleton(outcome);
-            builder.Services.AddSingleton(sp => new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera),
+            builder.Services.AddSingleton(sp => new DetectionPipeline(config, detectors, publisher, config.Cameras.Select(FrameSources.Create).ToArray(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam"), outputs: outputs));
             builder.Services.AddHostedService<PipelineService>();
             // Under systemd: journal-friendly log lines, SIGTERM handling (READY/STOPPING: SystemdWatchdog).
@@ -52,9 +53,11 @@ public static class RunCommand
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             lifetime.ApplicationStarted.Register(watchdog.Ready);
             lifetime.ApplicationStopping.Register(watchdog.Stopping);
-            log.LogInformation("SmartCam {Version}: camera {Camera} ({Source}), model {Model} ({Family}, {W}x{H}), publishing on {Endpoint}",
-                Program.Version, config.Camera.Id, FfmpegPipeSource.Redact(config.Camera.Source), detector.Name,
-                ModelShapes.Name(detector.Family), detector.InputWidth, detector.InputHeight, config.Publish.Endpoint);
+            foreach (var camera in config.Cameras)
+                log.LogInformation("SmartCam {Version}: camera {Camera} ({Source}), model {Model} ({Family}, {W}x{H}), publishing on {Endpoint}",
+                    Program.Version, camera.Id, FfmpegPipeSource.Redact(camera.Source), detector.Name,
+                    ModelShapes.Name(detector.Family), detector.InputWidth, detector.InputHeight, config.Publish.Endpoint);
+            if (detectors.Length > 1) log.LogInformation("{Count} detector instances share {Cameras} cameras", detectors.Length, config.Cameras.Count);
             host.Run();
         }
         finally
@@ -62,10 +65,19 @@ public static class RunCommand
             outputs?.Dispose();
             // Disposing with linger set lets queued messages (the last frame, the final status) go out first.
             publisher.Dispose();
-            detector.Dispose();
+            foreach (var d in detectors) d.Dispose();
             NetMQConfig.Cleanup(block: true);
         }
         return outcome.ExitCode;
+    }
+
+    /// <summary><paramref name="first"/> and the further sessions <c>model.instances</c> asks for (one per inference thread).</summary>
+    public static OnnxDetector[] WithInstances(SmartCamConfig config, OnnxDetector first)
+    {
+        var detectors = new OnnxDetector[config.Model.Instances];
+        detectors[0] = first;
+        for (var i = 1; i < detectors.Length; i++) detectors[i] = OnnxDetector.Load(config.Model);
+        return detectors;
     }
 
     /// <summary>
@@ -110,10 +122,10 @@ public static class RunCommand
     public static bool TryOpenOutputs(SmartCamConfig config, Func<int, System.Device.Gpio.GpioDriver>? driverForChip, ILogger log, out OutputBank? outputs)
     {
         outputs = null;
-        if (config.Scene.Outputs.Count == 0) return true;
+        if (config.Outputs.Count == 0) return true;
         try
         {
-            outputs = OutputBank.Open(config.Scene.Outputs, driverForChip, log, TimeSpan.FromMilliseconds(config.Scene.WatchdogMs));
+            outputs = OutputBank.Open(config.Outputs, driverForChip, log, TimeSpan.FromMilliseconds(config.WatchdogMs), config.OutputsDrivenBy());
         }
         catch (OutputException e)
         {
@@ -163,7 +175,7 @@ public static class RunCommand
             detector.Dispose();
             throw new ConfigException($"{config.FilePath}: detect: unknown class label(s) {string.Join(", ", unknown.Select(l => $"'{l}'"))}; {modelLabels}");
         }
-        var unknownInRules = ConfigLoader.UnknownRuleLabels(config.Scene, detector.Labels).ToList();
+        var unknownInRules = ConfigLoader.UnknownRuleLabels(config, detector.Labels).ToList();
         if (unknownInRules.Count > 0)
         {
             detector.Dispose();

@@ -25,23 +25,35 @@ public static class ValidateCommand
             var (config, detector) = RunCommand.Load(configPath);
             using (detector)
             {
-                var c = config.Camera;
-                if (!c.IsLive)
-                {
-                    using var source = FrameSources.Create(c);
-                    source.Open();
-                }
+                foreach (var c in config.Cameras)
+                    if (!c.IsLive)
+                    {
+                        using var source = FrameSources.Create(c);
+                        source.Open();
+                    }
                 var input = config.Model.InputFor(detector.Family);
                 var d = config.Detect;
+                var single = config.Cameras.Count == 1;
                 output.WriteLine($"config   {config.FilePath}: OK");
-                output.WriteLine($"camera   {c.Id}: {(c.IsLive ? FfmpegPipeSource.Redact(c.Source) : c.Location)} ({c.Kind.ToString().ToLowerInvariant()}, pace {c.Pace.ToString().ToLowerInvariant()}, loop {(c.Loop ? "true" : "false")}{(c.KeepsFreshestOnly ? ", freshest frame" : ", every frame")})");
+                foreach (var c in config.Cameras)
+                {
+                    output.WriteLine($"camera   {c.Id}: {(c.IsLive ? FfmpegPipeSource.Redact(c.Source) : c.Location)} ({c.Kind.ToString().ToLowerInvariant()}, pace {c.Pace.ToString().ToLowerInvariant()}, loop {(c.Loop ? "true" : "false")}{(c.KeepsFreshestOnly ? ", freshest frame" : ", every frame")})");
+                    // Several cameras: each one's scene right under it; one camera: after the model, as always.
+                    if (!single)
+                        foreach (var line in DescribeScene(config, c.Scene)) output.WriteLine("  " + line);
+                }
                 output.WriteLine($"model    {detector.Name}: {config.Model.Path}");
                 output.WriteLine($"         family {ModelShapes.Name(detector.Family)}, input {detector.InputWidth}x{detector.InputHeight} {input.Channels.ToString().ToUpperInvariant()} {(input.Scale == 1 ? "0-255" : "0-1")} pad {input.Pad} {(input.Align == PadAlign.TopLeft ? "top-left" : "center")}, output {ModelShapes.Format(detector.OutputShape)}, {detector.Labels.Length} classes");
+                if (!single || config.Model.Instances > 1)
+                    output.WriteLine($"         {config.Model.Instances} detector instance{(config.Model.Instances == 1 ? "" : "s")} for {config.Cameras.Count} cameras, batch {(detector.BatchIsDynamic ? "dynamic" : "fixed at 1: frames are inferred one at a time")}");
                 output.WriteLine($"detect   score > {d.Score}, NMS IoU {d.NmsIou}, at most {d.MaxDetections}{(d.Classes.Count > 0 ? ", classes " + string.Join(", ", d.Classes) : ", all classes")}");
                 var security = config.Publish.CurveSecretKey is { } key ? $"CURVE, server public key {SmartCam.Messaging.CurveKeys.PublicKeyOf(key)}"
                     : config.Publish.Insecure ? "plain text, insecure: true" : "plain text, loopback only";
-                output.WriteLine($"publish  {config.Publish.Endpoint} (det.{c.Id}, status.{c.Id} every {config.Publish.StatusIntervalMs} ms; {security})");
-                foreach (var line in Describe(config.Scene)) output.WriteLine(line);
+                var topics = single
+                    ? $"{MessageNames.DetTopic(config.Camera.Id)}, {MessageNames.StatusTopic(config.Camera.Id)}"
+                    : $"det., evt. and status. of each camera, {MessageNames.BoxStatusTopic}";
+                output.WriteLine($"publish  {config.Publish.Endpoint} ({topics} every {config.Publish.StatusIntervalMs} ms; {security})");
+                foreach (var line in Describe(config)) output.WriteLine(line);
             }
             return RunCommand.ExitOk;
         }
@@ -52,8 +64,25 @@ public static class ValidateCommand
         }
     }
 
-    /// <summary>The summary lines for tracking, zones, lines, outputs and rules, in the columns of the lines above.</summary>
-    internal static IEnumerable<string> Describe(SceneConfig scene)
+    /// <summary>The summary lines after publish: a single camera's scene, then the outputs and the watchdog, then its rules.</summary>
+    internal static IEnumerable<string> Describe(SmartCamConfig config)
+    {
+        var single = config.Cameras.Count == 1;
+        if (single)
+            foreach (var line in DescribeScene(config, config.Scene, rules: false)) yield return line;
+        foreach (var o in config.Outputs)
+            yield return $"output   {o.Name}: {(o.IsLog ? "log" : $"gpio chip {o.Chip} line {o.Line}")}, active {Level(o.ActiveHigh)}, safe {Level(o.SafeHigh)}{(single ? "" : $", camera {config.Cameras[o.Owner].Id}")}";
+        if (config.Outputs.Count > 0)
+            yield return config.WatchdogMs > 0
+                ? $"watchdog {config.WatchdogMs} ms: {(single ? "outputs go" : "a camera's outputs go")} to their safe level when no frame has been processed for this long"
+                : "watchdog off";
+        if (single)
+            foreach (var r in config.Scene.Rules)
+                yield return $"rule     {r.Name}: {DescribeCondition(config.Scene, r)} → {DescribeAction(config, r)}";
+    }
+
+    /// <summary>One camera's tracking, zones, lines and (unless <paramref name="rules"/> is false) rules, in the columns of the lines above.</summary>
+    internal static IEnumerable<string> DescribeScene(SmartCamConfig config, SceneConfig scene, bool rules = true)
     {
         var t = scene.Tracker;
         yield return scene.Tracking
@@ -67,14 +96,9 @@ public static class ValidateCommand
         }
         foreach (var l in scene.Lines)
             yield return $"line     {l.Name}: {Point(l.A.X, l.A.Y)} → {Point(l.B.X, l.B.Y)} (\"in\" is left to right, seen with the first point at the top)";
-        foreach (var o in scene.Outputs)
-            yield return $"output   {o.Name}: {(o.IsLog ? "log" : $"gpio chip {o.Chip} line {o.Line}")}, active {Level(o.ActiveHigh)}, safe {Level(o.SafeHigh)}";
-        if (scene.Outputs.Count > 0)
-            yield return scene.WatchdogMs > 0
-                ? $"watchdog {scene.WatchdogMs} ms: outputs go to their safe level when no frame has been processed for this long"
-                : "watchdog off";
-        foreach (var r in scene.Rules)
-            yield return $"rule     {r.Name}: {DescribeCondition(scene, r)} → {DescribeAction(scene, r)}";
+        if (rules)
+            foreach (var r in scene.Rules)
+                yield return $"rule     {r.Name}: {DescribeCondition(scene, r)} → {DescribeAction(config, r)}";
     }
 
     private static string DescribeCondition(SceneConfig scene, RuleConfig r)
@@ -89,11 +113,11 @@ public static class ValidateCommand
         return $"{what} {where}{(extra.Count > 0 ? $" ({string.Join(", ", extra)})" : "")}";
     }
 
-    private static string DescribeAction(SceneConfig scene, RuleConfig r)
+    private static string DescribeAction(SmartCamConfig config, RuleConfig r)
     {
         var t = r.Timing;
         var how = t.HoldMs > 0 ? $"hold {t.HoldMs} ms" : t.PulseMs > 0 ? $"pulse {t.PulseMs} ms" : "while true";
-        return $"{scene.Outputs[r.Output].Name} {how}{(t.CooldownMs > 0 ? $", cooldown {t.CooldownMs} ms" : "")}";
+        return $"{config.Outputs[r.Output].Name} {how}{(t.CooldownMs > 0 ? $", cooldown {t.CooldownMs} ms" : "")}";
     }
 
     private static string Point(float x, float y) => $"({N(x)}, {N(y)})";

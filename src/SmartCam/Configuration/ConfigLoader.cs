@@ -119,14 +119,114 @@ public static partial class ConfigLoader
 
         var baseDir = Path.GetDirectoryName(fullPath)!;
         var top = new YamlSection(fullPath, "", root);
-        var camera = ReadCamera(Required(top, "camera", fullPath), baseDir);
+        var sections = CameraSections(top, fullPath);
         var model = ReadModel(Required(top, "model", fullPath), baseDir);
         var detect = ReadDetect(top.Section("detect"));
         var publish = ReadPublish(top.Section("publish"), baseDir);
         var realtime = ReadRealtime(top.Section("realtime"));
-        var scene = ReadScene(top, detect);
+        CheckInstances(top, model, realtime, sections.Count);
+        var actuation = top.Section("actuation");
+        var watchdogMs = actuation?.Int("watchdog_ms", SmartCamConfig.DefaultWatchdogMs, 0, 3_600_000) ?? SmartCamConfig.DefaultWatchdogMs;
+        actuation?.RejectUnknownKeys();
+
+        // Every camera's outputs first: a rule may name another camera's output (two cameras driving one line, on purpose).
+        var outputs = new List<OutputDefinition>();
+        var cameras = new List<CameraConfig>();
+        var parts = new List<(bool Tracking, TrackerOptions Tracker, AnchorPoint Anchor, List<ZoneDefinition> Zones, List<LineDefinition> Lines)>();
+        for (var i = 0; i < sections.Count; i++)
+        {
+            var (cameraSection, sceneSection) = sections[i];
+            var listed = cameraSection == sceneSection;
+            cameras.Add(ReadCamera(cameraSection, baseDir, listed ? $"cam{i}" : "cam0", rejectUnknown: !listed));
+            var (enabled, tracker, anchor) = ReadTracking(sceneSection.Section("tracking"));
+            parts.Add((enabled, tracker, anchor, ReadZones(sceneSection), ReadLines(sceneSection)));
+            ReadOutputs(sceneSection, outputs, i);
+        }
+        for (var i = 0; i < sections.Count; i++)
+        {
+            var (cameraSection, sceneSection) = sections[i];
+            var p = parts[i];
+            var rules = ReadRules(sceneSection, p.Zones, p.Lines, outputs, detect);
+            if (!p.Tracking) RejectSceneWithoutTracking(sceneSection, rules.Count, p.Zones.Count, p.Lines.Count);
+            if (cameraSection == sceneSection) cameraSection.RejectUnknownKeys();
+            cameras[i] = cameras[i] with
+            {
+                Scene = new SceneConfig { Tracking = p.Tracking, Tracker = p.Tracker, Anchor = p.Anchor, Zones = p.Zones, Lines = p.Lines, Rules = rules },
+            };
+        }
+        CheckCameraIds(sections, cameras);
         top.RejectUnknownKeys();
-        return new SmartCamConfig(fullPath, camera, model, detect, publish, realtime) { Scene = scene };
+        return new SmartCamConfig(fullPath, cameras, model, detect, publish, realtime)
+        {
+            Outputs = outputs,
+            WatchdogMs = watchdogMs,
+            Listed = sections[0].Camera == sections[0].Scene,
+        };
+    }
+
+    /// <summary>Keys that describe one camera's scene: at the top level beside <c>camera:</c>, inside each camera of a <c>cameras:</c> list.</summary>
+    private static readonly string[] SceneKeys = ["tracking", "zones", "lines", "outputs", "rules"];
+
+    /// <summary>
+    /// Per camera, the section holding its own keys and the one holding its scene: the same item of a <c>cameras:</c>
+    /// list, or the single <c>camera:</c> section with the scene at the top level (the single-camera form).
+    /// </summary>
+    private static List<(YamlSection Camera, YamlSection Scene)> CameraSections(YamlSection top, string file)
+    {
+        var list = top.NodeOf("cameras");
+        if (list is null)
+        {
+            var single = top.Section("camera")
+                ?? throw new ConfigException($"{file}: camera: section is required, or a cameras: list for several cameras (see docs/configuration.md)");
+            return [(single, top)];
+        }
+        if (top.KeyOf("camera") is { } both)
+            throw top.Error(both, "camera", "give camera (one camera) or cameras (a list of cameras), not both");
+        foreach (var key in SceneKeys)
+            if (top.KeyOf(key) is { } misplaced && top.NodeOf(key) is not null)
+                throw top.Error(misplaced, key, $"with a cameras: list, each camera has its own {key}; move it under the camera it belongs to");
+        var sections = top.Items("cameras", "- { id: gate, source: rtsp://10.0.0.5/stream }").Select(i => (i.Section, i.Section)).ToList();
+        if (sections.Count == 0)
+            throw top.Error(list, "cameras", "is empty; expected at least one camera, e.g. - { id: gate, source: rtsp://10.0.0.5/stream }");
+        return sections;
+    }
+
+    /// <summary>Camera ids name topics: unique, and never the box's own status topic.</summary>
+    private static void CheckCameraIds(List<(YamlSection Camera, YamlSection Scene)> sections, List<CameraConfig> cameras)
+    {
+        for (var i = 0; i < cameras.Count; i++)
+        {
+            var s = sections[i].Camera;
+            var at = s.NodeOf("id") ?? s.Node;
+            if (cameras[i].Id == Hosting.BoxStatus.Id)
+                throw s.Error(at, "id", $"'{Hosting.BoxStatus.Id}' is reserved for the box's own status topic ({MessageNames.BoxStatusTopic}); choose another camera id");
+            var first = cameras.FindIndex(c => c.Id == cameras[i].Id);
+            if (first < i)
+                throw s.Error(at, "id", $"'{cameras[i].Id}' is already the id of cameras[{first}]; each camera needs its own id (it names the camera's topics)");
+        }
+    }
+
+    /// <summary>More detector instances than CPUs for their threads (or than cameras to feed them) only adds contention.</summary>
+    private static void CheckInstances(YamlSection top, ModelConfig model, RealtimeConfig realtime, int cameras)
+    {
+        if (model.Instances == 1) return;
+        var s = top.Section("model")!;
+        var at = s.NodeOf("instances")!;
+        var pinned = realtime.Enabled && realtime.Inference.Cpus.Count > 0;
+        var cpus = pinned ? realtime.Inference.Cpus.Count : Environment.ProcessorCount;
+        if (model.Instances * model.IntraOpThreads > cpus)
+            throw s.Error(at, "instances",
+                $"{model.Instances} instances of {model.IntraOpThreads} thread{(model.IntraOpThreads == 1 ? "" : "s")} each need {model.Instances * model.IntraOpThreads} CPUs, and {(pinned ? $"realtime.threads.inference.cpus gives {cpus}" : $"this machine has {cpus}")}; expected at most {Math.Max(1, cpus / model.IntraOpThreads)}");
+        if (model.Instances > cameras)
+            throw s.Error(at, "instances", $"{model.Instances} instances for {cameras} camera{(cameras == 1 ? "" : "s")}: an instance serves whole cameras, so the extra ones would idle; expected at most {cameras}");
+    }
+
+    private static void RejectSceneWithoutTracking(YamlSection s, int rules, int zones, int lines)
+    {
+        var off = s.Section("tracking")!.NodeOf("enabled")!;
+        foreach (var (key, count) in (ReadOnlySpan<(string, int)>)[("rules", rules), ("zones", zones), ("lines", lines)])
+            if (count > 0)
+                throw s.Error(s.KeyOf(key)!, key, $"{key} need tracking (they follow tracked objects), but tracking.enabled is false on line {off.Start.Line}; remove 'enabled: false' or the {key}");
     }
 
     /// <summary>
@@ -188,9 +288,9 @@ public static partial class ConfigLoader
     private static YamlSection Required(YamlSection top, string key, string file) =>
         top.Section(key) ?? throw new ConfigException($"{file}: {key}: section is required (see docs/configuration.md)");
 
-    private static CameraConfig ReadCamera(YamlSection s, string baseDir)
+    private static CameraConfig ReadCamera(YamlSection s, string baseDir, string defaultId, bool rejectUnknown)
     {
-        var id = s.String("id", "cam0");
+        var id = s.String("id", defaultId);
         if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
             throw s.Error(s.NodeOf("id")!, "id", $"'{id}' is not a valid camera id; expected 1-64 letters, digits, '_' or '-' (it is used in topic names)");
 
@@ -224,7 +324,8 @@ public static partial class ConfigLoader
             StallMs = s.Int("stall_ms", CameraConfig.DefaultStallMs, 100, 600_000),
         };
         reconnect?.RejectUnknownKeys();
-        s.RejectUnknownKeys();
+        // In a cameras: list the camera's scene keys share its section: they are checked once read.
+        if (rejectUnknown) s.RejectUnknownKeys();
         if ((camera.Width == 0) != (camera.Height == 0))
             throw s.Error(s.NodeOf(camera.Width == 0 ? "height" : "width")!, camera.Width == 0 ? "height" : "width", "width and height go together: give both or neither");
         return camera;
@@ -292,6 +393,7 @@ public static partial class ConfigLoader
             Pad = input?.String("pad") is null ? null : (byte)input.Int("pad", 114, 0, 255),
             Align = input?.Choice("align", ["top-left", "center"], [PadAlign.TopLeft, PadAlign.Center]),
             IntraOpThreads = s.Int("threads", 1, 1, 64),
+            Instances = s.Int("instances", 1, 1, 64),
             Optimization = ReadOptimization(s),
         };
         input?.RejectUnknownKeys();
@@ -431,39 +533,6 @@ public static partial class ConfigLoader
 
     private const int MaxMs = 86_400_000; // a day: the longest hold, pulse or cooldown
 
-    private static SceneConfig ReadScene(YamlSection top, DetectConfig detect)
-    {
-        var tracking = top.Section("tracking");
-        var (enabled, tracker, anchor) = ReadTracking(tracking);
-        var zones = ReadZones(top);
-        var lines = ReadLines(top);
-        var outputs = ReadOutputs(top);
-        var actuation = top.Section("actuation");
-        var watchdogMs = actuation?.Int("watchdog_ms", 2000, 0, 3_600_000) ?? 2000;
-        actuation?.RejectUnknownKeys();
-        var rules = ReadRules(top, zones, lines, outputs, detect);
-
-        if (!enabled)
-        {
-            var off = tracking!.NodeOf("enabled")!;
-            foreach (var (key, count) in (ReadOnlySpan<(string, int)>)[("rules", rules.Count), ("zones", zones.Count), ("lines", lines.Count)])
-                if (count > 0)
-                    throw top.Error(top.KeyOf(key)!, key, $"{key} need tracking (they follow tracked objects), but tracking.enabled is false on line {off.Start.Line}; remove 'enabled: false' or the {key}");
-        }
-
-        return new SceneConfig
-        {
-            Tracking = enabled,
-            Tracker = tracker,
-            Anchor = anchor,
-            Zones = zones,
-            Lines = lines,
-            Outputs = outputs,
-            Rules = rules,
-            WatchdogMs = watchdogMs,
-        };
-    }
-
     private static (bool Enabled, TrackerOptions Tracker, AnchorPoint Anchor) ReadTracking(YamlSection? s)
     {
         var d = new TrackerOptions();
@@ -549,12 +618,14 @@ public static partial class ConfigLoader
         return lines;
     }
 
-    private static List<OutputDefinition> ReadOutputs(YamlSection top)
+    /// <summary>Adds camera <paramref name="owner"/>'s outputs to <paramref name="outputs"/> (every camera's so far): names and GPIO lines are unique box-wide.</summary>
+    private static void ReadOutputs(YamlSection top, List<OutputDefinition> outputs, int owner)
     {
-        var outputs = new List<OutputDefinition>();
         foreach (var (name, keyNode, o) in top.NamedEntries("outputs", "an output name"))
         {
             CheckName(o, keyNode, name, "output");
+            if (outputs.FindIndex(p => p.Name == name) is var taken and >= 0)
+                throw o.SectionError(keyNode, $"'{name}' is already an output{(outputs[taken].Owner != owner ? " of another camera" : "")}; output names are unique on the box (a rule of any camera may name any output)");
             var driver = o.Choice("driver", ["gpio", "log"], [false, true]);
             var activeHigh = o.Choice("active", ["high", "low"], [true, false]) ?? true;
             var safeHigh = o.Choice("safe", ["high", "low"], [true, false]) ?? !activeHigh; // default: the inactive level
@@ -580,9 +651,8 @@ public static partial class ConfigLoader
                 if (same >= 0)
                     throw o.Error(o.NodeOf("line")!, "line", $"chip {chip} line {line} is already output {outputs[same].Name}; give each output its own line");
             }
-            outputs.Add(new OutputDefinition(name, isLog ? "log" : "gpio", chip, line, activeHigh, safeHigh));
+            outputs.Add(new OutputDefinition(name, isLog ? "log" : "gpio", chip, line, activeHigh, safeHigh) { Owner = owner });
         }
-        return outputs;
     }
 
     private static List<RuleConfig> ReadRules(YamlSection top, List<ZoneDefinition> zones, List<LineDefinition> lines, List<OutputDefinition> outputs, DetectConfig detect)
@@ -659,15 +729,21 @@ public static partial class ConfigLoader
     /// Rule labels the model does not have, as "rules[i].when.labels: 'x' is not a label of the model" (the loader
     /// cannot check them: the labels come with the model). Each rule's missing label is named once.
     /// </summary>
-    public static IEnumerable<string> UnknownRuleLabels(SceneConfig scene, string[] labels)
+    public static IEnumerable<string> UnknownRuleLabels(SmartCamConfig config, string[] labels)
     {
-        for (var i = 0; i < scene.Rules.Count; i++)
-            foreach (var label in scene.Rules[i].Labels.Distinct())
-                if (Array.IndexOf(labels, label) < 0)
-                {
-                    var near = Array.Find(labels, l => string.Equals(l, label, StringComparison.OrdinalIgnoreCase));
-                    yield return $"rules[{i}].when.labels: '{label}' is not a label of the model" + (near is null ? "" : $" (labels are case-sensitive: '{near}')");
-                }
+        for (var c = 0; c < config.Cameras.Count; c++)
+        {
+            // The rules' path as the file has it: top-level rules for a single camera: section, cameras[c].rules in a list.
+            var prefix = config.Cameras.Count == 1 && !config.Listed ? "" : $"cameras[{c}].";
+            var rules = config.Cameras[c].Scene.Rules;
+            for (var i = 0; i < rules.Count; i++)
+                foreach (var label in rules[i].Labels.Distinct())
+                    if (Array.IndexOf(labels, label) < 0)
+                    {
+                        var near = Array.Find(labels, l => string.Equals(l, label, StringComparison.OrdinalIgnoreCase));
+                        yield return $"{prefix}rules[{i}].when.labels: '{label}' is not a label of the model" + (near is null ? "" : $" (labels are case-sensitive: '{near}')");
+                    }
+        }
     }
 
     /// <summary>Null when the endpoint is a bindable tcp:// address, else why not.</summary>

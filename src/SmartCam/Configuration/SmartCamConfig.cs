@@ -17,6 +17,9 @@ public sealed record SmartCamConfig(
     public int WatchdogMs { get; init; } = DefaultWatchdogMs;
     public const int DefaultWatchdogMs = 2000;
 
+    /// <summary>The cameras came as a <c>cameras:</c> list (even of one), not as the single <c>camera:</c> section.</summary>
+    public bool Listed { get; init; }
+
     /// <summary>The first camera (the only one of a single-camera config).</summary>
     public CameraConfig Camera => Cameras[0];
 
@@ -103,6 +106,8 @@ public sealed record ModelConfig
     public byte? Pad { get; init; }
     public PadAlign? Align { get; init; }
     public int IntraOpThreads { get; init; } = 1;
+    /// <summary>Detector instances, each with its own session and inference thread; cameras are shared out among them.</summary>
+    public int Instances { get; init; } = 1;
     public string Optimization { get; init; } = "all";
 
     public InputConfig InputFor(ModelFamily family)

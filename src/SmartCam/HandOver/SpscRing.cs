@@ -34,7 +34,7 @@ internal sealed class SpscRing<T>
         var head = _head;
         if (head == Volatile.Read(ref _tail))
         {
-            item = default;
+            item = default!;
             return false;
         }
         item = _slots[head & _mask];

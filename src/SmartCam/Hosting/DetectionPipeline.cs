@@ -151,13 +151,6 @@ public sealed class DetectionPipeline : IDisposable
         _publishLoop.Start();
         foreach (var c in _cameras) c.Capture.Start();
         using var stopInference = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        var others = new Thread[_inference.Length - 1];
-        for (var i = 1; i < _inference.Length; i++)
-        {
-            var loop = _inference[i];
-            others[i - 1] = new Thread(() => loop.Run(stopInference.Token, AfterFrame)) { Name = "sc-infer", IsBackground = true };
-            others[i - 1].Start();
-        }
         var slotsToWarm = _cameras.Length * (_cameras[0].Frames.Items.Count + 1);
         bool AfterFrame(long inferredHere)
         {
@@ -165,6 +158,13 @@ public sealed class DetectionPipeline : IDisposable
             if (inAll == slotsToWarm) PlaceTheRest();
             if (inAll == _stopAfterFrames) stopInference.Cancel();
             return inAll != _stopAfterFrames;
+        }
+        var others = new Thread[_inference.Length - 1];
+        for (var i = 1; i < _inference.Length; i++)
+        {
+            var loop = _inference[i];
+            others[i - 1] = new Thread(() => loop.Run(stopInference.Token, AfterFrame)) { Name = "sc-infer", IsBackground = true };
+            others[i - 1].Start();
         }
         try
         {

@@ -45,6 +45,12 @@ public sealed class OnnxDetector : IDisposable
     public long[] OutputShape { get; }
     public IDetectionDecoder Decoder { get; }
 
+    /// <summary>
+    /// Whether the model's batch dimension is dynamic. SmartCam infers one frame per run either way: YOLOX-nano's is fixed
+    /// at 1, so batching frames of several cameras is not possible with it (docs/benchmarks.md#many-cameras).
+    /// </summary>
+    public bool BatchIsDynamic { get; private init; }
+
     /// <summary>The model output, overwritten by each <see cref="Run"/>.</summary>
     public float[] Output { get; }
 
@@ -145,7 +151,7 @@ public sealed class OnnxDetector : IDisposable
             throw new ModelException($"{e.Message} (the model's input size is dynamic, so it ran at model.input_size, {width}x{height}; the default is 640x640: set input_size to the size the model was exported for)");
         }
         labels ??= Enumerable.Range(0, classes).Select(i => "class" + i).ToArray();
-        return new OnnxDetector(session, inputName, outputName, width, height, shape, family, classes, labels, config.Name);
+        return new OnnxDetector(session, inputName, outputName, width, height, shape, family, classes, labels, config.Name) { BatchIsDynamic = dims[0] < 1 };
     }
 
     public static string[] ReadLabels(string path)

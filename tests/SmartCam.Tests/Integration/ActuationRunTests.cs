@@ -51,7 +51,7 @@ public sealed class ActuationRunFixture : IDisposable
         using (detector)
         using (var publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, 2000))
         {
-            Outputs = OutputBank.Open(config.Scene.Outputs, _ => Driver, NullLogger.Instance, TimeSpan.FromMilliseconds(config.Scene.WatchdogMs));
+            Outputs = OutputBank.Open(config.Outputs, _ => Driver, NullLogger.Instance, TimeSpan.FromMilliseconds(config.WatchdogMs));
             using var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), NullLogger.Instance, outputs: Outputs);
             ExitCode = pipeline.Run(CancellationToken.None);
             Stats = pipeline.Stats;
@@ -278,7 +278,7 @@ public sealed class ActuationFaultTests : IDisposable
         var driver = new RecordingGpioDriver();
         using (detector)
         using (var publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, 0))
-        using (var outputs = OutputBank.Open(config.Scene.Outputs, _ => driver, NullLogger.Instance, TimeSpan.FromSeconds(2)))
+        using (var outputs = OutputBank.Open(config.Outputs, _ => driver, NullLogger.Instance, TimeSpan.FromSeconds(2)))
         {
             var source = new FailingSource(FrameSources.Create(config.Camera), failAt: 40);
             using var pipeline = new DetectionPipeline(config, detector, publisher, source, NullLogger.Instance, outputs: outputs);

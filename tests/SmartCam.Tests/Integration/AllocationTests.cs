@@ -41,7 +41,7 @@ public sealed class AllocationTests : IDisposable
                 then: { output: beacon, pulse_ms: 100 }
             """));
         var driver = new RecordingGpioDriver();
-        using var outputs = SmartCam.Actuation.OutputBank.Open(config.Scene.Outputs, _ => driver, NullLogger.Instance, TimeSpan.FromSeconds(2));
+        using var outputs = SmartCam.Actuation.OutputBank.Open(config.Outputs, _ => driver, NullLogger.Instance, TimeSpan.FromSeconds(2));
         var received = _dir.File("det.jsonl");
         var ready = _dir.File("ready");
         using var subscriber = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",

@@ -119,7 +119,7 @@ public class RuleEngineTests
             _ => driver, NullLogger.Instance, TimeSpan.Zero);
         var e = One(pulseMs: 500);
         var now = MonotonicClock.NowNs();
-        e.Evaluate([true], now, now, bank); // the only frame: at 5 fps the next would come 200 ms late
+        e.Evaluate([true], now, now, bank.Requester(0)); // the only frame: at 5 fps the next would come 200 ms late
 
         Assert.True(driver.WaitForWrites(3, TimeSpan.FromSeconds(3)), "the pulse never ended"); // safe at open, on, off
         var writes = driver.Writes;
@@ -208,7 +208,7 @@ public class RuleEngineTests
                 conditions[0] = i % 2 == 0; // a change every frame, so every frame sends requests
                 conditions[1] = i % 3 == 0;
                 conditions[2] = i % 5 != 0;
-                e.Evaluate(conditions, now, now, bank);
+                e.Evaluate(conditions, now, now, bank.Requester(0));
                 bank.Set(1, i % 2 == 1, now, 1);
                 bank.Heartbeat(now);
                 _ = e.Changes;
@@ -254,7 +254,7 @@ public class RuleEngineTests
         var e = new RuleEngine([("crossing", 0, new RuleTiming(1, 0, 300, 0))], 1, onFrameClock: true);
         RuleCause[] causes = [new(7, 0)];
         for (var frame = 0; frame <= 4; frame++)
-            e.Evaluate([frame == 0], T(frame * 100), captureNs: 1000 + frame, bank, causes);
+            e.Evaluate([frame == 0], T(frame * 100), captureNs: 1000 + frame, bank.Requester(0), causes);
 
         var transitions = new List<OutputTransition>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -277,7 +277,7 @@ public class RuleEngineTests
         var driver = new RecordingGpioDriver(capacity: 16);
         using var bank = OutputBank.Open([new OutputDefinition("beacon", "gpio", 0, 27, true, false)], _ => driver, NullLogger.Instance, TimeSpan.Zero);
         var e = new RuleEngine([("crossing", 0, new RuleTiming(1, 0, 300, 0))], 1);
-        e.Evaluate([true], T(0), 1000, bank);
+        e.Evaluate([true], T(0), 1000, bank.Requester(0));
         Assert.True(e.States[0].Active);
         // A second request the bank must apply after the first, to know the first was applied: switch it for ever.
         bank.Set(0, true, 2000, 0);

@@ -190,7 +190,7 @@ public class SceneConfigTests
             "  strike: { driver: gpio, line: 5, active: low, safe: low }",
             "  lamp: { driver: log, active: low, safe: high }");
 
-        var outputs = ConfigLoader.Load(path).Scene.Outputs;
+        var outputs = ConfigLoader.Load(path).Outputs;
 
         Assert.Equal(new OutputDefinition("relay", "gpio", 1, 4, ActiveHigh: false, SafeHigh: true), outputs[0]);
         Assert.Equal(new OutputDefinition("strike", "gpio", 0, 5, ActiveHigh: false, SafeHigh: false), outputs[1]); // fail-secure, as asked
