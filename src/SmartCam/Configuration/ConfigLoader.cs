@@ -137,7 +137,7 @@ public static partial class ConfigLoader
         {
             var (cameraSection, sceneSection) = sections[i];
             var listed = cameraSection == sceneSection;
-            cameras.Add(ReadCamera(cameraSection, baseDir, listed ? $"cam{i}" : "cam0", rejectUnknown: !listed));
+            cameras.Add(ReadCamera(cameraSection, baseDir, listed ? $"cam{i}" : null, rejectUnknown: !listed));
             var (enabled, tracker, anchor) = ReadTracking(sceneSection.Section("tracking"));
             parts.Add((enabled, tracker, anchor, ReadZones(sceneSection), ReadLines(sceneSection)));
             ReadOutputs(sceneSection, outputs, i);
@@ -288,19 +288,20 @@ public static partial class ConfigLoader
     private static YamlSection Required(YamlSection top, string key, string file) =>
         top.Section(key) ?? throw new ConfigException($"{file}: {key}: section is required (see docs/configuration.md)");
 
-    private static CameraConfig ReadCamera(YamlSection s, string baseDir, string defaultId, bool rejectUnknown)
+    private static CameraConfig ReadCamera(YamlSection s, string baseDir, string? defaultId, bool rejectUnknown)
     {
-        var id = s.String("id", defaultId);
+        var d = new CameraConfig(); // the defaults
+        var id = s.String("id", defaultId ?? d.Id);
         if (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
             throw s.Error(s.NodeOf("id")!, "id", $"'{id}' is not a valid camera id; expected 1-64 letters, digits, '_' or '-' (it is used in topic names)");
 
         var source = s.RequiredString("source");
         var (kind, location) = ParseSource(s, source, baseDir);
-        var pace = s.Choice("pace", ["max", "realtime"], [Pace.Max, Pace.Realtime]) ?? Pace.Realtime;
-        var pixelFormat = s.String("pixel_format", "MJPG").ToUpperInvariant();
+        var pace = s.Choice("pace", ["max", "realtime"], [Pace.Max, Pace.Realtime]) ?? d.Pace;
+        var pixelFormat = s.String("pixel_format", d.PixelFormat).ToUpperInvariant();
         if (pixelFormat is not ("MJPG" or "YUYV"))
             throw s.Error(s.NodeOf("pixel_format")!, "pixel_format", $"'{pixelFormat}' is not one of: MJPG, YUYV");
-        var transport = s.String("rtsp_transport", "tcp").ToLowerInvariant();
+        var transport = s.String("rtsp_transport", d.RtspTransport).ToLowerInvariant();
         if (transport is not ("tcp" or "udp"))
             throw s.Error(s.NodeOf("rtsp_transport")!, "rtsp_transport", $"'{transport}' is not one of: tcp, udp");
 
@@ -311,17 +312,17 @@ public static partial class ConfigLoader
             Source = source,
             Kind = kind,
             Location = location,
-            Loop = s.Bool("loop", false),
+            Loop = s.Bool("loop", d.Loop),
             Pace = pace,
-            Width = s.Int("width", 0, 0, 16384),
-            Height = s.Int("height", 0, 0, 16384),
-            Fps = s.Float("fps", 0, 0, 1000),
+            Width = s.Int("width", d.Width, 0, 16384),
+            Height = s.Int("height", d.Height, 0, 16384),
+            Fps = s.Float("fps", (float)d.Fps, 0, 1000),
             PixelFormat = pixelFormat,
             RtspTransport = transport,
-            ReconnectInitialMs = reconnect?.Int("initial_ms", 500, 10, 600_000) ?? 500,
-            ReconnectMaxMs = reconnect?.Int("max_ms", 10_000, 10, 600_000) ?? 10_000,
-            MaxConsecutiveErrors = s.Int("max_consecutive_errors", 50, 1, 100_000),
-            StallMs = s.Int("stall_ms", CameraConfig.DefaultStallMs, 100, 600_000),
+            ReconnectInitialMs = reconnect?.Int("initial_ms", d.ReconnectInitialMs, 10, 600_000) ?? d.ReconnectInitialMs,
+            ReconnectMaxMs = reconnect?.Int("max_ms", d.ReconnectMaxMs, 10, 600_000) ?? d.ReconnectMaxMs,
+            MaxConsecutiveErrors = s.Int("max_consecutive_errors", d.MaxConsecutiveErrors, 1, 100_000),
+            StallMs = s.Int("stall_ms", d.StallMs, 100, 600_000),
         };
         reconnect?.RejectUnknownKeys();
         // In a cameras: list the camera's scene keys share its section: they are checked once read.
@@ -360,13 +361,14 @@ public static partial class ConfigLoader
 
     private static ModelConfig ReadModel(YamlSection s, string baseDir)
     {
+        var d = new ModelConfig(); // the defaults
         var path = ExistingFile(s, "model.path", s.RequiredString("path"), baseDir, "path");
         var labelsText = s.String("labels");
         var labels = labelsText is null ? null : ExistingFile(s, "model.labels", labelsText, baseDir, "labels");
         var family = s.Choice("family", ["auto", "yolox", "yolov8", "yolo11", "yolov5"],
-            [ModelFamily.Auto, ModelFamily.Yolox, ModelFamily.Yolov8, ModelFamily.Yolov8, ModelFamily.Yolov5]) ?? ModelFamily.Auto;
+            [ModelFamily.Auto, ModelFamily.Yolox, ModelFamily.Yolov8, ModelFamily.Yolov8, ModelFamily.Yolov5]) ?? d.Family;
 
-        int inputW = 640, inputH = 640;
+        int inputW = d.InputWidth, inputH = d.InputHeight;
         var size = s.NodeOf("input_size");
         if (size is not null)
         {
@@ -390,10 +392,10 @@ public static partial class ConfigLoader
                 [ResizeMode.Linear, ResizeMode.Nearest, ResizeMode.Area, ResizeMode.Cubic]),
             Channels = input?.Choice("channels", ["bgr", "rgb"], [ChannelOrder.Bgr, ChannelOrder.Rgb]),
             Scale = input?.Choice("range", ["0-255", "0-1"], [1f, 1f / 255f]),
-            Pad = input?.String("pad") is null ? null : (byte)input.Int("pad", 114, 0, 255),
+            Pad = input?.String("pad") is null ? null : (byte)input.Int("pad", InputConfig.DefaultFor(family).Pad, 0, 255), // given: the fallback is never used
             Align = input?.Choice("align", ["top-left", "center"], [PadAlign.TopLeft, PadAlign.Center]),
-            IntraOpThreads = s.Int("threads", 1, 1, 64),
-            Instances = s.Int("instances", 1, 1, 64),
+            IntraOpThreads = s.Int("threads", d.IntraOpThreads, 1, 64),
+            Instances = s.Int("instances", d.Instances, 1, 64),
             Optimization = ReadOptimization(s),
         };
         input?.RejectUnknownKeys();
@@ -403,7 +405,7 @@ public static partial class ConfigLoader
 
     private static string ReadOptimization(YamlSection s)
     {
-        var level = s.String("optimization", "all").ToLowerInvariant();
+        var level = s.String("optimization", new ModelConfig().Optimization).ToLowerInvariant();
         if (level is not ("all" or "extended" or "basic" or "none"))
             throw s.Error(s.NodeOf("optimization")!, "optimization", $"'{level}' is not one of: all, extended, basic, none");
         return level;
@@ -427,7 +429,8 @@ public static partial class ConfigLoader
 
     private static DetectConfig ReadDetect(YamlSection? s)
     {
-        if (s is null) return new DetectConfig();
+        var d = new DetectConfig(); // the defaults
+        if (s is null) return d;
         var perClass = new Dictionary<string, ClassFilter>();
         foreach (var (label, c) in s.Entries("per_class"))
         {
@@ -436,12 +439,12 @@ public static partial class ConfigLoader
         }
         var detect = new DetectConfig
         {
-            Score = s.Float("score", 0.3f, 0, 1),
-            NmsIou = s.Float("nms_iou", 0.45f, 0, 1),
-            MaxDetections = s.Int("max_detections", 100, 1, 10_000),
+            Score = s.Float("score", d.Score, 0, 1),
+            NmsIou = s.Float("nms_iou", d.NmsIou, 0, 1),
+            MaxDetections = s.Int("max_detections", d.MaxDetections, 1, 10_000),
             Classes = s.StringList("classes"),
-            MinArea = s.Float("min_area", 0, 0, float.MaxValue),
-            MaxArea = s.Float("max_area", 0, 0, float.MaxValue),
+            MinArea = s.Float("min_area", d.MinArea, 0, float.MaxValue),
+            MaxArea = s.Float("max_area", d.MaxArea, 0, float.MaxValue),
             PerClass = perClass,
         };
         s.RejectUnknownKeys();
@@ -450,11 +453,12 @@ public static partial class ConfigLoader
 
     private static PublishConfig ReadPublish(YamlSection? s, string baseDir)
     {
-        if (s is null) return new PublishConfig();
-        var endpoint = s.String("endpoint", "tcp://127.0.0.1:5556");
+        var d = new PublishConfig(); // the defaults
+        if (s is null) return d;
+        var endpoint = s.String("endpoint", d.Endpoint);
         var problem = EndpointProblem(endpoint);
         if (problem is not null) throw s.Error(s.NodeOf("endpoint")!, "endpoint", problem);
-        var insecure = s.Bool("insecure", false);
+        var insecure = s.Bool("insecure", d.Insecure);
         var curveSecretKey = ReadCurve(s.Section("curve"), baseDir);
         // Off loopback, anyone who can reach the port would read every detection: encrypt or say so explicitly.
         if (!IsLoopback(endpoint) && curveSecretKey is null && !insecure)
@@ -463,12 +467,12 @@ public static partial class ConfigLoader
         var publish = new PublishConfig
         {
             Endpoint = endpoint,
-            SendHighWatermark = s.Int("send_hwm", 64, 1, 100_000),
-            StatusIntervalMs = s.Int("status_interval_ms", 1000, 100, 3_600_000),
-            WaitForSubscribers = s.Int("wait_for_subscribers", 0, 0, 1000),
-            WaitTimeoutMs = s.Int("wait_timeout_ms", 10_000, 0, 3_600_000),
-            LingerMs = s.Int("linger_ms", 2000, 0, 60_000),
-            SendBufferBytes = s.Int("send_buffer_bytes", 0, 0, 64 * 1024 * 1024),
+            SendHighWatermark = s.Int("send_hwm", d.SendHighWatermark, 1, 100_000),
+            StatusIntervalMs = s.Int("status_interval_ms", d.StatusIntervalMs, 100, 3_600_000),
+            WaitForSubscribers = s.Int("wait_for_subscribers", d.WaitForSubscribers, 0, 1000),
+            WaitTimeoutMs = s.Int("wait_timeout_ms", d.WaitTimeoutMs, 0, 3_600_000),
+            LingerMs = s.Int("linger_ms", d.LingerMs, 0, 60_000),
+            SendBufferBytes = s.Int("send_buffer_bytes", d.SendBufferBytes, 0, 64 * 1024 * 1024),
             CurveSecretKey = curveSecretKey,
             Insecure = insecure,
         };
@@ -502,17 +506,18 @@ public static partial class ConfigLoader
 
     private static RealtimeConfig ReadRealtime(YamlSection? s)
     {
-        if (s is null) return new RealtimeConfig();
+        var d = new RealtimeConfig(); // the defaults: no section leaves every thread as it is
+        if (s is null) return d;
         var lastCpu = Libc.ConfiguredCpus - 1;
         var threads = s.Section("threads");
         var config = new RealtimeConfig
         {
-            Enabled = s.Bool("enabled", true),
+            Enabled = s.Bool("enabled", true), // a realtime: section is written to be used: on unless it says otherwise
             Capture = ReadThreadPlan(threads?.Section("capture"), lastCpu),
             Inference = ReadThreadPlan(threads?.Section("inference"), lastCpu),
             Publish = ReadThreadPlan(threads?.Section("publish"), lastCpu),
             HousekeepingCpus = s.IntList("housekeeping_cpus", 0, lastCpu),
-            LockMemory = s.Bool("lock_memory", false),
+            LockMemory = s.Bool("lock_memory", d.LockMemory),
         };
         threads?.RejectUnknownKeys();
         s.RejectUnknownKeys();
@@ -523,7 +528,7 @@ public static partial class ConfigLoader
     {
         if (s is null) return ThreadPlan.Unchanged;
         var cpus = s.IntList("cpus", 0, lastCpu);
-        var policy = s.Choice("policy", ["other", "fifo", "rr"], [SchedPolicy.Other, SchedPolicy.Fifo, SchedPolicy.RoundRobin]) ?? SchedPolicy.Other;
+        var policy = s.Choice("policy", ["other", "fifo", "rr"], [SchedPolicy.Other, SchedPolicy.Fifo, SchedPolicy.RoundRobin]) ?? ThreadPlan.Unchanged.Policy;
         var priority = policy == SchedPolicy.Other ? s.Int("priority", 0, 0, 0) : s.Int("priority", 50, 1, 99);
         s.RejectUnknownKeys();
         return new ThreadPlan(cpus, policy, priority);
@@ -535,10 +540,11 @@ public static partial class ConfigLoader
 
     private static (bool Enabled, TrackerOptions Tracker, AnchorPoint Anchor) ReadTracking(YamlSection? s)
     {
-        var d = new TrackerOptions();
-        if (s is null) return (true, d, AnchorPoint.BottomCenter);
-        var enabled = s.Bool("enabled", true);
-        var anchor = s.Choice("anchor", ["bottom_center", "center"], [AnchorPoint.BottomCenter, AnchorPoint.Center]) ?? AnchorPoint.BottomCenter;
+        var scene = new SceneConfig(); // the defaults
+        var d = scene.Tracker;
+        if (s is null) return (scene.Tracking, d, scene.Anchor);
+        var enabled = s.Bool("enabled", scene.Tracking);
+        var anchor = s.Choice("anchor", ["bottom_center", "center"], [AnchorPoint.BottomCenter, AnchorPoint.Center]) ?? scene.Anchor;
         var tracker = new TrackerOptions
         {
             HighScore = s.Float("high_score", d.HighScore, 0, 1),
