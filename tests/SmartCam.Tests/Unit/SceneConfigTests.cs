@@ -67,29 +67,31 @@ public class SceneConfigTests
     public void Without_the_sections_tracking_is_on_and_the_scene_is_empty()
     {
         using var dir = new TempDir();
-        var scene = ConfigLoader.Load(WriteMinimal(dir)).Scene;
+        var config = ConfigLoader.Load(WriteMinimal(dir));
+        var scene = config.Scene;
 
         Assert.True(scene.Tracking);
         Assert.Equal(new TrackerOptions(), scene.Tracker);
         Assert.Equal(AnchorPoint.BottomCenter, scene.Anchor);
         Assert.Empty(scene.Zones);
         Assert.Empty(scene.Lines);
-        Assert.Empty(scene.Outputs);
+        Assert.Empty(config.Outputs);
         Assert.Empty(scene.Rules);
-        Assert.Equal(2000, scene.WatchdogMs);
+        Assert.Equal(2000, config.WatchdogMs);
     }
 
     [Fact]
     public void Empty_sections_are_the_defaults()
     {
         using var dir = new TempDir();
-        var scene = ConfigLoader.Load(WriteMinimal(dir, "tracking:", "zones:", "lines: {}", "outputs:", "actuation:", "rules: []")).Scene;
+        var config = ConfigLoader.Load(WriteMinimal(dir, "tracking:", "zones:", "lines: {}", "outputs:", "actuation:", "rules: []"));
+        var scene = config.Scene;
 
         Assert.True(scene.Tracking);
         Assert.Equal(new TrackerOptions(), scene.Tracker);
         Assert.Empty(scene.Zones);
         Assert.Empty(scene.Rules);
-        Assert.Equal(2000, scene.WatchdogMs);
+        Assert.Equal(2000, config.WatchdogMs);
     }
 
     [Theory]
@@ -103,12 +105,13 @@ public class SceneConfigTests
         // appliance.yaml names the model where the image installs it; point that at the checkout's copy.
         var text = File.ReadAllText(path).Replace("/var/lib/smartcam/models/", Repo.Path("models") + "/");
 
-        var scene = ConfigLoader.Parse(text, path).Scene;
+        var config = ConfigLoader.Parse(text, path);
+        var scene = config.Scene;
 
         Assert.True(scene.Tracking);
         Assert.Empty(scene.Zones);
         Assert.Empty(scene.Lines);
-        Assert.Empty(scene.Outputs);
+        Assert.Empty(config.Outputs);
         Assert.Empty(scene.Rules);
     }
 
@@ -116,7 +119,8 @@ public class SceneConfigTests
     public void Every_key_is_read()
     {
         using var dir = new TempDir();
-        var scene = ConfigLoader.Load(WriteMinimal(dir, Example)).Scene;
+        var config = ConfigLoader.Load(WriteMinimal(dir, Example));
+        var scene = config.Scene;
 
         Assert.True(scene.Tracking);
         Assert.Equal(AnchorPoint.Center, scene.Anchor);
@@ -136,8 +140,8 @@ public class SceneConfigTests
             new OutputDefinition("door_relay", "gpio", 0, 17, ActiveHigh: true, SafeHigh: false),
             new OutputDefinition("beacon", "gpio", 0, 27, ActiveHigh: true, SafeHigh: false),
             new OutputDefinition("lamp", "log", 0, 0, ActiveHigh: true, SafeHigh: false),
-        ], scene.Outputs);
-        Assert.Equal(500, scene.WatchdogMs);
+        ], config.Outputs);
+        Assert.Equal(500, config.WatchdogMs);
 
         Assert.Equal(3, scene.Rules.Count);
         var door = scene.Rules[0];
@@ -201,11 +205,12 @@ public class SceneConfigTests
     public void Tracking_can_be_switched_off_without_rules()
     {
         using var dir = new TempDir();
-        var scene = ConfigLoader.Load(WriteMinimal(dir, "tracking: { enabled: false }", "outputs: { lamp: { driver: log } }", "actuation: { watchdog_ms: 0 }")).Scene;
+        var config = ConfigLoader.Load(WriteMinimal(dir, "tracking: { enabled: false }", "outputs: { lamp: { driver: log } }", "actuation: { watchdog_ms: 0 }"));
+        var scene = config.Scene;
 
         Assert.False(scene.Tracking);
-        Assert.Single(scene.Outputs);
-        Assert.Equal(0, scene.WatchdogMs);
+        Assert.Single(config.Outputs);
+        Assert.Equal(0, config.WatchdogMs);
     }
 
     // ---- errors: FILE:LINE:COLUMN: key: what was wrong and what was expected ----
@@ -376,14 +381,14 @@ public class SceneConfigTests
             ],
         };
 
-        var unknown = ConfigLoader.UnknownRuleLabels(scene, ["person", "bicycle", "car"]).ToList();
+        var unknown = ConfigLoader.UnknownRuleLabels(OneCamera(scene), ["person", "bicycle", "car"]).ToList();
 
         Assert.Equal(
         [
             "rules[0].when.labels: 'persn' is not a label of the model",
             "rules[2].when.labels: 'Bicycle' is not a label of the model (labels are case-sensitive: 'bicycle')",
         ], unknown);
-        Assert.Empty(ConfigLoader.UnknownRuleLabels(new SceneConfig(), ["person"]));
+        Assert.Empty(ConfigLoader.UnknownRuleLabels(OneCamera(new SceneConfig()), ["person"]));
     }
 
     [Fact]
@@ -429,9 +434,13 @@ public class SceneConfigTests
     [Fact]
     public void Validate_of_a_config_without_a_scene_says_only_that_tracking_is_on()
     {
-        var lines = ValidateCommand.Describe(new SceneConfig()).ToList();
+        var lines = ValidateCommand.Describe(OneCamera(new SceneConfig())).ToList();
 
         Assert.Equal(["tracking on, anchor bottom_center: new track at score ≥ 0.6, confirmed after 2 hits, kept 1000 ms unseen, at most 256 tracks"], lines);
-        Assert.Equal(["tracking off (no track ids, zones, lines or rules)"], ValidateCommand.Describe(new SceneConfig { Tracking = false }));
+        Assert.Equal(["tracking off (no track ids, zones, lines or rules)"], ValidateCommand.Describe(OneCamera(new SceneConfig { Tracking = false })));
     }
+
+    /// <summary>A single-camera config around <paramref name="scene"/> (the other sections at their defaults).</summary>
+    private static SmartCamConfig OneCamera(SceneConfig scene) =>
+        new("test.yaml", [new CameraConfig { Scene = scene }], new ModelConfig(), new DetectConfig(), new PublishConfig(), new SmartCam.Realtime.RealtimeConfig());
 }
