@@ -293,6 +293,8 @@ public static partial class ConfigLoader
             Align = input?.Choice("align", ["top-left", "center"], [PadAlign.TopLeft, PadAlign.Center]),
             IntraOpThreads = s.Int("threads", 1, 1, 64),
             Optimization = ReadOptimization(s),
+            Provider = s.Choice("provider", ["cpu", "cuda", "tensorrt", "openvino"],
+                [ExecutionProvider.Cpu, ExecutionProvider.Cuda, ExecutionProvider.Tensorrt, ExecutionProvider.OpenVino]) ?? ExecutionProvider.Cpu,
         };
         input?.RejectUnknownKeys();
         s.RejectUnknownKeys();

@@ -52,6 +52,9 @@ public sealed record CameraConfig
 
 public enum ModelFamily { Auto, Yolox, Yolov8, Yolov5 }
 
+/// <summary>The ONNX Runtime execution provider a model runs on (<c>model.provider</c>); CPU takes whatever the others cannot run.</summary>
+public enum ExecutionProvider { Cpu, Cuda, Tensorrt, OpenVino }
+
 public enum ResizeMode { Linear, Nearest, Area, Cubic }
 
 public enum ChannelOrder { Bgr, Rgb }
@@ -85,6 +88,7 @@ public sealed record ModelConfig
     public PadAlign? Align { get; init; }
     public int IntraOpThreads { get; init; } = 1;
     public string Optimization { get; init; } = "all";
+    public ExecutionProvider Provider { get; init; } = ExecutionProvider.Cpu;
 
     public InputConfig InputFor(ModelFamily family)
     {

@@ -36,6 +36,7 @@ public static class ValidateCommand
                 output.WriteLine($"camera   {c.Id}: {(c.IsLive ? FfmpegPipeSource.Redact(c.Source) : c.Location)} ({c.Kind.ToString().ToLowerInvariant()}, pace {c.Pace.ToString().ToLowerInvariant()}, loop {(c.Loop ? "true" : "false")}{(c.KeepsFreshestOnly ? ", freshest frame" : ", every frame")})");
                 output.WriteLine($"model    {detector.Name}: {config.Model.Path}");
                 output.WriteLine($"         family {ModelShapes.Name(detector.Family)}, input {detector.InputWidth}x{detector.InputHeight} {input.Channels.ToString().ToUpperInvariant()} {(input.Scale == 1 ? "0-255" : "0-1")} pad {input.Pad} {(input.Align == PadAlign.TopLeft ? "top-left" : "center")}, output {ModelShapes.Format(detector.OutputShape)}, {detector.Labels.Length} classes");
+                output.WriteLine($"         provider {ExecutionProviders.ConfigName(detector.Provider)}: session on {DescribeProviders(detector.Providers)}");
                 output.WriteLine($"detect   score > {d.Score}, NMS IoU {d.NmsIou}, at most {d.MaxDetections}{(d.Classes.Count > 0 ? ", classes " + string.Join(", ", d.Classes) : ", all classes")}");
                 var security = config.Publish.CurveSecretKey is { } key ? $"CURVE, server public key {SmartCam.Messaging.CurveKeys.PublicKeyOf(key)}"
                     : config.Publish.Insecure ? "plain text, insecure: true" : "plain text, loopback only";
@@ -94,6 +95,10 @@ public static class ValidateCommand
         var how = t.HoldMs > 0 ? $"hold {t.HoldMs} ms" : t.PulseMs > 0 ? $"pulse {t.PulseMs} ms" : "while true";
         return $"{scene.Outputs[r.Output].Name} {how}{(t.CooldownMs > 0 ? $", cooldown {t.CooldownMs} ms" : "")}";
     }
+
+    /// <summary>"CUDAExecutionProvider, then CPUExecutionProvider for the nodes it cannot run".</summary>
+    internal static string DescribeProviders(string[] providers) =>
+        providers.Length == 1 ? providers[0] : $"{string.Join(", then ", providers[..^1])}, then {providers[^1]} for the nodes {(providers.Length == 2 ? "it" : "they")} cannot run";
 
     private static string Point(float x, float y) => $"({N(x)}, {N(y)})";
 
