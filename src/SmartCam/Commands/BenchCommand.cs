@@ -22,7 +22,7 @@ namespace SmartCam.Commands;
 public static class BenchCommand
 {
     public sealed record Report(
-        string Model, string Source, string Pace, long Frames, double Fps,
+        string Model, string Provider, string[] Providers, string Source, string Pace, long Frames, double Fps,
         (string Stage, long P50, long P99, long Max, long Count)[] Stages,
         long BareP50, long BareP99, double LatencyP50Ratio, double LatencyP99Ratio, double ThroughputRatio,
         double BytesPerFramePipeline, double BytesPerFrameProcess, (long Capture, long Infer, long Publish) ThreadBytes, (int Gen0, int Gen1, int Gen2) Gcs,
@@ -82,7 +82,7 @@ public static class BenchCommand
             var startup = pipeline.Publishing.FirstPublishedUtc is { } first
                 ? (first - Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalSeconds : double.NaN;
             report = new Report(
-                detector.Name, FfmpegPipeSource.Redact(config.Camera.Source), config.Camera.Pace.ToString().ToLowerInvariant(), measured, fps,
+                detector.Name, ExecutionProviders.ConfigName(detector.Provider), detector.Providers, FfmpegPipeSource.Redact(config.Camera.Source), config.Camera.Pace.ToString().ToLowerInvariant(), measured, fps,
                 s.Stages.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Max, x.Histogram.Count)).ToArray(),
                 bare.P50, bare.P99,
                 (double)s.CaptureToPublish.Percentile(0.5) / bare.P50, (double)s.CaptureToPublish.Percentile(0.99) / bare.P99,
@@ -133,6 +133,7 @@ public static class BenchCommand
     {
         var c = CultureInfo.InvariantCulture;
         o.WriteLine(string.Create(c, $"model {r.Model}, source {r.Source}, pace {r.Pace}: {r.Frames} frames measured after warm-up"));
+        o.WriteLine($"provider {r.Provider}: session on {ValidateCommand.DescribeProviders(r.Providers)}");
         o.WriteLine();
         o.WriteLine("stage                    p50 µs     p99 µs     max µs    samples");
         foreach (var (stage, p50, p99, max, count) in r.Stages)
@@ -163,6 +164,10 @@ public static class BenchCommand
         {
             j.WriteStartObject();
             j.WriteString("model", r.Model);
+            j.WriteString("provider", r.Provider);
+            j.WriteStartArray("providers");
+            foreach (var p in r.Providers) j.WriteStringValue(p);
+            j.WriteEndArray();
             j.WriteString("source", r.Source);
             j.WriteString("pace", r.Pace);
             j.WriteNumber("frames", r.Frames);

@@ -54,9 +54,10 @@ public static class RunCommand
             lifetime.ApplicationStarted.Register(watchdog.Ready);
             lifetime.ApplicationStopping.Register(watchdog.Stopping);
             foreach (var camera in config.Cameras)
-                log.LogInformation("SmartCam {Version}: camera {Camera} ({Source}), model {Model} ({Family}, {W}x{H}), publishing on {Endpoint}",
+                log.LogInformation("SmartCam {Version}: camera {Camera} ({Source}), model {Model} ({Family}, {W}x{H}, provider {Provider}: {Providers}), publishing on {Endpoint}",
                     Program.Version, camera.Id, FfmpegPipeSource.Redact(camera.Source), detector.Name,
-                    ModelShapes.Name(detector.Family), detector.InputWidth, detector.InputHeight, config.Publish.Endpoint);
+                    ModelShapes.Name(detector.Family), detector.InputWidth, detector.InputHeight,
+                    ExecutionProviders.ConfigName(detector.Provider), string.Join(", ", detector.Providers), config.Publish.Endpoint);
             if (detectors.Length > 1) log.LogInformation("{Count} detector instances share {Cameras} cameras", detectors.Length, config.Cameras.Count);
             host.Run();
         }
@@ -166,7 +167,7 @@ public static class RunCommand
         }
         catch (ModelException e)
         {
-            throw new ModelException($"{config.FilePath}: model: {e.Message}");
+            throw new ModelException(e.Key is null ? $"{config.FilePath}: model: {e.Message}" : $"{config.FilePath}: {e.Message}", e.Key);
         }
         var modelLabels = $"the model's labels are: {string.Join(", ", detector.Labels.Take(12))}{(detector.Labels.Length > 12 ? ", …" : "")}";
         var unknown = DetectionPostprocessor.UnknownLabels(config.Detect, detector.Labels).ToList();

@@ -44,6 +44,7 @@ public static class ValidateCommand
                 }
                 output.WriteLine($"model    {detector.Name}: {config.Model.Path}");
                 output.WriteLine($"         family {ModelShapes.Name(detector.Family)}, input {detector.InputWidth}x{detector.InputHeight} {input.Channels.ToString().ToUpperInvariant()} {(input.Scale == 1 ? "0-255" : "0-1")} pad {input.Pad} {(input.Align == PadAlign.TopLeft ? "top-left" : "center")}, output {ModelShapes.Format(detector.OutputShape)}, {detector.Labels.Length} classes");
+                output.WriteLine($"         provider {ExecutionProviders.ConfigName(detector.Provider)}: session on {DescribeProviders(detector.Providers)}");
                 if (!single || config.Model.Instances > 1)
                     output.WriteLine($"         {config.Model.Instances} detector instance{(config.Model.Instances == 1 ? "" : "s")} for {config.Cameras.Count} cameras, batch {(detector.BatchIsDynamic ? "dynamic" : "fixed at 1: frames are inferred one at a time")}");
                 output.WriteLine($"detect   score > {d.Score}, NMS IoU {d.NmsIou}, at most {d.MaxDetections}{(d.Classes.Count > 0 ? ", classes " + string.Join(", ", d.Classes) : ", all classes")}");
@@ -119,6 +120,10 @@ public static class ValidateCommand
         var how = t.HoldMs > 0 ? $"hold {t.HoldMs} ms" : t.PulseMs > 0 ? $"pulse {t.PulseMs} ms" : "while true";
         return $"{config.Outputs[r.Output].Name} {how}{(t.CooldownMs > 0 ? $", cooldown {t.CooldownMs} ms" : "")}";
     }
+
+    /// <summary>"CUDAExecutionProvider, then CPUExecutionProvider for the nodes it cannot run".</summary>
+    internal static string DescribeProviders(string[] providers) =>
+        providers.Length == 1 ? providers[0] : $"{string.Join(", then ", providers[..^1])}, then {providers[^1]} for the nodes {(providers.Length == 2 ? "it" : "they")} cannot run";
 
     private static string Point(float x, float y) => $"({N(x)}, {N(y)})";
 

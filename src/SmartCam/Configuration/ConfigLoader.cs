@@ -397,6 +397,8 @@ public static partial class ConfigLoader
             IntraOpThreads = s.Int("threads", d.IntraOpThreads, 1, 64),
             Instances = s.Int("instances", d.Instances, 1, 64),
             Optimization = ReadOptimization(s),
+            Provider = s.Choice("provider", ["cpu", "cuda", "tensorrt", "openvino"],
+                [ExecutionProvider.Cpu, ExecutionProvider.Cuda, ExecutionProvider.Tensorrt, ExecutionProvider.OpenVino]) ?? ExecutionProvider.Cpu,
         };
         input?.RejectUnknownKeys();
         s.RejectUnknownKeys();

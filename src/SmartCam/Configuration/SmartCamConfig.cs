@@ -74,6 +74,9 @@ public sealed record CameraConfig
 
 public enum ModelFamily { Auto, Yolox, Yolov8, Yolov5 }
 
+/// <summary>The ONNX Runtime execution provider a model runs on (<c>model.provider</c>); CPU takes whatever the others cannot run.</summary>
+public enum ExecutionProvider { Cpu, Cuda, Tensorrt, OpenVino }
+
 public enum ResizeMode { Linear, Nearest, Area, Cubic }
 
 public enum ChannelOrder { Bgr, Rgb }
@@ -109,6 +112,7 @@ public sealed record ModelConfig
     /// <summary>Detector instances, each with its own session and inference thread; cameras are shared out among them.</summary>
     public int Instances { get; init; } = 1;
     public string Optimization { get; init; } = "all";
+    public ExecutionProvider Provider { get; init; } = ExecutionProvider.Cpu;
 
     public InputConfig InputFor(ModelFamily family)
     {

@@ -16,9 +16,11 @@ public sealed class OnnxDetector : IDisposable
     private readonly RunOptions _runOptions = new();
 
     private OnnxDetector(InferenceSession session, string inputName, string outputName, int width, int height, long[] outputShape,
-        ModelFamily family, int classes, string[] labels, string name)
+        ModelFamily family, int classes, string[] labels, string name, ExecutionProvider provider, string[] providers)
     {
         _session = session;
+        Provider = provider;
+        Providers = providers;
         InputWidth = width;
         InputHeight = height;
         Family = family;
@@ -44,6 +46,10 @@ public sealed class OnnxDetector : IDisposable
     public string Name { get; }
     public long[] OutputShape { get; }
     public IDetectionDecoder Decoder { get; }
+    public ExecutionProvider Provider { get; }
+
+    /// <summary>The execution providers the session was created with, most preferred first; CPU, last, runs what the others cannot.</summary>
+    public string[] Providers { get; }
 
     /// <summary>
     /// Whether the model's batch dimension is dynamic. SmartCam infers one frame per run either way: YOLOX-nano's is fixed
@@ -85,6 +91,7 @@ public sealed class OnnxDetector : IDisposable
                 _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
             },
         };
+        var providers = ExecutionProviders.Append(options, config.Provider);
         if (new FileInfo(path).Length == 0)
             throw new ModelException($"{path}: the file is empty (0 bytes); expected an ONNX model file");
         InferenceSession session;
@@ -94,11 +101,15 @@ public sealed class OnnxDetector : IDisposable
         }
         catch (OnnxRuntimeException e)
         {
+            // A provider that cannot start (no GPU, a CUDA library missing) fails here too: when the model opens
+            // without it, the provider is at fault, not the file.
+            if (config.Provider != ExecutionProvider.Cpu && ExecutionProviders.OpensOnCpu(path))
+                throw ExecutionProviders.StartFailed(config.Provider, e.Message);
             throw new ModelException($"{path}: ONNX Runtime cannot load this file as a model: {LoadFailure(e.Message)}; expected an ONNX model file (a copy cut short, or another file renamed .onnx, fails like this)");
         }
         try
         {
-            return Bind(session, config, path, labels);
+            return Bind(session, config, path, labels, providers);
         }
         catch
         {
@@ -107,7 +118,7 @@ public sealed class OnnxDetector : IDisposable
         }
     }
 
-    private static OnnxDetector Bind(InferenceSession session, ModelConfig config, string path, string[]? labels)
+    private static OnnxDetector Bind(InferenceSession session, ModelConfig config, string path, string[]? labels, string[] providers)
     {
         if (session.InputMetadata.Count != 1)
             throw new ModelException($"{path}: the model has {session.InputMetadata.Count} inputs ({string.Join(", ", session.InputMetadata.Keys)}); expected one image input [1, 3, height, width]");
@@ -151,7 +162,10 @@ public sealed class OnnxDetector : IDisposable
             throw new ModelException($"{e.Message} (the model's input size is dynamic, so it ran at model.input_size, {width}x{height}; the default is 640x640: set input_size to the size the model was exported for)");
         }
         labels ??= Enumerable.Range(0, classes).Select(i => "class" + i).ToArray();
-        return new OnnxDetector(session, inputName, outputName, width, height, shape, family, classes, labels, config.Name) { BatchIsDynamic = dims[0] < 1 };
+        return new OnnxDetector(session, inputName, outputName, width, height, shape, family, classes, labels, config.Name, config.Provider, providers)
+        {
+            BatchIsDynamic = dims[0] < 1,
+        };
     }
 
     public static string[] ReadLabels(string path)

@@ -53,6 +53,7 @@ public class ConfigTests
         Assert.Equal((640, 640), (model.InputWidth, model.InputHeight));
         Assert.Equal(1, model.IntraOpThreads);
         Assert.Equal("all", model.Optimization);
+        Assert.Equal(ExecutionProvider.Cpu, model.Provider);
 
         var detect = config.Detect;
         Assert.Equal(0.3f, detect.Score);
@@ -225,6 +226,21 @@ public class ConfigTests
         Assert.Equal(new InputConfig(ResizeMode.Nearest, ChannelOrder.Bgr, 1f / 255f, 114, PadAlign.TopLeft), aligned.InputFor(ModelFamily.Yolox));
     }
 
+    [Theory]
+    [InlineData("cpu", ExecutionProvider.Cpu)]
+    [InlineData("cuda", ExecutionProvider.Cuda)]
+    [InlineData("tensorrt", ExecutionProvider.Tensorrt)]
+    [InlineData("openvino", ExecutionProvider.OpenVino)]
+    [InlineData("CUDA", ExecutionProvider.Cuda)] // like every choice, case does not matter
+    public void Model_provider_reads_each_value(string text, ExecutionProvider provider)
+    {
+        using var dir = new TempDir();
+        var path = WriteMinimal(dir, "  provider: " + text);
+
+        // Only read here: whether this build has the provider is checked when the model loads.
+        Assert.Equal(provider, ConfigLoader.Load(path).Model.Provider);
+    }
+
     // ---- errors: FILE:LINE:COLUMN: key: what was expected ----
 
     [Fact]
@@ -291,6 +307,15 @@ public class ConfigTests
 
         var choice = Write(dir, "camera:", "  source: file://clip.avi", "  pace: fast", "model:", ModelLine); // line 3
         AssertError(choice, 3, "camera.pace", "fast", "realtime");
+    }
+
+    [Fact]
+    public void Unknown_provider_is_named_with_the_allowed_values()
+    {
+        using var dir = new TempDir();
+        var path = WriteMinimal(dir, "  provider: rocm"); // line 5, still in model
+
+        AssertError(path, 5, "model.provider", "'rocm' is not one of: cpu, cuda, tensorrt, openvino");
     }
 
     [Fact]

@@ -151,4 +151,59 @@ public class OnnxDetectorTests(TestModelsFixture models) : IClassFixture<TestMod
         Assert.Contains("80", e.Message);
         Assert.Contains("79", e.Message);
     }
+
+    /// <summary>The real model on the real photo: its detections, and the raw output they came from.</summary>
+    private static (float[] Output, Detection[] Detections) DetectMessi(OnnxDetector detector)
+    {
+        using var image = OpenCvSharp.Cv2.ImRead(Repo.Messi);
+        using var resizer = new LetterboxResizer(detector.InputWidth, detector.InputHeight, new ModelConfig().InputFor(detector.Family));
+        using var input = detector.CreateInput();
+        resizer.Run(image, input);
+        detector.Run(input);
+        var pp = new DetectionPostprocessor(detector.Decoder, detector.Labels, new DetectConfig());
+        var into = new Detection[100];
+        var n = pp.Run(detector.Output, input.Geometry, image.Width, image.Height, into);
+        return ((float[])detector.Output.Clone(), into[..n]);
+    }
+
+    [Fact]
+    public void Cpu_provider_is_the_default_and_gives_the_very_same_output()
+    {
+        using var byDefault = Load(Repo.Model, Repo.Labels);
+        using var cpu = OnnxDetector.Load(new ModelConfig { Path = Repo.Model, Labels = Repo.Labels, Provider = ExecutionProvider.Cpu });
+
+        Assert.Equal(ExecutionProvider.Cpu, byDefault.Provider);
+        Assert.Equal(["CPUExecutionProvider"], byDefault.Providers);
+        Assert.Equal(["CPUExecutionProvider"], cpu.Providers);
+        var (expectedOutput, expected) = DetectMessi(byDefault);
+        var (output, detections) = DetectMessi(cpu);
+        Assert.Equal(expectedOutput, output); // bit for bit: provider cpu appends nothing to the session
+        Assert.Equal(expected, detections);
+        Assert.Contains(detections, d => cpu.Labels[d.ClassId] == "person");
+    }
+
+    [Theory]
+    [InlineData(ExecutionProvider.Cuda, "CUDA")]
+    [InlineData(ExecutionProvider.Tensorrt, "TensorRT")]
+    [InlineData(ExecutionProvider.OpenVino, "OpenVINO")]
+    public void Accelerator_missing_from_this_build_is_a_model_exception_naming_the_key(ExecutionProvider provider, string name)
+    {
+        var e = Assert.Throws<ModelException>(() => OnnxDetector.Load(new ModelConfig { Path = Repo.Model, Provider = provider }));
+
+        // The key, not the model file, is at fault: RunCommand.Load puts the config file in front of it, not "model: PATH".
+        Assert.Equal("model.provider", e.Key);
+        Assert.StartsWith($"model.provider: {ExecutionProviders.ConfigName(provider)}: this build's ONNX Runtime has no {name} execution provider (it has: CPUExecutionProvider); ", e.Message);
+    }
+
+    [Fact]
+    public void Appending_a_provider_the_native_library_lacks_throws_what_ExecutionProviders_catches()
+    {
+        // Why Append checks the list first and still catches both: without it ONNX Runtime reports the lack in its own
+        // way per provider (an error status, or an entry point missing from libonnxruntime.so).
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions();
+
+        var e = Record.Exception(() => options.AppendExecutionProvider_CUDA(0));
+
+        Assert.True(e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or EntryPointNotFoundException, e?.ToString() ?? "no exception");
+    }
 }
