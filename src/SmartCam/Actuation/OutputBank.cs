@@ -88,7 +88,7 @@ public sealed class OutputBank : IDisposable
     }
 
     /// <summary>Requests queued per camera before the oldest is dropped (sc-actuate fell that far behind).</summary>
-    private const int RequestDepth = 256;
+    private const int RequestDepth = 1024;
 
     /// <summary>Transitions kept for the publish thread before the oldest is dropped (nobody reads them).</summary>
     private const int TransitionDepth = 4096;
@@ -190,7 +190,7 @@ public sealed class OutputBank : IDisposable
 
     public int Requesters => _requesters.Length;
 
-    /// <summary>Unapplied requests dropped (the oldest first) because <c>sc-actuate</c> fell 256 requests behind a camera.</summary>
+    /// <summary>Unapplied requests dropped (the oldest first) because <c>sc-actuate</c> fell 1024 requests behind a camera.</summary>
     public long RequestsDropped
     {
         get

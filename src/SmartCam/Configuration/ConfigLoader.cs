@@ -120,6 +120,13 @@ public static partial class ConfigLoader
         var baseDir = Path.GetDirectoryName(fullPath)!;
         var top = new YamlSection(fullPath, "", root);
         var sections = CameraSections(top, fullPath);
+        // Each camera's own keys first (a mistake there is the one to name, as it always was), then the shared sections.
+        var cameras = new List<CameraConfig>();
+        for (var i = 0; i < sections.Count; i++)
+        {
+            var listed = sections[i].Camera == sections[i].Scene;
+            cameras.Add(ReadCamera(sections[i].Camera, baseDir, listed ? $"cam{i}" : null, rejectUnknown: !listed));
+        }
         var model = ReadModel(Required(top, "model", fullPath), baseDir);
         var detect = ReadDetect(top.Section("detect"));
         var publish = ReadPublish(top.Section("publish"), baseDir);
@@ -131,13 +138,10 @@ public static partial class ConfigLoader
 
         // Every camera's outputs first: a rule may name another camera's output (two cameras driving one line, on purpose).
         var outputs = new List<OutputDefinition>();
-        var cameras = new List<CameraConfig>();
         var parts = new List<(bool Tracking, TrackerOptions Tracker, AnchorPoint Anchor, List<ZoneDefinition> Zones, List<LineDefinition> Lines)>();
         for (var i = 0; i < sections.Count; i++)
         {
-            var (cameraSection, sceneSection) = sections[i];
-            var listed = cameraSection == sceneSection;
-            cameras.Add(ReadCamera(cameraSection, baseDir, listed ? $"cam{i}" : null, rejectUnknown: !listed));
+            var sceneSection = sections[i].Scene;
             var (enabled, tracker, anchor) = ReadTracking(sceneSection.Section("tracking"));
             parts.Add((enabled, tracker, anchor, ReadZones(sceneSection), ReadLines(sceneSection)));
             ReadOutputs(sceneSection, outputs, i);

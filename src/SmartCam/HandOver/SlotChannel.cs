@@ -110,7 +110,11 @@ public sealed class SlotChannel<T> : IDisposable where T : class
         }
     }
 
-    /// <summary>Hands <paramref name="item"/> to the reader. In <see cref="FullMode.Freshest"/>, over <c>depth</c> the oldest unread item is taken back and returned (counted in <see cref="Dropped"/>; the writer reuses it).</summary>
+    /// <summary>
+    /// Hands <paramref name="item"/> to the reader. In <see cref="FullMode.Freshest"/>, over <c>depth</c> the oldest unread
+    /// item is taken back (counted in <see cref="Dropped"/>) and returned, for the writer to look at before a later
+    /// <see cref="Rent"/> hands it out again.
+    /// </summary>
     public T? Write(T item)
     {
         var tail = _tail;
@@ -118,7 +122,11 @@ public sealed class SlotChannel<T> : IDisposable where T : class
         Volatile.Write(ref _tail, tail + 1);
         Interlocked.Increment(ref _written);
         T? replaced = null;
-        if (Mode == FullMode.Freshest && TryTakeBackOldest(keep: _depth, out var oldest)) replaced = oldest;
+        if (Mode == FullMode.Freshest && TryTakeBackOldest(keep: _depth, out var oldest))
+        {
+            _spare.Push(oldest);
+            replaced = oldest;
+        }
         _readable.Signal();
         return replaced;
     }

@@ -42,6 +42,7 @@ public class ConfigDefaultsDocTests
         ["model.input.pad"] = SameForEveryFamily(i => i.Pad),
         ["model.threads"] = Model.IntraOpThreads,
         ["model.instances"] = Model.Instances,
+        ["model.provider"] = Model.Provider,
         ["model.optimization"] = Model.Optimization,
         ["detect.score"] = Detect.Score,
         ["detect.nms_iou"] = Detect.NmsIou,
