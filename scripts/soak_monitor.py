@@ -155,7 +155,7 @@ def main():
                     except zmq.Again:
                         break
                     received += 1
-                    if topic.startswith(b"status."):
+                    if topic.startswith(b"status.") and topic != b"status.box":
                         status = json.loads(body)
                         last_status_at = time.monotonic()
     sub.close(linger=0)

@@ -16,7 +16,7 @@ Run with Debian's python (needs python3-zmq and python3-jsonschema):
 
 --idle S stops early once messages stopped coming for S seconds (for runs of unknown length).
 
---until-ended also subscribes to status. and stops once a status message says the run ended
+--until-ended also subscribes to the camera's status topic and stops once its status says the run ended
 (state "ended"): the service sends it after its last det./evt. message, and ZeroMQ keeps one
 publisher's order, so nothing of the run is missed however long it is or how quiet its topic.
 
@@ -72,8 +72,11 @@ def main():
     sock = ctx.socket(zmq.SUB)
     sock.setsockopt(zmq.LINGER, 0)
     sock.setsockopt_string(zmq.SUBSCRIBE, a.topic)
+    # The run's end is in the status of the camera the topic names (det.cam0 -> status.cam0), not in status.box.
+    camera = a.topic.split(".", 1)[1] if "." in a.topic else ""
+    status_topic = "status." + camera
     if a.until_ended:
-        sock.setsockopt_string(zmq.SUBSCRIBE, "status.")
+        sock.setsockopt_string(zmq.SUBSCRIBE, status_topic)
     sock.connect(a.endpoint)
     if a.ready_file:
         with open(a.ready_file, "w") as f:
@@ -97,7 +100,7 @@ def main():
             frames = sock.recv_multipart()
             recv_ns = time.monotonic_ns()
             last = time.monotonic()
-            is_status = frames[0].startswith(b"status.")
+            is_status = frames[0] == status_topic.encode()
             if a.until_ended and is_status and not a.topic.startswith("status."):
                 if json.loads(frames[1]).get("state") == "ended":
                     ended = True

@@ -86,8 +86,17 @@ public static class WatchCommand
                         $" | {track}{d.GetProperty(MessageNames.Label).GetString()} {d.GetProperty(MessageNames.Score).GetDouble():0.00} [{b[0].GetDouble():0},{b[1].GetDouble():0},{b[2].GetDouble():0},{b[3].GetDouble():0}]");
                 }
             }
+            else if (topic == MessageNames.BoxStatusTopic)
+            {
+                line.Append(CultureInfo.InvariantCulture,
+                    $" {m.GetProperty(MessageNames.State).GetString()} cameras={m.GetProperty(MessageNames.CamerasRunning).GetInt32()}/{m.GetProperty(MessageNames.Cameras).GetInt32()} processed={m.GetProperty(MessageNames.Processed).GetInt64()}");
+                var i = 0;
+                foreach (var d in m.GetProperty(MessageNames.Detectors).EnumerateArray())
+                    line.Append(CultureInfo.InvariantCulture, $" detector{i++}: load={d.GetProperty(MessageNames.Load).GetDouble() * 100:0}% fps={d.GetProperty(MessageNames.Fps).GetDouble():0.0}");
+            }
             else if (topic.StartsWith(MessageNames.StatusPrefix, StringComparison.Ordinal))
             {
+                if (m.TryGetProperty(MessageNames.Error, out var failed)) line.Append(" failed: ").Append(failed.GetString());
                 var e2e = m.GetProperty(MessageNames.LatencyUs).GetProperty(MessageNames.CaptureToPublish);
                 var infer = m.GetProperty(MessageNames.LatencyUs).GetProperty(MessageNames.Infer);
                 line.Append(CultureInfo.InvariantCulture,
