@@ -56,7 +56,7 @@ public sealed class CaptureLoop : IDisposable
     /// <summary>The camera's frame period from its frame rate once the source is open (0 before): each frame's deadline.</summary>
     public long PeriodNs => Interlocked.Read(ref _periodNs);
 
-    /// <summary>starting, running, reconnecting or ended.</summary>
+    /// <summary>starting, running, reconnecting, ended, or failed (see <see cref="Error"/>).</summary>
     public string State => _state;
 
     /// <summary>Live frames replaced by one that followed within half a frame period: the source caught up on a backlog (not the detector's fault).</summary>
@@ -66,13 +66,16 @@ public sealed class CaptureLoop : IDisposable
     public long Dropped => _channel.Dropped - Burst;
 
     /// <summary>This stage's counters, read together.</summary>
-    public CaptureCounters Counters => new(Frames, Dropped, Burst, Corrupt, Reconnects, Stalls, State, PeriodNs);
+    public CaptureCounters Counters => new(Frames, Dropped, Burst, Corrupt, Reconnects, Stalls, State, PeriodNs, Error);
 
     /// <summary>Why capture ended early, if it did (a file that cannot be opened).</summary>
     public SourceException? Failure { get; private set; }
 
-    /// <summary>An unexpected exception that ended capture (a bug or a driver fault): the pipeline ends with it, outputs safe.</summary>
+    /// <summary>An unexpected exception that ended capture (a bug or a driver fault): the camera's outputs go safe, the others run on.</summary>
     public Exception? Fault { get; private set; }
+
+    /// <summary>Why capture failed, one line (<see cref="Failure"/> or <see cref="Fault"/>); null while it has not.</summary>
+    public string? Error { get; private set; }
 
     public void Start()
     {
@@ -99,17 +102,19 @@ public sealed class CaptureLoop : IDisposable
         catch (SourceException e)
         {
             Failure = e;
+            Error = UserError.OneLine(e.Message);
         }
         catch (Exception e)
         {
             // Not on this thread's stack: an unhandled exception here would end the process before the
             // pipeline could drive the outputs safe and say why.
             Fault = e;
+            Error = UserError.OneLine(e.Message);
         }
         finally
         {
             _source.Dispose();
-            _state = "ended";
+            _state = Error is null ? "ended" : "failed";
             _channel.Complete();
         }
     }
@@ -334,4 +339,5 @@ public sealed class CaptureLoop : IDisposable
 /// <param name="Dropped">Frames replaced unread because the detector was busy.</param>
 /// <param name="Burst">Frames replaced during a burst from the source (not in <paramref name="Dropped"/>).</param>
 /// <param name="PeriodNs">The frame period from the source's frame rate (0 before it is open).</param>
-public readonly record struct CaptureCounters(long Frames, long Dropped, long Burst, long Corrupt, long Reconnects, long Stalls, string State, long PeriodNs);
+/// <param name="Error">Why the camera failed (State "failed"), else null.</param>
+public readonly record struct CaptureCounters(long Frames, long Dropped, long Burst, long Corrupt, long Reconnects, long Stalls, string State, long PeriodNs, string? Error);

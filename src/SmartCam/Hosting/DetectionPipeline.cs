@@ -183,7 +183,6 @@ public sealed class DetectionPipeline : IDisposable
             foreach (var t in others) t.Join();
             foreach (var c in _cameras) c.Capture.Stop();
             foreach (var c in _cameras) c.Results.Complete();
-            ReportFailures();
             _publishLoop.Join();
         }
         return Finish(stop);
@@ -199,14 +198,6 @@ public sealed class DetectionPipeline : IDisposable
         _placement.PlaceTheRest();
         _publishLoop.Realtime = new RealtimeStatus(true, _placement.MemoryLocked,
             _placement.InEffect.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToArray());
-    }
-
-    /// <summary>A camera whose capture failed is named in its status (the others ran on).</summary>
-    private void ReportFailures()
-    {
-        foreach (var c in _cameras)
-            if (c.Capture.Fault is { } fault) c.Publishing.Error = UserError.OneLine(fault.Message);
-            else if (c.Capture.Failure is { } failure) c.Publishing.Error = UserError.OneLine(failure.Message);
     }
 
     private int Finish(CancellationToken stop)

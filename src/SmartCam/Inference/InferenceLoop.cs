@@ -20,7 +20,7 @@ public sealed record InferenceLane(SlotChannel<Frame> Frames, SlotChannel<Detect
 
 /// <summary>
 /// One detector instance's thread (<c>sc-infer</c>). It serves its cameras in turn: of the cameras with a frame
-/// ready it takes the one that has waited longest (round-robin), and from that camera the freshest frame (live
+/// ready it takes the one served longest ago, and from that camera the freshest frame (live
 /// cameras keep only their newest, see <see cref="FullMode.Freshest"/>). Under overload every camera so gets an
 /// equal share of the detector, and the frames a camera loses are counted on that camera.
 /// </summary>
@@ -31,7 +31,8 @@ public sealed class InferenceLoop
     private readonly InferenceLane[] _lanes;
     private readonly Wakeup _frameReady;
     private readonly Action? _onStart;
-    private int _next;
+    private readonly long[] _servedAt;
+    private long _served;
     private long _lastInferEndNs, _frames, _busyNs, _allocatedBytes, _minorFaults, _majorFaults;
 
     /// <param name="frameReady">The wake-up every lane's frame channel signals (shared by all of them).</param>
@@ -41,6 +42,7 @@ public sealed class InferenceLoop
         _detector = detector;
         _post = new DetectionPostprocessor(detector.Decoder, detector.Labels, detect);
         _lanes = lanes.ToArray();
+        _servedAt = new long[_lanes.Length];
         _frameReady = frameReady;
         _onStart = onStart;
     }
@@ -91,22 +93,29 @@ public sealed class InferenceLoop
         }
     }
 
-    /// <summary>Round-robin from the lane after the one served last: the first with a frame is the one that waited longest.</summary>
+    /// <summary>
+    /// Of the lanes with a frame ready, the one served longest ago (a round-robin that does not make a camera whose frame
+    /// came a moment late wait a whole round).
+    /// </summary>
     private bool TryTakeNext(out InferenceLane lane, out Frame frame)
     {
-        for (var k = 0; k < _lanes.Length; k++)
+        while (true)
         {
-            var i = (_next + k) % _lanes.Length;
-            if (_lanes[i].Frames.TryRead(out frame))
+            var pick = -1;
+            for (var i = 0; i < _lanes.Length; i++)
+                if (_lanes[i].Frames.Count > 0 && (pick < 0 || _servedAt[i] < _servedAt[pick])) pick = i;
+            if (pick < 0)
             {
-                _next = i + 1;
-                lane = _lanes[i];
-                return true;
+                lane = null!;
+                frame = null!;
+                return false;
             }
+            // Only this thread takes frames out; a live camera's writer replaces the frame but never empties the queue.
+            if (!_lanes[pick].Frames.TryRead(out frame)) continue;
+            _servedAt[pick] = ++_served;
+            lane = _lanes[pick];
+            return true;
         }
-        lane = null!;
-        frame = null!;
-        return false;
     }
 
     private bool AllDrained()

@@ -17,9 +17,6 @@ public sealed class PublishLane(SlotChannel<DetectionResult> results, MessageWri
     /// <summary>Written only by the publish thread; read it after <see cref="PublishLoop.Join"/>, or for status-like glances.</summary>
     public PipelineStats Stats { get; } = new();
 
-    /// <summary>Why the camera failed, once it has (set by the pipeline; published in its status).</summary>
-    public volatile string? Error;
-
     internal int[] ZoneCounts { get; } = new int[zones];
     internal long LastStatusProcessed, LastPublishEndNs;
 }
@@ -241,9 +238,8 @@ public sealed class PublishLoop
             stats.Reconnects = capture.Reconnects;
             stats.BusDropped = busDropped;
             var fps = interval > 0 ? (stats.Processed - lane.LastStatusProcessed) * 1e9 / interval : 0;
-            var error = lane.Error;
-            var state = error is not null ? "failed" : final ? "ended" : capture.State;
-            lane.Messages.WriteStatus(stats, _runId, state, uptime, fps, _realtime, health, lane.ZoneCounts, _outputHigh, error);
+            var state = capture.Error is not null ? "failed" : final ? "ended" : capture.State;
+            lane.Messages.WriteStatus(stats, _runId, state, uptime, fps, _realtime, health, lane.ZoneCounts, _outputHigh, capture.Error);
             _publisher.Send(lane.Messages.StatusTopic, lane.Messages.Buffer.WrittenSpan);
             lane.LastStatusProcessed = stats.Processed;
         }
@@ -265,7 +261,7 @@ public sealed class PublishLoop
         }
         var cameras = 0;
         foreach (var lane in _lanes)
-            if (lane.Error is null) cameras++;
+            if (lane.Capture().Error is null) cameras++;
         _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health);
         _publisher.Send(_boxMessages.StatusTopic, _boxMessages.Buffer.WrittenSpan);
     }
