@@ -118,11 +118,20 @@ public sealed class InferenceLoop
         }
     }
 
+    /// <summary>
+    /// True once every camera's frames are done. A camera whose frames are done has its results completed here, at once:
+    /// its last result is already written (this thread writes them), and the publish thread can then tell that camera
+    /// has nothing more to come while the others run on.
+    /// </summary>
     private bool AllDrained()
     {
+        var all = true;
         foreach (var lane in _lanes)
-            if (!lane.Frames.IsDrained) return false;
-        return true;
+        {
+            if (!lane.Frames.IsDrained) all = false;
+            else if (!lane.Results.IsCompleted) lane.Results.Complete();
+        }
+        return all;
     }
 
     private void Infer(InferenceLane lane, Frame frame, CancellationToken stop)

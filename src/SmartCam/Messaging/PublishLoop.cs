@@ -238,7 +238,12 @@ public sealed class PublishLoop
             stats.Reconnects = capture.Reconnects;
             stats.BusDropped = busDropped;
             var fps = interval > 0 ? (stats.Processed - lane.LastStatusProcessed) * 1e9 / interval : 0;
-            var state = capture.Error is not null ? "failed" : final ? "ended" : capture.State;
+            // "ended" is the run's last status only (subscribers stop at it); a camera whose file ended while others run on
+            // is "finished" once every result of it went out, and "running" until then.
+            var state = capture.Error is not null ? "failed"
+                : final ? "ended"
+                : capture.State == "ended" ? (lane.Results.IsDrained ? "finished" : "running")
+                : capture.State;
             lane.Messages.WriteStatus(stats, _runId, state, uptime, fps, _realtime, health, lane.ZoneCounts, _outputHigh, capture.Error);
             _publisher.Send(lane.Messages.StatusTopic, lane.Messages.Buffer.WrittenSpan);
             lane.LastStatusProcessed = stats.Processed;
