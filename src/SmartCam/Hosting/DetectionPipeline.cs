@@ -183,7 +183,7 @@ public sealed class DetectionPipeline : IDisposable
             foreach (var t in others) t.Join();
             foreach (var c in _cameras) c.Capture.Stop();
             foreach (var c in _cameras) c.Results.Complete();
-            _publishLoop.Join();
+            _publishLoop.Finish();
         }
         return Finish(stop);
     }

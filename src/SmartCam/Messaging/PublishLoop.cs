@@ -46,6 +46,7 @@ public sealed class PublishLoop
     private readonly bool[] _outputHigh;
     private readonly InferenceCounters[] _lastDetector;
     private volatile RealtimeStatus? _realtime;
+    private volatile bool _finishing;
     private Thread? _thread;
     private int _next;
     private long _lastStatusNs, _processed, _allocatedBytes, _minorFaults, _majorFaults;
@@ -102,8 +103,17 @@ public sealed class PublishLoop
         _thread.Start();
     }
 
-    /// <summary>Waits until every queued result and the final status went out (call once every lane's results completed).</summary>
-    public void Join() => _thread?.Join();
+    /// <summary>
+    /// Ends the loop once every result went out, then publishes the last output events and the final status, and
+    /// waits for that. The pipeline calls it after its last output write (the safe levels at the end of a run), so
+    /// those events go out before the run's last status.
+    /// </summary>
+    public void Finish()
+    {
+        _finishing = true;
+        _resultReady.Signal();
+        _thread?.Join();
+    }
 
     /// <summary>What real-time placement is in effect, for status messages; set once, after placement.</summary>
     public RealtimeStatus? Realtime
@@ -121,7 +131,7 @@ public sealed class PublishLoop
                 Publish(lane, result);
                 lane.Results.Release(result);
             }
-            else if (AllDrained())
+            else if (_finishing && AllDrained())
             {
                 break;
             }
