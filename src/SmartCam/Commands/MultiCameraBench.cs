@@ -156,7 +156,7 @@ public static class MultiCameraBench
         {
             var runConfig = config with { Cameras = cameras };
             if (!RunCommand.TryOpenOutputs(runConfig, null, log, out var outputs)) return null;
-            using var _ = outputs;
+            using var closeOutputs = outputs;
             var sources = cameras.Select(FrameSources.Create).ToArray();
             GoneSource? gone = null;
             if (dying >= 0) sources[dying] = gone = new GoneSource(sources[dying], cameras[dying].Location);
@@ -187,6 +187,8 @@ public static class MultiCameraBench
                     Console.Error.WriteLine($"smartcam bench: the pipeline with {cameras.Length} cameras ended before its window did (see the log above)");
                     return null;
                 }
+                // Closed before the bare model is timed: their watchdog would only report the stopped cameras.
+                outputs?.Dispose();
                 afterRun?.Invoke(pipeline);
             }
             return result;
