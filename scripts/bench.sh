@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces docs/benchmarks.md on this machine: the Native AOT binary's `smartcam bench` (three runs,
-# 10 000 frames each, FRAMES=N to change) and the publish→receive latency seen by a python3-zmq subscriber.
+# 10 000 frames each, FRAMES=N to change), the publish→receive latency seen by a python3-zmq subscriber,
+# and the many-cameras bench of configs/multicam.yaml (three runs, SECONDS_PER_WINDOW=S, default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
@@ -23,4 +24,10 @@ for i in 1 2 3; do
   wait "$sub"
   rm -f "$tmp/ready"
   echo "run $i: $(cat "$tmp/out")"
+done
+
+echo "=== many cameras, one detector: smartcam bench --config configs/multicam.yaml --seconds ${SECONDS_PER_WINDOW:-20}"
+for i in 1 2 3; do
+  echo "--- run $i"
+  "$bin" bench --config configs/multicam.yaml --seconds "${SECONDS_PER_WINDOW:-20}"
 done

@@ -137,9 +137,13 @@ public static partial class Program
         var warmup = new Option<int>("--warmup") { Description = "Frames to run before measuring", DefaultValueFactory = _ => 100 };
         var bare = new Option<int>("--bare") { Description = "Bare session.Run calls to time on a fixed input", DefaultValueFactory = _ => 300 };
         var benchJson = new Option<bool>("--json") { Description = "Print only the JSON line" };
-        var bench = new Command("bench", "Measure the configured pipeline: fps, per-stage and capture→publish latency against the bare model, allocations, GCs, memory, start-up.")
+        var seconds = new Option<int>("--seconds") { Description = "Several cameras: the measured window of each run, after the warm-up", DefaultValueFactory = _ => 20 };
+        var warmupSeconds = new Option<int>("--warmup-seconds") { Description = "Several cameras: seconds each run goes before measuring", DefaultValueFactory = _ => 2 };
+        var probeSeconds = new Option<int>("--probe-seconds") { Description = "Several cameras: the window of each capacity probe (at most --seconds)", DefaultValueFactory = _ => 5 };
+        var maxCameras = new Option<int>("--max-cameras") { Description = "Several cameras: the capacity search stops at this many cameras", DefaultValueFactory = _ => 32 };
+        var bench = new Command("bench", "Measure the configured pipeline: fps, per-stage and capture→publish latency against the bare model, allocations, GCs, memory, start-up. With several cameras: per camera, the capacity, fairness under overload and one camera dying.")
         {
-            configOption, frames, warmup, bare, benchJson,
+            configOption, frames, warmup, bare, benchJson, seconds, warmupSeconds, probeSeconds, maxCameras,
         };
         bench.SetAction(r =>
         {
@@ -149,7 +153,17 @@ public static partial class Program
                 error.WriteLine("smartcam bench: --frames and --warmup must be at least 1, --bare at least 10");
                 return 2;
             }
-            return BenchCommand.Run(r.GetValue(configOption)!, n, w, b, r.GetValue(benchJson), output);
+            var (s, ws, ps, mc) = (r.GetValue(seconds), r.GetValue(warmupSeconds), r.GetValue(probeSeconds), r.GetValue(maxCameras));
+            if (s is < 1 or > 3600 || ws is < 0 or > 600 || ps is < 1 or > 3600 || mc is < 1 or > 64)
+            {
+                error.WriteLine("smartcam bench: --seconds and --probe-seconds must be 1-3600, --warmup-seconds 0-600, --max-cameras 1-64");
+                return 2;
+            }
+            static bool Given(ParseResult p, Option o) => p.GetResult(o) is { Implicit: false };
+            var given = new BenchCommand.Given(Given(r, frames) || Given(r, warmup),
+                Given(r, seconds) || Given(r, warmupSeconds) || Given(r, probeSeconds) || Given(r, maxCameras));
+            return BenchCommand.Run(r.GetValue(configOption)!, n, w, b, r.GetValue(benchJson), output,
+                new MultiCameraBench.Options(s, ws, ps, mc, b, r.GetValue(benchJson)), given);
         });
 
         var doctorConfig = new Option<string?>("--config", "-c") { Description = "Also check this config's loop CPUs and camera device" };

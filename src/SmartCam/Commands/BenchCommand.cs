@@ -30,12 +30,38 @@ public static class BenchCommand
         long PeriodUs, long DeadlineMisses, (string Loop, long P50, long P99, long P999, long Max)[] Lateness,
         (long Minor, long Major) ProcessFaults, (long Minor, long Major) LoopFaults);
 
-    public static int Run(string configPath, int frames, int warmup, int bareRuns, bool jsonOnly, TextWriter output)
+    /// <summary>Which of the options the command line gave, of those that suit only one kind of config.</summary>
+    /// <param name="SingleOnly">--frames or --warmup given (a single-camera config's options).</param>
+    /// <param name="MultiOnly">--seconds, --warmup-seconds, --probe-seconds or --max-cameras given (a config with several cameras).</param>
+    public sealed record Given(bool SingleOnly, bool MultiOnly);
+
+    public static int Run(string configPath, int frames, int warmup, int bareRuns, bool jsonOnly, TextWriter output,
+        MultiCameraBench.Options? multi = null, Given? given = null)
     {
         // File sources loop, so any frame count can be reached; nothing waits at shutdown for a subscriber.
         if (!RunCommand.TryStart(configPath, c => c with { Cameras = c.Cameras.Select(x => x with { Loop = true }).ToArray(), Publish = c.Publish with { LingerMs = 0 } },
                 out var config, out var detector, out var publisher))
             return RunCommand.ExitBadInput;
+        // Several cameras: measured over time windows, with a capacity search (docs/benchmarks.md#many-cameras).
+        var several = config.Cameras.Count > 1;
+        if (given is not null && (several ? given.SingleOnly : given.MultiOnly))
+        {
+            Console.Error.WriteLine(several
+                ? $"smartcam bench: --frames and --warmup are for a single-camera config; {config.FilePath} has {config.Cameras.Count} cameras (use --seconds, --warmup-seconds)"
+                : $"smartcam bench: --seconds, --warmup-seconds, --probe-seconds and --max-cameras are for a config with several cameras; {config.FilePath} has one (use --frames, --warmup)");
+            detector.Dispose();
+            publisher.Dispose();
+            return RunCommand.ExitBadInput;
+        }
+        if (several)
+        {
+            int exitCode;
+            using (detector)
+            using (publisher)
+                exitCode = MultiCameraBench.Run(config, detector, publisher, (multi ?? new MultiCameraBench.Options(20, 2, 5, 32, bareRuns, jsonOnly)) with { BareRuns = bareRuns, JsonOnly = jsonOnly }, output);
+            NetMQConfig.Cleanup(block: false);
+            return exitCode;
+        }
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter(level => level >= LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
@@ -103,7 +129,7 @@ public static class BenchCommand
     }
 
     /// <summary>The bare model on a fixed input, nothing else running: the limit the pipeline is judged against.</summary>
-    private static (long P50, long P99) MeasureBare(OnnxDetector detector, DetectorInput input, int runs)
+    internal static (long P50, long P99) MeasureBare(OnnxDetector detector, DetectorInput input, int runs)
     {
         for (var i = 0; i < 10; i++) detector.Run(input);
         var times = new long[runs];

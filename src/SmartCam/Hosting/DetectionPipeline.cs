@@ -89,6 +89,9 @@ public sealed class DetectionPipeline : IDisposable
 
     public IReadOnlyList<CameraPipeline> Cameras => _cameras;
 
+    /// <summary>The detector instances' threads (<c>model.instances</c>), for their counters.</summary>
+    public IReadOnlyList<InferenceLoop> Inference => _inference;
+
     /// <summary>The first camera's latencies and counters (the only camera's, in a single-camera config); complete once <see cref="Run"/> returned.</summary>
     public PipelineStats Stats => _cameras[0].Stats;
 
@@ -240,7 +243,7 @@ public sealed class DetectionPipeline : IDisposable
         foreach (var c in _cameras) c.Dispose();
         foreach (var w in _frameReady) w.Dispose();
         _resultReady.Dispose();
-        _publishLoop.WarmedUp.Dispose();
+        _publishLoop.Dispose();
     }
 }
 

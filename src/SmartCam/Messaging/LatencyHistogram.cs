@@ -39,6 +39,14 @@ public sealed class LatencyHistogram
         return Max;
     }
 
+    /// <summary>Adds <paramref name="other"/>'s samples to this one (several cameras' latencies as one distribution); never allocates.</summary>
+    public void Add(LatencyHistogram other)
+    {
+        for (var i = 0; i < _counts.Length; i++) _counts[i] += other._counts[i];
+        Count += other.Count;
+        if (other.Max > Max) Max = other.Max;
+    }
+
     public void Reset()
     {
         Array.Clear(_counts);

@@ -14,7 +14,7 @@ public sealed class PublishLane(SlotChannel<DetectionResult> results, MessageWri
     /// <summary>The capture stage's counters (a read-only snapshot, read once per status message).</summary>
     public Func<CaptureCounters> Capture { get; } = capture;
 
-    /// <summary>Written only by the publish thread; read it after <see cref="PublishLoop.Join"/>, or for status-like glances.</summary>
+    /// <summary>Written only by the publish thread; read it after <see cref="PublishLoop.Finish"/>, or for status-like glances.</summary>
     public PipelineStats Stats { get; } = new();
 
     internal int[] ZoneCounts { get; } = new int[zones];
@@ -30,7 +30,7 @@ public sealed record BoxSources(IReadOnlyList<Func<InferenceCounters>> Detectors
 /// box's <c>status.box</c> once per interval. It owns the socket and the statistics, so neither needs a lock; the
 /// inference threads only hand results over. It never waits on a subscriber: ZeroMQ drops at the high-water mark.
 /// </summary>
-public sealed class PublishLoop
+public sealed class PublishLoop : IDisposable
 {
     private readonly PublishLane[] _lanes;
     private readonly DetectionPublisher _publisher;
@@ -47,6 +47,9 @@ public sealed class PublishLoop
     private readonly InferenceCounters[] _lastDetector;
     private volatile RealtimeStatus? _realtime;
     private volatile bool _finishing;
+    private Action? _request;
+    private long _requestsDone;
+    private readonly Wakeup _requestDone = new();
     private Thread? _thread;
     private int _next;
     private long _lastStatusNs, _processed, _allocatedBytes, _minorFaults, _majorFaults;
@@ -121,11 +124,47 @@ public sealed class PublishLoop
         set => _realtime = value;
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> on the publish thread between two messages and waits for it: how a benchmark marks a
+    /// window's edges (reads and resets the statistics this thread writes) without racing it. Once the thread has ended it
+    /// runs on the caller. The action should not allocate (it runs on a loop thread).
+    /// </summary>
+    public void RunBetweenMessages(Action action)
+    {
+        var done = Interlocked.Read(ref _requestsDone);
+        Volatile.Write(ref _request, action);
+        _resultReady.Signal();
+        while (Interlocked.Read(ref _requestsDone) == done)
+        {
+            _requestDone.Wait(100_000_000);
+            if (Interlocked.Read(ref _requestsDone) != done || _thread is { IsAlive: true }) continue;
+            // Ended (or never started): whoever takes the request runs it.
+            if (Interlocked.Exchange(ref _request, null) is { } mine) mine();
+            return;
+        }
+    }
+
+    /// <summary>A benchmark's request, if one is waiting (a volatile read per message otherwise); an eventfd tells the caller, no lock.</summary>
+    private void RunRequest()
+    {
+        if (Volatile.Read(ref _request) is null || Interlocked.Exchange(ref _request, null) is not { } request) return;
+        request();
+        Interlocked.Increment(ref _requestsDone);
+        _requestDone.Signal();
+    }
+
+    public void Dispose()
+    {
+        WarmedUp.Dispose();
+        _requestDone.Dispose();
+    }
+
     private void Run()
     {
         _onStart?.Invoke();
         while (true)
         {
+            RunRequest();
             if (TryTakeNext(out var lane, out var result))
             {
                 Publish(lane, result);
@@ -145,6 +184,7 @@ public sealed class PublishLoop
         }
         PublishOutputEvents();
         PublishStatusIfDue(final: true);
+        RunRequest();
     }
 
     /// <summary>Round-robin over the cameras, oldest result first within each.</summary>

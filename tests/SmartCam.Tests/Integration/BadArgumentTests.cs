@@ -33,6 +33,8 @@ public sealed class BadArgumentTests : IDisposable
         { ["doctor", "--root", "/nonexistent"], "smartcam doctor: --root '/nonexistent' is not a folder; expected the folder holding proc/ and sys/" },
         { ["bench", "--config", "configs/bench.yaml", "--frames", "0"], "smartcam bench: --frames and --warmup must be at least 1, --bare at least 10" },
         { ["bench", "--config", "configs/bench.yaml", "--frames", "many"], "smartcam bench: --frames 'many': expected a whole number (see smartcam bench --help)" },
+        { ["bench", "--config", "configs/multicam.yaml", "--max-cameras", "0"], "smartcam bench: --seconds and --probe-seconds must be 1-3600, --warmup-seconds 0-600, --max-cameras 1-64" },
+        { ["bench", "--config", "configs/multicam.yaml", "--seconds", "0"], "smartcam bench: --seconds and --probe-seconds must be 1-3600, --warmup-seconds 0-600, --max-cameras 1-64" },
         { ["jitter", "--priority", "100"], "smartcam jitter: --priority must be 1-99" },
         { ["jitter", "--cpu", "x"], "smartcam jitter: --cpu 'x': expected a whole number (see smartcam jitter --help)" },
         { ["frobnicate"], "smartcam: Unrecognized command or argument 'frobnicate'. (see smartcam --help)" },

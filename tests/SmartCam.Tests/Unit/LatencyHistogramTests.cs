@@ -124,4 +124,20 @@ public class LatencyHistogramTests
         Assert.Equal(1, h.Count);
         Assert.Equal(40, h.Percentile(0.99)); // the old samples are gone
     }
+
+    [Fact]
+    public void Add_pools_two_histograms_as_if_every_sample_went_into_one()
+    {
+        var a = Histogram([10, 20, 30_000]);
+        var b = Histogram([40, 50_000, 60_000, 70]);
+        var both = Histogram([10, 20, 30_000, 40, 50_000, 60_000, 70]);
+
+        a.Add(b);
+
+        Assert.Equal(both.Count, a.Count);
+        Assert.Equal(both.Max, a.Max);
+        foreach (var q in new[] { 0.1, 0.5, 0.9, 0.99 })
+            Assert.Equal(both.Percentile(q), a.Percentile(q));
+        Assert.Equal(4, b.Count); // the other is left as it was
+    }
 }

@@ -1,0 +1,67 @@
+using System.Text.Json;
+
+namespace SmartCam.Tests.Integration;
+
+/// <summary><c>smartcam bench</c> on a config with several cameras: it runs every part and reports per camera (no timing asserted).</summary>
+public sealed class MultiCameraBenchTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string TwoCameras(int port) => _dir.Write("two.yaml", $"""
+        cameras:
+          - id: left
+            source: file://{Repo.Video}
+            loop: true
+            pace: realtime
+          - id: right
+            source: file://{Repo.Video}
+            loop: true
+            pace: realtime
+        model:
+          path: {Repo.Model}
+          family: yolox
+          labels: {Repo.Labels}
+        publish:
+          endpoint: tcp://127.0.0.1:{port}
+        """);
+
+    [Fact]
+    public void Bench_of_two_cameras_prints_a_json_line_with_each_camera_and_the_capacity_fairness_and_dying_runs()
+    {
+        var config = TwoCameras(ChildProcess.FreePort());
+        using var bench = ChildProcess.SmartCam("bench", "--config", config, "--seconds", "3", "--max-cameras", "2", "--warmup-seconds", "1", "--bare", "20");
+        Assert.True(bench.WaitForExit(TimeSpan.FromSeconds(180)) == 0, bench.Stderr);
+        Assert.Contains("capacity", bench.Stdout);
+        using var report = JsonDocument.Parse(bench.Stdout.Trim().Split('\n')[^1]);
+        var root = report.RootElement;
+        var cameras = root.GetProperty("configured").GetProperty("cameras").EnumerateArray().ToArray();
+        Assert.Equal(["left", "right"], cameras.Select(c => c.GetProperty("id").GetString()));
+        foreach (var c in cameras)
+        {
+            Assert.True(c.GetProperty("processed").GetInt64() > 0);
+            Assert.True(c.GetProperty("capture_to_publish_us").GetProperty("p99").GetInt64() > 0);
+        }
+        Assert.True(root.GetProperty("configured").GetProperty("bytes_per_frame").TryGetProperty("publish", out _));
+        var capacity = root.GetProperty("capacity");
+        Assert.InRange(capacity.GetProperty("cameras").GetInt32(), 0, 2);
+        Assert.NotEmpty(capacity.GetProperty("probes").EnumerateArray());
+        var overload = root.GetProperty("overload");
+        Assert.Equal(overload.GetProperty("cameras").GetInt32(), overload.GetProperty("window").GetProperty("cameras").GetArrayLength());
+        Assert.Equal("failed", root.GetProperty("camera_dying").GetProperty("state_after").GetString());
+    }
+
+    [Fact]
+    public void Bench_options_that_do_not_suit_the_config_are_one_line_errors()
+    {
+        using var frames = ChildProcess.SmartCam("bench", "--config", TwoCameras(ChildProcess.FreePort()), "--frames", "100");
+        Assert.Equal(2, frames.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Contains("smartcam bench: --frames and --warmup are for a single-camera config", frames.Stderr);
+        Assert.Single(frames.Stderr.Trim().Split('\n'));
+
+        using var seconds = ChildProcess.SmartCam("bench", "--config", Repo.Path("configs", "bench.yaml"), "--seconds", "5");
+        Assert.Equal(2, seconds.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Contains("are for a config with several cameras", seconds.Stderr);
+    }
+}
