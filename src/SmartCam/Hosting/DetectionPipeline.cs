@@ -178,7 +178,14 @@ public sealed class DetectionPipeline : IDisposable
             EndSnapshot = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
                 Libc.PageFaults(Libc.RusageSelf));
             // First, whatever ended the loop (a stop, the end of the files, a fault): outputs must not stay on.
-            _outputs?.SetAllSafe();
+            try
+            {
+                _outputs?.SetAllSafe();
+            }
+            finally
+            {
+                _publishLoop.OutputsFinal(); // their safe-level writes go out before the final status
+            }
             stopInference.Cancel();
             foreach (var t in others) t.Join();
             foreach (var c in _cameras) c.Capture.Stop();

@@ -46,6 +46,7 @@ public sealed class PublishLoop
     private readonly bool[] _outputHigh;
     private readonly InferenceCounters[] _lastDetector;
     private volatile RealtimeStatus? _realtime;
+    private volatile bool _outputsFinal;
     private Thread? _thread;
     private int _next;
     private long _lastStatusNs, _processed, _allocatedBytes, _minorFaults, _majorFaults;
@@ -100,6 +101,16 @@ public sealed class PublishLoop
         }
         _thread = new Thread(Run) { Name = "sc-publish", IsBackground = true };
         _thread.Start();
+    }
+
+    /// <summary>
+    /// The outputs are at their final levels (the pipeline drove them safe as the run ended): once every result is out,
+    /// the loop publishes those last writes and ends. Without outputs the loop ends as soon as every result is out.
+    /// </summary>
+    public void OutputsFinal()
+    {
+        _outputsFinal = true;
+        _resultReady.Signal();
     }
 
     /// <summary>Waits until every queued result and the final status went out (call once every lane's results completed).</summary>
@@ -157,6 +168,9 @@ public sealed class PublishLoop
 
     private bool AllDrained()
     {
+        // The results complete as inference ends, just before the pipeline drives the outputs safe: wait for those writes
+        // too, or the run's last evt. messages (the safe levels) could come after its final status, or never.
+        if (_outputs is not null && !_outputsFinal) return false;
         foreach (var lane in _lanes)
             if (!lane.Results.IsDrained) return false;
         return true;
@@ -238,7 +252,13 @@ public sealed class PublishLoop
             stats.Reconnects = capture.Reconnects;
             stats.BusDropped = busDropped;
             var fps = interval > 0 ? (stats.Processed - lane.LastStatusProcessed) * 1e9 / interval : 0;
-            var state = capture.Error is not null ? "failed" : final ? "ended" : capture.State;
+            // "ended" is the run's last status only (docs/messages.md), sent after every det./evt. message of the run: a
+            // subscriber stops there. A file's capture ends as it reads past the last frame, while that frame may still be
+            // in inference and the outputs are still to go safe (their evt. messages); until then the camera is running.
+            var state = capture.Error is not null ? "failed"
+                : final ? "ended"
+                : capture.State == "ended" ? "running"
+                : capture.State;
             lane.Messages.WriteStatus(stats, _runId, state, uptime, fps, _realtime, health, lane.ZoneCounts, _outputHigh, capture.Error);
             _publisher.Send(lane.Messages.StatusTopic, lane.Messages.Buffer.WrittenSpan);
             lane.LastStatusProcessed = stats.Processed;
