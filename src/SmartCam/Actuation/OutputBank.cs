@@ -43,6 +43,8 @@ public sealed class OutputBank : IDisposable
     private readonly bool[] _requesterTripped;
 
     private readonly OutputRequester[] _requesters;
+    private readonly OutputRequest?[] _pending; // [requester]: its oldest request, read and not yet applied (sc-actuate's own)
+    private long _requestSeq; // numbers every request, across cameras, in the order made
     private readonly SlotChannel<TransitionSlot> _transitions;
     private readonly Wakeup _wake = new();
     private readonly Wakeup _safeDoneWake = new();
@@ -73,6 +75,7 @@ public sealed class OutputBank : IDisposable
         _drives = new bool[drivenBy.Count][];
         _requesters = new OutputRequester[drivenBy.Count];
         _requesterTripped = new bool[drivenBy.Count];
+        _pending = new OutputRequest?[drivenBy.Count];
         for (var r = 0; r < drivenBy.Count; r++)
         {
             _desired[r] = new Desire[outputs.Length];
@@ -295,18 +298,43 @@ public sealed class OutputBank : IDisposable
         }
     }
 
-    /// <summary>Every queued request, one at a time, so an on and an off that arrive together still both reach the pin.</summary>
+    /// <summary>The next request's number (<see cref="OutputRequester"/>, on its camera's inference thread).</summary>
+    internal long NextRequestSeq() => Interlocked.Increment(ref _requestSeq);
+
+    /// <summary>
+    /// Every queued request, one at a time, so an on and an off that arrive together still both reach the pin; and in
+    /// the order they were made across cameras, not camera by camera: applying a camera's release before another
+    /// camera's earlier request for the same output would switch a shared output off and on again (a glitch on the pin)
+    /// and name the wrong camera's rule.
+    /// </summary>
     private void ApplyRequests()
     {
-        for (var r = 0; r < _requesters.Length; r++)
+        while (true)
         {
-            var channel = _requesters[r].Channel;
-            while (channel.TryRead(out var request))
+            // Each camera's oldest request, until a round finds nothing new: a request seen was made after every request
+            // with a lower number (the cameras' rules run on one inference thread per detector), so those are seen too.
+            bool found;
+            do
             {
-                _desired[r][request.Output] = new Desire(request.UntilNs, request.CauseNs, request.Rule, request.Cause);
-                channel.Release(request);
-                Apply(MonotonicClock.NowNs());
+                found = false;
+                for (var r = 0; r < _requesters.Length; r++)
+                    if (_pending[r] is null && _requesters[r].Channel.TryRead(out var read))
+                    {
+                        _pending[r] = read;
+                        found = true;
+                    }
             }
+            while (found);
+            var next = -1;
+            for (var r = 0; r < _requesters.Length; r++)
+                if (_pending[r] is { } p && (next < 0 || p.Seq < _pending[next]!.Seq)) next = r;
+            if (next < 0) return;
+            var request = _pending[next]!;
+            _pending[next] = null;
+            var output = request.Output;
+            _desired[next][output] = new Desire(request.UntilNs, request.CauseNs, request.Rule, request.Cause);
+            _requesters[next].Channel.Release(request);
+            Apply(MonotonicClock.NowNs(), next, output);
         }
     }
 
@@ -319,7 +347,8 @@ public sealed class OutputBank : IDisposable
     }
 
     /// <summary>Brings every pin to what is wanted at <paramref name="nowNs"/>; returns when that next changes by itself.</summary>
-    private long Apply(long nowNs)
+    /// <param name="requester">The requester whose request for <paramref name="requested"/> was just applied; -1 when none was.</param>
+    private long Apply(long nowNs, int requester = -1, int requested = -1)
     {
         var nextWakeNs = long.MaxValue;
         for (var r = 0; r < _requesters.Length; r++)
@@ -349,8 +378,10 @@ public sealed class OutputBank : IDisposable
             }
             if (activeBy < 0)
             {
-                // Inactive: named after the request that ended it (the rule that released it), if any.
-                var last = LastRequester(i);
+                // Inactive: named after the request that ended it (the rule that released it): the one just applied when it
+                // was for this output (capture times do not tell which came last across cameras: cameras' frames are not
+                // inferred in the order they were captured); else, a hold that ran out, the latest request naming a rule.
+                var last = i == requested && _drives[requester][i] ? requester : LastRequester(i);
                 var want = last < 0 ? Inactive : _desired[last][i];
                 Write(i, !_outputs[i].ActiveHigh, want.CauseNs, want.Rule, force: false, want.Cause, last < 0 ? _outputs[i].Owner : last);
                 continue;
@@ -436,6 +467,8 @@ public sealed class OutputBank : IDisposable
 /// <summary>One output request on its way to <c>sc-actuate</c> (a reusable item of a <see cref="SlotChannel{T}"/>).</summary>
 internal sealed class OutputRequest
 {
+    /// <summary>The bank's number for the request: requests of all cameras are applied in this order.</summary>
+    public long Seq;
     public int Output;
     public long UntilNs, CauseNs;
     public int Rule;
@@ -485,6 +518,7 @@ public sealed class OutputRequester
         if (_bank.Stopping) return;
         var request = Channel.Rent(CancellationToken.None, wait: false);
         if (request is null) return; // cannot happen in Freshest mode
+        request.Seq = _bank.NextRequestSeq();
         request.Output = output;
         request.UntilNs = activeUntilNs;
         request.CauseNs = causeCaptureNs;

@@ -181,12 +181,19 @@ public sealed class DetectionPipeline : IDisposable
             EndSnapshot = (GC.GetTotalAllocatedBytes(precise: true), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
                 Libc.PageFaults(Libc.RusageSelf));
             // First, whatever ended the loop (a stop, the end of the files, a fault): outputs must not stay on.
-            _outputs?.SetAllSafe();
-            stopInference.Cancel();
-            foreach (var t in others) t.Join();
-            foreach (var c in _cameras) c.Capture.Stop();
-            foreach (var c in _cameras) c.Results.Complete();
-            _publishLoop.Finish();
+            try
+            {
+                _outputs?.SetAllSafe();
+            }
+            finally
+            {
+                stopInference.Cancel();
+                foreach (var t in others) t.Join();
+                foreach (var c in _cameras) c.Capture.Stop();
+                foreach (var c in _cameras) c.Results.Complete();
+                // Only now: the safe-level writes' evt. messages go out before the run's final status.
+                _publishLoop.Finish();
+            }
         }
         return Finish(stop);
     }
