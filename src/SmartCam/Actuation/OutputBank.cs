@@ -503,6 +503,9 @@ public sealed class OutputRequester
 
     internal long LastHeartbeatNs => Interlocked.Read(ref _lastHeartbeatNs);
 
+    /// <summary>Requests made and not yet read by <c>sc-actuate</c>.</summary>
+    internal int Pending => Channel.Count;
+
     internal volatile bool Tripped;
 
     /// <summary>Asks for <paramref name="output"/> on or off until further notice.</summary>
