@@ -211,17 +211,7 @@ public sealed class MessageWriter
             j.WriteEndObject();
         }
         j.WriteEndObject();
-        j.WriteStartObject(MessageNames.Gc);
-        j.WriteNumber(MessageNames.Gen0, health.Gen0);
-        j.WriteNumber(MessageNames.Gen1, health.Gen1);
-        j.WriteNumber(MessageNames.Gen2, health.Gen2);
-        j.WriteEndObject();
-        j.WriteStartObject(MessageNames.PageFaults);
-        j.WriteNumber(MessageNames.Minor, health.PageFaults.Minor);
-        j.WriteNumber(MessageNames.Major, health.PageFaults.Major);
-        j.WriteNumber(MessageNames.LoopMinor, health.LoopPageFaults.Minor);
-        j.WriteNumber(MessageNames.LoopMajor, health.LoopPageFaults.Major);
-        j.WriteEndObject();
+        WriteHealth(j, health);
         if (_zones.Length > 0 && zoneCounts is not null)
         {
             j.WriteStartObject(MessageNames.Zones);
@@ -268,6 +258,14 @@ public sealed class MessageWriter
         j.WriteStartObject(MessageNames.Bus);
         j.WriteNumber(MessageNames.HwmDropped, busDropped);
         j.WriteEndObject();
+        WriteHealth(j, health);
+        WriteRealtime(j, realtime, health);
+        End(j);
+    }
+
+    /// <summary>gc and page_faults: the process's health, the same in status.&lt;camera&gt; and status.box.</summary>
+    private static void WriteHealth(Utf8JsonWriter j, ProcessHealth health)
+    {
         j.WriteStartObject(MessageNames.Gc);
         j.WriteNumber(MessageNames.Gen0, health.Gen0);
         j.WriteNumber(MessageNames.Gen1, health.Gen1);
@@ -279,8 +277,6 @@ public sealed class MessageWriter
         j.WriteNumber(MessageNames.LoopMinor, health.LoopPageFaults.Minor);
         j.WriteNumber(MessageNames.LoopMajor, health.LoopPageFaults.Major);
         j.WriteEndObject();
-        WriteRealtime(j, realtime, health);
-        End(j);
     }
 
     private static void WriteRealtime(Utf8JsonWriter j, RealtimeStatus? realtime, ProcessHealth health)
