@@ -168,13 +168,7 @@ public sealed class MessageWriter
     public void WriteStatus(PipelineStats stats, string runId, string state, double uptimeSeconds, double fps, RealtimeStatus? realtime = null, ProcessHealth health = default,
         int[]? zoneCounts = null, bool[]? outputHigh = null, string? error = null)
     {
-        var j = Begin();
-        j.WriteNumber(MessageNames.Version, 1);
-        j.WriteString(MessageNames.Camera, _camera);
-        j.WriteString(MessageNames.RunId, runId);
-        WriteTime(j, MessageNames.Time, DateTime.UtcNow);
-        j.WriteNumber(MessageNames.UptimeS, Math.Round(uptimeSeconds, 3));
-        j.WriteString(MessageNames.State, state);
+        var j = BeginStatus(runId, state, uptimeSeconds);
         if (error is not null) j.WriteString(MessageNames.Error, error);
         j.WriteNumber(MessageNames.Fps, Math.Round(fps, 2));
         j.WriteNumber(MessageNames.Frames, stats.Frames);
@@ -235,13 +229,7 @@ public sealed class MessageWriter
     public void WriteBoxStatus(string runId, string state, double uptimeSeconds, ReadOnlySpan<(double Load, double Fps)> detectors,
         int cameras, int camerasRunning, long processed, long busDropped, RealtimeStatus? realtime, ProcessHealth health)
     {
-        var j = Begin();
-        j.WriteNumber(MessageNames.Version, 1);
-        j.WriteString(MessageNames.Camera, _camera);
-        j.WriteString(MessageNames.RunId, runId);
-        WriteTime(j, MessageNames.Time, DateTime.UtcNow);
-        j.WriteNumber(MessageNames.UptimeS, Math.Round(uptimeSeconds, 3));
-        j.WriteString(MessageNames.State, state);
+        var j = BeginStatus(runId, state, uptimeSeconds);
         j.WriteString(MessageNames.Model, _model);
         j.WriteNumber(MessageNames.Cameras, cameras);
         j.WriteNumber(MessageNames.CamerasRunning, camerasRunning);
@@ -261,6 +249,19 @@ public sealed class MessageWriter
         WriteHealth(j, health);
         WriteRealtime(j, realtime, health);
         End(j);
+    }
+
+    /// <summary>The fields every status message starts with, in status.&lt;camera&gt; and status.box alike.</summary>
+    private Utf8JsonWriter BeginStatus(string runId, string state, double uptimeSeconds)
+    {
+        var j = Begin();
+        j.WriteNumber(MessageNames.Version, 1);
+        j.WriteString(MessageNames.Camera, _camera);
+        j.WriteString(MessageNames.RunId, runId);
+        WriteTime(j, MessageNames.Time, DateTime.UtcNow);
+        j.WriteNumber(MessageNames.UptimeS, Math.Round(uptimeSeconds, 3));
+        j.WriteString(MessageNames.State, state);
+        return j;
     }
 
     /// <summary>gc and page_faults: the process's health, the same in status.&lt;camera&gt; and status.box.</summary>
