@@ -66,8 +66,6 @@ public sealed class HousekeepingSweeperTests
     {
         using var sweeper = new HousekeepingSweeper(Enumerable.Range(0, Environment.ProcessorCount).ToArray());
         sweeper.Sweep();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++) sweeper.Sweep();
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, Allocations.OnThisThread(() => { for (var i = 0; i < 100; i++) sweeper.Sweep(); }));
     }
 }

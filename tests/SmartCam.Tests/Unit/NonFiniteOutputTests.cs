@@ -113,9 +113,7 @@ public class NonFiniteOutputTests
         var letterbox = Letterbox.For(64, 64, 64, 64, PadAlign.Center);
         post.Run(output, letterbox, 64, 64, into); // warm-up: JIT
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++) post.Run(output, letterbox, 64, 64, into);
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = Allocations.OnThisThread(() => { for (var i = 0; i < 100; i++) post.Run(output, letterbox, 64, 64, into); });
 
         Assert.Equal(Anchors / 2, post.NonFiniteDropped);
         Assert.Equal(0, allocated);

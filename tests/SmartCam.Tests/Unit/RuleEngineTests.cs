@@ -219,27 +219,8 @@ public class RuleEngineTests
             }
         }
 
-        // Warm up for longer than the runtime's tiering delay (100 ms), so methods are promoted (which
-        // allocates a little on the calling thread) before the window, not in it.
-        for (var round = 0; round < 5; round++)
-        {
-            Frames(200);
-            Thread.Sleep(100);
-        }
-        // A collection during the window (other threads allocate: sc-actuate's GpioController, the test host)
-        // moves this thread's allocation counter by a few bytes without any allocation here: measure a window
-        // without one. A real allocation shows in every window.
-        long allocated = 0;
-        for (var window = 0; window < 5; window++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            var collections = GC.CollectionCount(0);
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            Frames(1000);
-            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            if (GC.CollectionCount(0) == collections) break;
-        }
+        Frames(200); // warm-up: first calls, sc-actuate's first requests
+        var allocated = Allocations.OnThisThread(() => Frames(1000));
 
         Assert.Equal(0, allocated);
         Assert.Equal(0, bank.RequestsDropped);
