@@ -75,7 +75,8 @@ def main():
     # The run's end is in the status of the camera the topic names (det.cam0 -> status.cam0), not in status.box.
     camera = a.topic.split(".", 1)[1] if "." in a.topic else ""
     status_topic = "status." + camera
-    if a.until_ended:
+    # One subscription per topic the service does not already send us: it counts subscriptions (wait_for_subscribers).
+    if a.until_ended and not status_topic.startswith(a.topic):
         sock.setsockopt_string(zmq.SUBSCRIBE, status_topic)
     sock.connect(a.endpoint)
     if a.ready_file:

@@ -140,10 +140,9 @@ public sealed class DetectionPipeline : IDisposable
         var publish = _config.Publish;
         if (publish.WaitForSubscribers > 0)
         {
-            var topic = _cameras[0].Messages.DetTopic;
-            _log.LogInformation("Waiting up to {Timeout} ms for {Count} subscriber(s) to {Topic}", publish.WaitTimeoutMs, publish.WaitForSubscribers,
-                System.Text.Encoding.UTF8.GetString(topic));
-            var subscribed = _publisher.WaitForSubscribers(topic, publish.WaitForSubscribers, TimeSpan.FromMilliseconds(publish.WaitTimeoutMs), stop);
+            _log.LogInformation("Waiting up to {Timeout} ms for {Count} subscription(s) to this box's topics", publish.WaitTimeoutMs,
+                publish.WaitForSubscribers);
+            var subscribed = _publisher.WaitForSubscribers(_publishLoop.Topics, publish.WaitForSubscribers, TimeSpan.FromMilliseconds(publish.WaitTimeoutMs), stop);
             if (stop.IsCancellationRequested) return 0;
             if (!subscribed) _log.LogWarning("No subscriber after {Timeout} ms; starting anyway", publish.WaitTimeoutMs);
         }

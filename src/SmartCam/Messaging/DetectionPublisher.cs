@@ -140,25 +140,35 @@ public sealed class DetectionPublisher : IDisposable
         }
     }
 
-    /// <summary>Reads subscription notices so they do not pile up; returns the running count of subscriptions matching <paramref name="topic"/>.</summary>
-    public int PollSubscriptions(byte[] topic, TimeSpan wait = default)
+    /// <summary>
+    /// Reads subscription notices so they do not pile up; returns the running count of subscriptions that match
+    /// one of <paramref name="topics"/> (the topics this box publishes: a subscriber to anything we send counts).
+    /// </summary>
+    public int PollSubscriptions(byte[][] topics, TimeSpan wait = default)
     {
         while (_socket.TryReceiveFrameBytes(wait, out var notice))
         {
             wait = TimeSpan.Zero;
-            // 1 = subscribe, 0 = unsubscribe, then the prefix; a prefix matches when our topic starts with it.
-            if (notice.Length == 0 || !topic.AsSpan().StartsWith(notice.AsSpan(1))) continue;
+            // 1 = subscribe, 0 = unsubscribe, then the prefix; a prefix matches when one of our topics starts with it.
+            if (notice.Length == 0 || !AnyStartsWith(topics, notice.AsSpan(1))) continue;
             if (notice[0] == 1) _subscriptions++;
             else if (notice[0] == 0 && _subscriptions > 0) _subscriptions--;
         }
         return _subscriptions;
     }
 
-    /// <summary>Waits until <paramref name="count"/> subscriptions to <paramref name="topic"/> exist; false on timeout or stop.</summary>
-    public bool WaitForSubscribers(byte[] topic, int count, TimeSpan timeout, CancellationToken stop)
+    private static bool AnyStartsWith(byte[][] topics, ReadOnlySpan<byte> prefix)
+    {
+        foreach (var topic in topics)
+            if (topic.AsSpan().StartsWith(prefix)) return true;
+        return false;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> subscriptions matching one of <paramref name="topics"/> exist; false on timeout or stop.</summary>
+    public bool WaitForSubscribers(byte[][] topics, int count, TimeSpan timeout, CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
-        while (PollSubscriptions(topic, TimeSpan.FromMilliseconds(20)) < count)
+        while (PollSubscriptions(topics, TimeSpan.FromMilliseconds(20)) < count)
             if (clock.Elapsed >= timeout || stop.IsCancellationRequested) return false;
         return true;
     }

@@ -54,6 +54,9 @@ public sealed class PublishLoop : IDisposable
     private int _next;
     private long _lastStatusNs, _processed, _allocatedBytes, _minorFaults, _majorFaults;
 
+    /// <summary>Every topic this loop publishes on: each camera's <c>det.</c>, <c>evt.</c> and <c>status.</c>, and <c>status.box</c>.</summary>
+    public byte[][] Topics { get; }
+
     /// <param name="resultReady">The wake-up every lane's result channel signals.</param>
     /// <param name="warmupFrames">Latency statistics start after this many frames in all (benchmarks); 0 counts from the first.</param>
     public PublishLoop(IReadOnlyList<PublishLane> lanes, DetectionPublisher publisher, OutputBank? outputs, BoxSources box, Wakeup resultReady,
@@ -65,6 +68,7 @@ public sealed class PublishLoop : IDisposable
         _box = box;
         _resultReady = resultReady;
         _boxMessages = boxMessages;
+        Topics = [.. _lanes.SelectMany(l => new[] { l.Messages.DetTopic, l.Messages.EvtTopic, l.Messages.StatusTopic }), boxMessages.StatusTopic];
         _statusIntervalMs = statusIntervalMs;
         _runId = runId;
         _startedNs = startedNs;
@@ -299,7 +303,7 @@ public sealed class PublishLoop : IDisposable
             lane.LastStatusProcessed = stats.Processed;
         }
         PublishBoxStatus(final, uptime, interval, health, busDropped);
-        _publisher.PollSubscriptions(_lanes[0].Messages.DetTopic);
+        _publisher.PollSubscriptions(Topics);
         _lastStatusNs = now;
     }
 

@@ -78,7 +78,7 @@ public sealed class MultiCameraTests(Xunit.Abstractions.ITestOutputHelper output
     /// come, so gate one collector at a time, each with the running total.
     /// </summary>
     private static void Gate(DetectionPublisher publisher, string topicItMatches, int total) =>
-        Assert.True(publisher.WaitForSubscribers(Encoding.UTF8.GetBytes(topicItMatches), total, TimeSpan.FromSeconds(60), CancellationToken.None),
+        Assert.True(publisher.WaitForSubscribers([Encoding.UTF8.GetBytes(topicItMatches)], total, TimeSpan.FromSeconds(60), CancellationToken.None),
             $"no subscription matching {topicItMatches} reached the publisher within 60 s");
 
     private static JsonElement Summary(ChildProcess collector) =>
@@ -196,7 +196,7 @@ public sealed class MultiCameraTests(Xunit.Abstractions.ITestOutputHelper output
         var missing = _dir.File("no-such-clip.avi");
         var port = ChildProcess.FreePort();
         var config = WriteConfig(port, [Video("cam0", loop: false), Camera("cam1", "file://" + missing, "pace: max")],
-            waitForSubscribers: 1, sendHighWatermark: 2 * FrameCount);
+            waitForSubscribers: 3, sendHighWatermark: 2 * FrameCount); // the three collectors below
         Assert.Equal(SourceKind.File, ConfigLoader.Load(config).Cameras[1].Kind); // the config loads; the open fails at run time
         var detFile = _dir.File("det.jsonl");
         var failedFile = _dir.File("status.cam1.jsonl");

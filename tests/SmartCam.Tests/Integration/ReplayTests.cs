@@ -41,7 +41,7 @@ public sealed class ReplayTests
         using var dir = new TempDir();
         {
             var port = ChildProcess.FreePort();
-            var config = ServiceConfig.Write(dir, "file://" + Repo.Video, port, camera: camera, extra: Scene, waitForSubscribers: 2,
+            var config = ServiceConfig.Write(dir, "file://" + Repo.Video, port, camera: camera, extra: Scene, waitForSubscribers: 4, // det. and evt., each with status.
                 sendHighWatermark: 4000); // every message, even to a subscriber the load slows down
             var dets = dir.File("det.jsonl");
             var evts = dir.File("evt.jsonl");

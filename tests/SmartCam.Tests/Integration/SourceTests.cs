@@ -139,7 +139,7 @@ public sealed class SourceTests : IDisposable
 
         var port = ChildProcess.FreePort();
         // Until the server listens, the service retries every 100 ms: no sleep needed to line them up.
-        var config = ServiceConfig.Write(_dir, $"http://127.0.0.1:{streamPort}/live.ts", port, camera: "reconnect: { initial_ms: 100, max_ms: 400 }", waitForSubscribers: 2,
+        var config = ServiceConfig.Write(_dir, $"http://127.0.0.1:{streamPort}/live.ts", port, camera: "reconnect: { initial_ms: 100, max_ms: 400 }", waitForSubscribers: 3, // status. (1), det. with its status. (2)
             sendHighWatermark: 4000); // every published frame reaches the collector, however slow the load makes it
         var dets = _dir.File("det.jsonl");
         var statuses = _dir.File("status.jsonl");

@@ -16,7 +16,7 @@ public sealed class VideoRunFixture : IDisposable
         var port = ChildProcess.FreePort();
         // Every message must arrive: past the high-water mark a subscriber that falls behind (python validating
         // each message against its schema, on a loaded machine) loses messages by design, so hold the whole run.
-        var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, sendHighWatermark: 2 * FrameCount);
+        var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, waitForSubscribers: 2, sendHighWatermark: 2 * FrameCount); // det. and status.
         DetFile = _dir.File("det.jsonl");
         StatusFile = _dir.File("status.jsonl");
         ReferenceFile = _dir.File("reference.jsonl");
