@@ -32,13 +32,18 @@ public sealed class SystemdWatchdog : IDisposable
         if (!notifier.IsEnabled || !long.TryParse(Environment.GetEnvironmentVariable("WATCHDOG_USEC"), CultureInfo.InvariantCulture, out var usec) || usec <= 0)
             return;
         _interval = TimeSpan.FromMicroseconds(usec / 2);
-        _timer = new Timer(_ => Check(), null, _interval, _interval);
+        _timer = new Timer(_ => Check(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan); // started by Ready
     }
 
-    /// <summary>Tells systemd the service is up (Type=notify); nothing when not started by systemd.</summary>
+    /// <summary>
+    /// Tells systemd the service is up (Type=notify), then starts the keep-alives: systemd's watchdog runs from the
+    /// end of start-up, and a keep-alive before READY=1 would tell it nothing. Nothing when not started by systemd.
+    /// </summary>
     public void Ready()
     {
-        if (_notifier.IsEnabled) _notifier.Notify(new ServiceState("READY=1"));
+        if (!_notifier.IsEnabled) return;
+        _notifier.Notify(new ServiceState("READY=1"));
+        _timer?.Change(_interval, _interval);
     }
 
     public void Stopping()
