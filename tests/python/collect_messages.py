@@ -113,6 +113,7 @@ def main():
                 invalid += 1
                 first_error = first_error or error
             out.write(json.dumps({"topic": topic, "recv_ns": recv_ns, "msg": msg}) + "\n")
+            out.flush()  # a test that gives up on the collector can still tell what arrived
             if a.until_ended and is_status and isinstance(msg, dict) and msg.get("state") == "ended":
                 ended = True
                 break

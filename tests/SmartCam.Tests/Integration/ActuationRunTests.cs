@@ -24,7 +24,7 @@ public sealed class ActuationRunFixture : IDisposable
     public ActuationRunFixture()
     {
         var port = ChildProcess.FreePort();
-        var path = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, waitForSubscribers: 2, sendHighWatermark: 4000, extra: $"""
+        var path = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, waitForSubscribers: 3 /* det. (1), evt. with its status. (2) */, sendHighWatermark: 4000, extra: $"""
             zones:
               middle: {"{"} polygon: [[0.40, 0.30], [0.60, 0.30], [0.60, 0.60], [0.40, 0.60]] {"}"}
             lines:
@@ -43,8 +43,9 @@ public sealed class ActuationRunFixture : IDisposable
         DetFile = _dir.File("det.jsonl");
         EvtFile = _dir.File("evt.jsonl");
         using var det = Collect(port, "det.cam0", "det.v1.schema.json", DetFile, count: 795);
-        // How many events there are is what the tests find out: collect until the bus goes quiet.
-        using var evt = Collect(port, "evt.cam0", "evt.v1.schema.json", EvtFile, count: 100_000);
+        // How many events there are is what the tests find out: collect until the run's final status (a quiet spell on a
+        // loaded machine can be longer than any idle limit).
+        using var evt = Collect(port, "evt.cam0", "evt.v1.schema.json", EvtFile, count: 100_000, untilEnded: true);
 
         var (config, detector) = RunCommand.Load(path);
         Config = config;
@@ -64,12 +65,12 @@ public sealed class ActuationRunFixture : IDisposable
         EvtSummary = evt.Stdout + evt.Stderr;
     }
 
-    private static ChildProcess Collect(int port, string topic, string schema, string output, int count)
+    private static ChildProcess Collect(int port, string topic, string schema, string output, int count, bool untilEnded = false)
     {
         var ready = output + ".ready";
-        var collector = ChildProcess.Python(Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
-            "--topic", topic, "--count", count.ToString(), "--timeout", "240", "--idle", "3",
-            "--schema", Repo.Path("docs", "schema", schema), "--out", output, "--ready-file", ready);
+        var collector = ChildProcess.Python([Repo.Path("tests", "python", "collect_messages.py"), "--endpoint", $"tcp://127.0.0.1:{port}",
+            "--topic", topic, "--count", count.ToString(), "--timeout", "240", .. untilEnded ? new[] { "--until-ended" } : [],
+            "--schema", Repo.Path("docs", "schema", schema), "--out", output, "--ready-file", ready]);
         Eventually.Until(() => File.Exists(ready), TimeSpan.FromSeconds(60), $"the subscriber for {topic} connecting (its ready file)");
         return collector;
     }
