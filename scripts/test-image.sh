@@ -55,11 +55,13 @@ sub_pid=$!
   --timeout 900 --schema docs/schema/det.v1.schema.json --out "$work/det.jsonl" > "$work/det.summary" 2>&1 &
 det_pid=$!
 
-marker() { cat "$log" 2>/dev/null | tr -d '\r' | grep -m1 "^ST $1" | sed "s/^ST $1//"; }
+# Every reader of the log reads it to the end: one that stops early (grep -m1, grep -q) can SIGPIPE the
+# writer, which pipefail turns into a failed pipeline (and set -e into a silent exit 141).
+marker() { cat "$log" 2>/dev/null | tr -d '\r' | awk -v p="ST $1" 'index($0, p) == 1 && !n++ { print substr($0, length(p) + 1) }'; }
 wait_for() { # PATTERN SECONDS
   local deadline=$(( $(date +%s) + $2 ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    cat "$log" 2>/dev/null | tr -d '\r' | grep -q "$1" && return 0
+    cat "$log" 2>/dev/null | tr -d '\r' | grep "$1" > /dev/null && return 0
     grep -q "KVM internal error" "$work/qemu.err" 2>/dev/null && return 3
     kill -0 "$qemu_pid" 2>/dev/null || return 1
     sleep 2
@@ -102,6 +104,8 @@ fifo=$(echo "$threads" | grep -c "policy=1 " || true)
 check "loop threads SCHED_FIFO on CPU 1" "$(echo "$threads" | grep -q "name=sc-capture policy=1 prio=70 cpus=1$" && echo "$threads" | grep -q "name=sc-infer policy=1 prio=80 cpus=1$"; echo $?)" "$(echo "$threads" | grep -E "sc-capture|sc-infer" | grep "policy=1" | sed 's/ST thread //' | tr '\n' ';')"
 check "no other thread SCHED_FIFO" "$([ "$fifo" = 2 ]; echo $?)" "$fifo FIFO threads"
 aa=$(marker "apparmor="); check "AppArmor profile enforced" "$(echo "$aa" | grep -q "smartcam (enforce)"; echo $?)" "$aa"
+hz=$(marker "http_healthz="); check "HTTP /healthz answers 200 on the loopback" "$([ "$hz" = 200 ]; echo $?)" "$hz after $(marker "http_healthz_after_s=") s, listening on $(marker "http_listen=") $(marker "http_healthz_body=")"
+hm=$(marker "http_metrics="); check "/metrics has smartcam_frames_processed_total" "$([ "${hm:-0}" -ge 1 ]; echo $?)" "$hm line(s): $(marker "http_metric: ")"
 doc=$(marker "doctor_exit="); check "smartcam doctor passes inside" "$([ "$doc" = 0 ]; echo $?)" "exit $doc"
 check "det. messages reach the host subscriber" "$det_ok" "$(cat "$work/det.summary")"
 rtstatus=$(/usr/bin/python3 - "$work/status.jsonl" <<'PY'

@@ -37,6 +37,27 @@ done
 say "apparmor=$(cat /proc/$pid/attr/current 2>/dev/null)"
 say "nft_5556=$(nft list ruleset 2>/dev/null | grep -c 5556)"
 say "node_exporter=$(systemctl is-active prometheus-node-exporter)"
+# The HTTP server on the loopback (http: in the shipped config): /healthz answers 200 once frames flow
+# (503 before), /metrics carries the per-camera counters. bash's /dev/tcp, so no client is needed on the
+# image; HTTP/1.0, so the server closes the connection after the answer. Bounded: under TCG frames are slow.
+http_get() { # PATH → the status line, headers and body on stdout
+  timeout 10 bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" "$1" >&3 && cat <&3' http_get "$1" 2>/dev/null | tr -d '\r'
+}
+say "http_listen=$(ss -Hltn 'sport = :8080' | awk '{print $4}' | paste -sd, -)"
+t0=$(date +%s); code=none
+while [ $(( $(date +%s) - t0 )) -lt 90 ]; do
+  http_get /healthz > /run/healthz.txt
+  code=$(head -1 /run/healthz.txt | awk '{print $2}'); code=${code:-none}
+  [ "$code" = 200 ] && break
+  sleep 2
+done
+say "http_healthz=$code"
+say "http_healthz_after_s=$(( $(date +%s) - t0 ))"
+say "http_healthz_body=$(tail -1 /run/healthz.txt)"
+http_get /metrics > /run/metrics.txt
+say "http_metrics=$(grep -c '^smartcam_frames_processed_total' /run/metrics.txt)"
+grep -m1 '^smartcam_frames_processed_total' /run/metrics.txt | sed 's/^/ST http_metric: /'
+say "nft_8080=$(nft list ruleset 2>/dev/null | grep -c 8080)"
 /usr/local/bin/smartcam doctor --config /etc/smartcam/smartcam.yaml > /run/doctor.txt 2>&1
 say "doctor_exit=$?"
 sed 's/^/ST doctor: /' /run/doctor.txt

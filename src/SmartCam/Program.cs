@@ -141,16 +141,17 @@ public static partial class Program
         var warmupSeconds = new Option<int>("--warmup-seconds") { Description = "Several cameras: seconds each run goes before measuring", DefaultValueFactory = _ => 2 };
         var probeSeconds = new Option<int>("--probe-seconds") { Description = "Several cameras: the window of each capacity probe (at most --seconds)", DefaultValueFactory = _ => 5 };
         var maxCameras = new Option<int>("--max-cameras") { Description = "Several cameras: the capacity search stops at this many cameras", DefaultValueFactory = _ => 32 };
+        var viewers = new Option<int>("--viewers") { Description = "Single camera: run the HTTP server with this many live viewers connected (one MJPEG client, the rest live pages over WebSocket)", DefaultValueFactory = _ => 0 };
         var bench = new Command("bench", "Measure the configured pipeline: fps, per-stage and capture→publish latency against the bare model, allocations, GCs, memory, start-up. With several cameras: per camera, the capacity, fairness under overload and one camera dying.")
         {
-            configOption, frames, warmup, bare, benchJson, seconds, warmupSeconds, probeSeconds, maxCameras,
+            configOption, frames, warmup, bare, benchJson, seconds, warmupSeconds, probeSeconds, maxCameras, viewers,
         };
         bench.SetAction(r =>
         {
             var (n, w, b) = (r.GetValue(frames), r.GetValue(warmup), r.GetValue(bare));
-            if (n < 1 || w < 1 || b < 10)
+            if (n < 1 || w < 1 || b < 10 || r.GetValue(viewers) is < 0 or > 64)
             {
-                error.WriteLine("smartcam bench: --frames and --warmup must be at least 1, --bare at least 10");
+                error.WriteLine("smartcam bench: --frames and --warmup must be at least 1, --bare at least 10, --viewers 0-64");
                 return 2;
             }
             var (s, ws, ps, mc) = (r.GetValue(seconds), r.GetValue(warmupSeconds), r.GetValue(probeSeconds), r.GetValue(maxCameras));
@@ -160,10 +161,10 @@ public static partial class Program
                 return 2;
             }
             static bool Given(ParseResult p, Option o) => p.GetResult(o) is { Implicit: false };
-            var given = new BenchCommand.Given(Given(r, frames) || Given(r, warmup),
+            var given = new BenchCommand.Given(Given(r, frames) || Given(r, warmup) || Given(r, viewers),
                 Given(r, seconds) || Given(r, warmupSeconds) || Given(r, probeSeconds) || Given(r, maxCameras));
             return BenchCommand.Run(r.GetValue(configOption)!, n, w, b, r.GetValue(benchJson), output,
-                new MultiCameraBench.Options(s, ws, ps, mc, b, r.GetValue(benchJson)), given);
+                new MultiCameraBench.Options(s, ws, ps, mc, b, r.GetValue(benchJson)), given, r.GetValue(viewers));
         });
 
         var doctorConfig = new Option<string?>("--config", "-c") { Description = "Also check this config's loop CPUs and camera device" };

@@ -39,6 +39,9 @@ public sealed class CaptureLoop : IDisposable
         _prepare = prepare;
     }
 
+    /// <summary>The live view's copy of the frames (null: no HTTP server); set before <see cref="Start"/>.</summary>
+    public FrameTap? Tap { get; set; }
+
     /// <summary>Bytes this thread had allocated after its latest frame (for allocation checks).</summary>
     public long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
 
@@ -163,6 +166,8 @@ public sealed class CaptureLoop : IDisposable
                 frame.ReadyNs = prepared;
                 _ownBusyNs = _ownBusyNs == 0 ? prepared - started : _ownBusyNs + (prepared - started - _ownBusyNs) / 8;
                 if (_channel.Write(frame) is { } replaced) CountReplaced(replaced, frame);
+                // After the hand-over, so a viewer's copy never delays a frame; the inference thread only reads the pixels too.
+                Tap?.Offer(frame);
                 Interlocked.Increment(ref _frames);
                 Interlocked.Exchange(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
                 var (minor, major) = Realtime.Libc.PageFaults(Realtime.Libc.RusageThread);

@@ -10,6 +10,7 @@ using SmartCam.Configuration;
 using SmartCam.Hosting;
 using SmartCam.Inference;
 using SmartCam.Messaging;
+using SmartCam.Viewing;
 
 namespace SmartCam.Commands;
 
@@ -28,18 +29,28 @@ public static class BenchCommand
         double BytesPerFramePipeline, double BytesPerFrameProcess, (long Capture, long Infer, long Publish) ThreadBytes, (int Gen0, int Gen1, int Gen2) Gcs,
         long PeakRssBytes, double StartupSeconds, long Dropped, long Burst,
         long PeriodUs, long DeadlineMisses, (string Loop, long P50, long P99, long P999, long Max)[] Lateness,
-        (long Minor, long Major) ProcessFaults, (long Minor, long Major) LoopFaults);
+        (long Minor, long Major) ProcessFaults, (long Minor, long Major) LoopFaults)
+    {
+        /// <summary>--viewers: pictures each connected viewer received during the run (empty without viewers).</summary>
+        public long[] ViewerPictures { get; init; } = [];
+    }
 
     /// <summary>Which of the options the command line gave, of those that suit only one kind of config.</summary>
-    /// <param name="SingleOnly">--frames or --warmup given (a single-camera config's options).</param>
+    /// <param name="SingleOnly">--frames, --warmup or --viewers given (a single-camera config's options).</param>
     /// <param name="MultiOnly">--seconds, --warmup-seconds, --probe-seconds or --max-cameras given (a config with several cameras).</param>
     public sealed record Given(bool SingleOnly, bool MultiOnly);
 
     public static int Run(string configPath, int frames, int warmup, int bareRuns, bool jsonOnly, TextWriter output,
-        MultiCameraBench.Options? multi = null, Given? given = null)
+        MultiCameraBench.Options? multi = null, Given? given = null, int viewers = 0)
     {
-        // File sources loop, so any frame count can be reached; nothing waits at shutdown for a subscriber.
-        if (!RunCommand.TryStart(configPath, c => c with { Cameras = c.Cameras.Select(x => x with { Loop = true }).ToArray(), Publish = c.Publish with { LingerMs = 0 } },
+        // File sources loop, so any frame count can be reached; nothing waits at shutdown for a subscriber. Viewers need the
+        // HTTP server: the config's http: section, or one on a free loopback port.
+        if (!RunCommand.TryStart(configPath, c => c with
+                {
+                    Cameras = c.Cameras.Select(x => x with { Loop = true }).ToArray(),
+                    Publish = c.Publish with { LingerMs = 0 },
+                    Http = viewers > 0 ? (c.Http ?? new HttpConfig()) with { Address = System.Net.IPAddress.Loopback, Port = 0, Listen = "127.0.0.1:0", Token = null } : c.Http,
+                },
                 out var config, out var detector, out var publisher))
             return RunCommand.ExitBadInput;
         // Several cameras: measured over time windows, with a capacity search (docs/benchmarks.md#many-cameras).
@@ -47,7 +58,7 @@ public static class BenchCommand
         if (given is not null && (several ? given.SingleOnly : given.MultiOnly))
         {
             Console.Error.WriteLine(several
-                ? $"smartcam bench: --frames and --warmup are for a single-camera config; {config.FilePath} has {config.Cameras.Count} cameras (use --seconds, --warmup-seconds)"
+                ? $"smartcam bench: --frames, --warmup and --viewers are for a single-camera config; {config.FilePath} has {config.Cameras.Count} cameras (use --seconds, --warmup-seconds)"
                 : $"smartcam bench: --seconds, --warmup-seconds, --probe-seconds and --max-cameras are for a config with several cameras; {config.FilePath} has one (use --frames, --warmup)");
             detector.Dispose();
             publisher.Dispose();
@@ -74,10 +85,31 @@ public static class BenchCommand
         }
 
         Report report;
+        var frameTaps = viewers > 0 ? new[] { new FrameTap() } : null;
+        using var bus = viewers > 0 ? new BusTap() : null;
+        using var hub = viewers > 0 ? new LiveHub(config, bus!, frameTaps!, log) : null;
+        var web = hub is null ? null : new HttpFrontEnd(hub, log);
+        using var stopViewers = new CancellationTokenSource();
+        var watching = new List<Task<long>>();
+        if (web is not null)
+        {
+            try
+            {
+                web.Start().GetAwaiter().GetResult();
+            }
+            catch (HttpBindException e)
+            {
+                Console.Error.WriteLine($"smartcam bench: {e.Message}");
+                return RunCommand.ExitBadInput;
+            }
+            publisher.Tap = bus;
+            hub!.Start();
+            for (var i = 0; i < viewers; i++) watching.Add(i == 0 ? BenchViewers.Mjpeg(web.Address!, config.Camera.Id, stopViewers.Token) : BenchViewers.Page(web.Address!, config.Camera.Id, stopViewers.Token));
+        }
         using (detector)
         using (publisher)
         using (outputs)
-        using (var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), log, warmup, warmup + frames, outputs))
+        using (var pipeline = new DetectionPipeline(config, [detector], publisher, [FrameSources.Create(config.Camera)], log, warmup, warmup + frames, outputs, frameTaps))
         {
             var exit = 0;
             var thread = new Thread(() => exit = pipeline.Run(CancellationToken.None)) { Name = "sc-infer" };
@@ -120,7 +152,11 @@ public static class BenchCommand
                 s.Loops.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Percentile(0.999), x.Histogram.Max)).ToArray(),
                 (end.PageFaults.Minor - startFaults.Minor, end.PageFaults.Major - startFaults.Major),
                 (pipeline.LoopPageFaults.Minor - startLoopFaults.Minor, pipeline.LoopPageFaults.Major - startLoopFaults.Major));
+            stopViewers.Cancel();
+            report = report with { ViewerPictures = watching.Select(t => t.GetAwaiter().GetResult()).ToArray() };
         }
+        web?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        foreach (var t in frameTaps ?? []) t.Dispose();
         NetMQConfig.Cleanup(block: false);
 
         if (!jsonOnly) WriteTable(report, output);
@@ -176,6 +212,8 @@ public static class BenchCommand
         o.WriteLine(string.Create(c, $"frames dropped         {r.Dropped} (and {r.Burst} replaced in a burst from a live source)"));
         o.WriteLine(string.Create(c, $"deadline               period {r.PeriodUs} µs, {r.DeadlineMisses} frames published later than one period after capture"));
         o.WriteLine(string.Create(c, $"page faults            process {r.ProcessFaults.Minor} minor, {r.ProcessFaults.Major} major; loop threads {r.LoopFaults.Minor} minor, {r.LoopFaults.Major} major"));
+        if (r.ViewerPictures.Length > 0)
+            o.WriteLine(string.Create(c, $"live viewers           {r.ViewerPictures.Length} (MJPEG, then pages): pictures received {string.Join(", ", r.ViewerPictures)}"));
         o.WriteLine();
         o.WriteLine("loop lateness            p50 µs     p99 µs   p99.9 µs     max µs");
         foreach (var (loop, p50, p99, p999, max) in r.Lateness)
@@ -253,6 +291,9 @@ public static class BenchCommand
             j.WriteNumber("loop_minor", r.LoopFaults.Minor);
             j.WriteNumber("loop_major", r.LoopFaults.Major);
             j.WriteEndObject();
+            j.WriteStartArray("viewer_pictures");
+            foreach (var n in r.ViewerPictures) j.WriteNumberValue(n);
+            j.WriteEndArray();
             j.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());

@@ -9,6 +9,7 @@ using SmartCam.Configuration;
 using SmartCam.Hosting;
 using SmartCam.Inference;
 using SmartCam.Messaging;
+using SmartCam.Viewing;
 
 namespace SmartCam.Commands;
 
@@ -27,6 +28,11 @@ public static class RunCommand
         var outcome = new RunOutcome();
         OutputBank? outputs = null;
         var detectors = WithInstances(config, detector);
+        // The HTTP server's windows onto the loop (null when http: is off): a copy of the bus, and of frames when asked.
+        var bus = config.Http is null ? null : new BusTap();
+        var frameTaps = config.Http is null ? null : config.Cameras.Select(_ => new FrameTap()).ToArray();
+        LiveHub? hub = null;
+        HttpFrontEnd? web = null;
         try
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
@@ -41,7 +47,7 @@ public static class RunCommand
             builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Services.AddSingleton(outcome);
             builder.Services.AddSingleton(sp => new DetectionPipeline(config, detectors, publisher, config.Cameras.Select(FrameSources.Create).ToArray(),
-                sp.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam"), outputs: outputs));
+                sp.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam"), outputs: outputs, frameTaps: frameTaps));
             builder.Services.AddHostedService<PipelineService>();
             // Under systemd: journal-friendly log lines, SIGTERM handling (READY/STOPPING: SystemdWatchdog).
             builder.Services.AddSystemd();
@@ -49,6 +55,22 @@ public static class RunCommand
             using var host = builder.Build();
             var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam");
             if (!TryOpenOutputs(config, null, log, out outputs)) return ExitBadInput;
+            if (bus is not null)
+            {
+                hub = new LiveHub(config, bus, frameTaps!, log);
+                web = new HttpFrontEnd(hub, log);
+                try
+                {
+                    web.Start().GetAwaiter().GetResult();
+                }
+                catch (HttpBindException e)
+                {
+                    Console.Error.WriteLine($"smartcam: {config.FilePath}: {e.Message}");
+                    return ExitBadInput;
+                }
+                publisher.Tap = bus;
+                hub.Start();
+            }
             using var watchdog = host.Services.GetRequiredService<SystemdWatchdog>();
             var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
             lifetime.ApplicationStarted.Register(watchdog.Ready);
@@ -63,10 +85,14 @@ public static class RunCommand
         }
         finally
         {
+            web?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            hub?.Dispose();
             outputs?.Dispose();
             // Disposing with linger set lets queued messages (the last frame, the final status) go out first.
             publisher.Dispose();
             foreach (var d in detectors) d.Dispose();
+            bus?.Dispose();
+            foreach (var t in frameTaps ?? []) t.Dispose();
             NetMQConfig.Cleanup(block: true);
         }
         return outcome.ExitCode;

@@ -131,6 +131,7 @@ public static partial class ConfigLoader
         var detect = ReadDetect(top.Section("detect"));
         var publish = ReadPublish(top.Section("publish"), baseDir);
         var realtime = ReadRealtime(top.Section("realtime"));
+        var http = ReadHttp(top.Section("http"), baseDir);
         CheckInstances(top, model, realtime, sections.Count);
         var actuation = top.Section("actuation");
         var watchdogMs = actuation?.Int("watchdog_ms", SmartCamConfig.DefaultWatchdogMs, 0, 3_600_000) ?? SmartCamConfig.DefaultWatchdogMs;
@@ -164,6 +165,7 @@ public static partial class ConfigLoader
         {
             Outputs = outputs,
             WatchdogMs = watchdogMs,
+            Http = http,
             Listed = sections[0].Camera == sections[0].Scene,
         };
     }
@@ -484,6 +486,67 @@ public static partial class ConfigLoader
         };
         s.RejectUnknownKeys();
         return publish;
+    }
+
+    private static HttpConfig? ReadHttp(YamlSection? s, string baseDir)
+    {
+        if (s is null) return null;
+        var d = new HttpConfig(); // the defaults
+        var listen = s.String("listen", d.Listen);
+        if (ParseListen(listen) is not var (address, port))
+            throw s.Error(s.NodeOf("listen")!, "listen",
+                $"'{listen}' is not host:port; expected an IP address and a port 0-65535, e.g. 127.0.0.1:8080, 0.0.0.0:8080 or [::1]:8080");
+        string? token = null, tokenFile = null;
+        if (s.Section("auth") is { } auth)
+        {
+            tokenFile = Path.GetFullPath(auth.RequiredString("token_file"), baseDir);
+            var at = auth.NodeOf("token_file")!;
+            try
+            {
+                token = File.ReadAllText(tokenFile).Trim();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw auth.Error(at, "token_file", $"cannot read '{tokenFile}': {e.Message}; expected a file holding the token (e.g. made with: openssl rand -hex 32 > {tokenFile})");
+            }
+            if (token.Length < 16 || token.Any(char.IsWhiteSpace))
+                throw auth.Error(at, "token_file", $"'{tokenFile}' holds {(token.Length == 0 ? "nothing" : "a token shorter than 16 characters or with spaces")}; expected one token of 16 or more characters (openssl rand -hex 32)");
+            auth.RejectUnknownKeys();
+        }
+        // Off loopback, anyone who can reach the port would see the cameras and the config: require the token.
+        if (!System.Net.IPAddress.IsLoopback(address) && token is null)
+            throw s.Error(s.NodeOf("listen")!, "listen",
+                $"'{listen}' is reachable from other machines; set http.auth.token_file (every route but /healthz then needs the token), or listen on 127.0.0.1:PORT (docs/http.md#security)");
+        var http = new HttpConfig
+        {
+            Listen = listen,
+            Address = address,
+            Port = port,
+            LiveFps = s.Int("live_fps", d.LiveFps, 1, 60),
+            JpegQuality = s.Int("jpeg_quality", d.JpegQuality, 1, 100),
+            Token = token,
+            TokenFile = tokenFile,
+        };
+        s.RejectUnknownKeys();
+        return http;
+    }
+
+    /// <summary><c>http.listen</c>: an IPv4 address and port, or [IPv6]:port; null when it is neither.</summary>
+    public static (System.Net.IPAddress Address, int Port)? ParseListen(string listen)
+    {
+        var colon = listen.LastIndexOf(':');
+        if (colon <= 0) return null;
+        var host = listen[..colon];
+        if (host.StartsWith('[') != host.EndsWith(']')) return null;
+        var bracketed = host.StartsWith('[');
+        if (bracketed) host = host[1..^1];
+        else if (host.Contains(':')) return null; // an IPv6 address needs its brackets
+        if (!int.TryParse(listen[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) || port > 65535)
+            return null;
+        if (host == "localhost") return (System.Net.IPAddress.Loopback, port);
+        // IPAddress also takes "1" or "10.1" (old inet_aton forms); nobody means those here.
+        var wellFormed = bracketed ? host.Contains(':') : host.Count(c => c == '.') == 3;
+        return wellFormed && System.Net.IPAddress.TryParse(host, out var address) ? (address, port) : null;
     }
 
     /// <summary>The CURVE server secret key from <c>publish.curve</c>, checked now so a bad key is a config error, not a runtime one.</summary>

@@ -17,6 +17,9 @@ public sealed record SmartCamConfig(
     public int WatchdogMs { get; init; } = DefaultWatchdogMs;
     public const int DefaultWatchdogMs = 2000;
 
+    /// <summary>The embedded HTTP server (live view, status API, metrics); null when the config has no <c>http:</c> section (off).</summary>
+    public HttpConfig? Http { get; init; }
+
     /// <summary>The cameras came as a <c>cameras:</c> list (even of one), not as the single <c>camera:</c> section.</summary>
     public bool Listed { get; init; }
 
@@ -151,6 +154,21 @@ public sealed record PublishConfig
     public byte[]? CurveSecretKey { get; init; }
     /// <summary>Plain text on a non-loopback endpoint, chosen explicitly with <c>insecure: true</c>.</summary>
     public bool Insecure { get; init; }
+}
+
+/// <summary>The <c>http:</c> section: where the live view, status API and Prometheus metrics are served (docs/http.md).</summary>
+public sealed record HttpConfig
+{
+    /// <summary>host:port as written; the loader also gives it parsed as <see cref="Address"/> and <see cref="Port"/>.</summary>
+    public string Listen { get; init; } = "127.0.0.1:8080";
+    public System.Net.IPAddress Address { get; init; } = System.Net.IPAddress.Loopback;
+    public int Port { get; init; } = 8080;
+    /// <summary>At most this many JPEGs per second per viewer (page and MJPEG).</summary>
+    public int LiveFps { get; init; } = 10;
+    public int JpegQuality { get; init; } = 75;
+    /// <summary>From <c>auth.token_file</c>: when set, every route but /healthz needs it; null: no authentication.</summary>
+    public string? Token { get; init; }
+    public string? TokenFile { get; init; }
 }
 
 /// <summary>

@@ -25,7 +25,7 @@ public sealed class CameraPipeline : IAfterDetection, IDisposable
     /// <param name="resultReady">Signalled on every result: the publish thread's wake-up.</param>
     /// <param name="onCaptureStart">Runs first on the capture thread (real-time placement).</param>
     public CameraPipeline(int index, CameraConfig camera, SmartCamConfig config, OnnxDetector detector, IFrameSource source, ILogger log,
-        Wakeup frameReady, Wakeup resultReady, OutputBank? outputs, Action? onCaptureStart)
+        Wakeup frameReady, Wakeup resultReady, OutputBank? outputs, Action? onCaptureStart, FrameTap? frameTap = null)
     {
         Index = index;
         Config = camera;
@@ -41,7 +41,7 @@ public sealed class CameraPipeline : IAfterDetection, IDisposable
         // Live cameras: only the newest frame is worth the detector's time. Files: every frame, in order.
         Frames = new SlotChannel<Frame>(1, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,
             () => new Frame { Input = detector.CreateInput() }, frameReady);
-        Capture = new CaptureLoop(camera, source, Frames, log, frame => _letterbox.Run(frame.Image, frame.Input!), onCaptureStart);
+        Capture = new CaptureLoop(camera, source, Frames, log, frame => _letterbox.Run(frame.Image, frame.Input!), onCaptureStart) { Tap = frameTap };
         // Files: the inference thread waits rather than lose a result while the publish thread is starved of CPU.
         Results = new SlotChannel<DetectionResult>(ResultDepth, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,
             () => Prefaulted(new DetectionResult(config.Detect.MaxDetections, maxEvents, scene.Zones.Count)), resultReady);

@@ -45,8 +45,9 @@ public sealed class DetectionPipeline : IDisposable
     /// <param name="warmupFrames">Latency statistics start after this many frames in all (benchmarks); 0 counts from the first.</param>
     /// <param name="stopAfterFrames">End after this many frames were inferred in all (benchmarks); 0 runs until every source ends or a stop.</param>
     /// <param name="outputs">The opened outputs the rules drive (null: no outputs); the pipeline drives them safe when it ends, never disposes them.</param>
+    /// <param name="frameTaps">One per camera when the HTTP server is on (the live view's copies of frames), else null.</param>
     public DetectionPipeline(SmartCamConfig config, IReadOnlyList<OnnxDetector> detectors, DetectionPublisher publisher, IReadOnlyList<IFrameSource> sources,
-        ILogger log, long warmupFrames = 0, long stopAfterFrames = 0, OutputBank? outputs = null)
+        ILogger log, long warmupFrames = 0, long stopAfterFrames = 0, OutputBank? outputs = null, IReadOnlyList<FrameTap>? frameTaps = null)
     {
         _config = config;
         _publisher = publisher;
@@ -69,7 +70,7 @@ public sealed class DetectionPipeline : IDisposable
             var thread = c;
             var instance = c % detectors.Count;
             _cameras[c] = new CameraPipeline(c, cameras[c], config, detectors[instance], sources[c], log, _frameReady[instance], _resultReady, outputs,
-                () => _placement.Enter(thread));
+                () => _placement.Enter(thread), frameTaps?[c]);
         }
         _inference = new InferenceLoop[detectors.Count];
         for (var i = 0; i < detectors.Count; i++)

@@ -13,15 +13,43 @@ public sealed class LatencyHistogram
     private const int SubBits = 5;
     private readonly long[] _counts = new long[Exact + (64 - 6) * SubBuckets];
 
+    /// <summary>
+    /// The bucket bounds exported to Prometheus (status messages' <c>buckets</c>, <c>smartcam_*_seconds</c> histograms), in µs.
+    /// Counted exactly at record time, because the 3 % buckets above do not fall on round numbers.
+    /// </summary>
+    public static readonly long[] ExportBoundsUs =
+        [100, 250, 500, 1_000, 2_500, 5_000, 7_500, 10_000, 15_000, 20_000, 30_000, 50_000, 75_000, 100_000, 250_000, 500_000, 1_000_000, 2_500_000];
+
+    private readonly long[] _exportCounts = new long[ExportBoundsUs.Length];
+
     public long Count { get; private set; }
     public long Max { get; private set; }
+
+    /// <summary>The sum of every sample, µs (a Prometheus histogram's <c>_sum</c>).</summary>
+    public long SumUs { get; private set; }
 
     public void Record(long microseconds)
     {
         var v = Math.Max(0, microseconds);
         _counts[Index(v)]++;
         Count++;
+        SumUs += v;
         if (v > Max) Max = v;
+        var bounds = ExportBoundsUs;
+        for (var i = 0; i < bounds.Length; i++)
+        {
+            if (v > bounds[i]) continue;
+            _exportCounts[i]++;
+            break;
+        }
+    }
+
+    /// <summary>Samples at most <see cref="ExportBoundsUs"/>[<paramref name="bound"/>] µs (cumulative, as Prometheus's <c>le</c>).</summary>
+    public long CountAtMost(int bound)
+    {
+        long n = 0;
+        for (var i = 0; i <= bound; i++) n += _exportCounts[i];
+        return n;
     }
 
     /// <summary>The smallest recorded bucket bound at or above fraction <paramref name="q"/> of the samples (0 when empty), never above <see cref="Max"/>.</summary>
@@ -43,14 +71,18 @@ public sealed class LatencyHistogram
     public void Add(LatencyHistogram other)
     {
         for (var i = 0; i < _counts.Length; i++) _counts[i] += other._counts[i];
+        for (var i = 0; i < _exportCounts.Length; i++) _exportCounts[i] += other._exportCounts[i];
         Count += other.Count;
+        SumUs += other.SumUs;
         if (other.Max > Max) Max = other.Max;
     }
 
     public void Reset()
     {
         Array.Clear(_counts);
+        Array.Clear(_exportCounts);
         Count = 0;
+        SumUs = 0;
         Max = 0;
     }
 

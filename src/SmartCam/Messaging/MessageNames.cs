@@ -86,6 +86,11 @@ public static class MessageNames
     public const string P99 = "p99";
     public const string P999 = "p999";
     public const string Max = "max";
+    public const string SumUs = "sum_us";
+    /// <summary>Cumulative sample counts at <see cref="LatencyHistogram.ExportBoundsUs"/>, in that order (Prometheus's <c>le</c> buckets).</summary>
+    public const string Buckets = "buckets";
+    /// <summary>status.&lt;camera&gt;: evt. messages sent so far, by type.</summary>
+    public const string Events = "events";
     public const string Gc = "gc";
     public const string Gen0 = "gen0";
     public const string Gen1 = "gen1";

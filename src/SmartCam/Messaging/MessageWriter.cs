@@ -57,6 +57,14 @@ public sealed class MessageWriter
 
     private static readonly JsonEncodedText[] EventTypes =
         [JsonEncodedText.Encode("enter"), JsonEncodedText.Encode("leave"), JsonEncodedText.Encode("cross"), JsonEncodedText.Encode("loiter")];
+
+    /// <summary>Every evt. type, scene events first (in <see cref="SceneEventType"/>'s order), then rule and safe: status's <c>events</c> keys.</summary>
+    public static readonly string[] EventTypeNames = ["enter", "leave", "cross", "loiter", "rule", "safe"];
+    private static readonly JsonEncodedText[] AllEventTypes = EventTypeNames.Select(n => JsonEncodedText.Encode(n)).ToArray();
+    private const int RuleEvents = 4, SafeEvents = 5;
+
+    /// <summary>evt. messages written, by type (<see cref="EventTypeNames"/>); the publish thread's alone.</summary>
+    private readonly long[] _eventCounts = new long[EventTypeNames.Length];
     private static readonly JsonEncodedText In = JsonEncodedText.Encode("in"), Out = JsonEncodedText.Encode("out");
     private static readonly JsonEncodedText High = JsonEncodedText.Encode("high"), Low = JsonEncodedText.Encode("low");
     private static readonly JsonEncodedText Safe = JsonEncodedText.Encode("safe"), Watchdog = JsonEncodedText.Encode("watchdog");
@@ -68,6 +76,7 @@ public sealed class MessageWriter
         j.WriteNumber(MessageNames.Version, 1);
         j.WriteString(MessageNames.Camera, _camera);
         j.WriteString(MessageNames.Type, EventTypes[(int)e.Type]);
+        _eventCounts[(int)e.Type]++;
         j.WriteNumber(MessageNames.Seq, r.Seq);
         j.WriteNumber(MessageNames.TrackId, e.TrackId);
         j.WriteNumber(MessageNames.Cls, e.ClassId);
@@ -99,6 +108,7 @@ public sealed class MessageWriter
         if (t.RuleIndex >= 0)
         {
             j.WriteString(MessageNames.Type, "rule"u8);
+            _eventCounts[RuleEvents]++;
             j.WriteString(MessageNames.Rule, _rules[t.RuleIndex]);
             if (trackId > 0)
             {
@@ -109,6 +119,7 @@ public sealed class MessageWriter
         else
         {
             j.WriteString(MessageNames.Type, Safe);
+            _eventCounts[SafeEvents]++;
             j.WriteString(MessageNames.Reason, t.RuleIndex == OutputTransition.Watchdog ? Watchdog : Safe);
         }
         j.WriteString(MessageNames.Output, _outputs[t.Output]);
@@ -189,6 +200,7 @@ public sealed class MessageWriter
             j.WriteStartObject(name);
             WritePercentiles(j, histogram);
             j.WriteNumber(MessageNames.Misses, stats.Misses[i]);
+            WriteBuckets(j, histogram);
             j.WriteEndObject();
         }
         j.WriteEndObject();
@@ -201,9 +213,12 @@ public sealed class MessageWriter
         {
             j.WriteStartObject(name);
             WritePercentiles(j, histogram);
-            j.WriteNumber(MessageNames.Count, histogram.Count);
+            WriteBuckets(j, histogram);
             j.WriteEndObject();
         }
+        j.WriteEndObject();
+        j.WriteStartObject(MessageNames.Events);
+        for (var i = 0; i < AllEventTypes.Length; i++) j.WriteNumber(AllEventTypes[i], _eventCounts[i]);
         j.WriteEndObject();
         WriteHealth(j, health);
         if (_zones.Length > 0 && zoneCounts is not null)
@@ -293,6 +308,16 @@ public sealed class MessageWriter
             j.WriteEndObject();
             j.WriteEndObject();
         }
+    }
+
+    /// <summary>count, sum_us and the cumulative buckets: what a Prometheus histogram needs, exactly as recorded.</summary>
+    private static void WriteBuckets(Utf8JsonWriter j, LatencyHistogram histogram)
+    {
+        j.WriteNumber(MessageNames.Count, histogram.Count);
+        j.WriteNumber(MessageNames.SumUs, histogram.SumUs);
+        j.WriteStartArray(MessageNames.Buckets);
+        for (var b = 0; b < LatencyHistogram.ExportBoundsUs.Length; b++) j.WriteNumberValue(histogram.CountAtMost(b));
+        j.WriteEndArray();
     }
 
     private static void WritePercentiles(Utf8JsonWriter j, LatencyHistogram histogram)

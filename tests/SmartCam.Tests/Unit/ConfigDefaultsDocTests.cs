@@ -19,6 +19,7 @@ public class ConfigDefaultsDocTests
     private static readonly RealtimeConfig Realtime = new();
     private static readonly SceneConfig Scene = new();
     private static readonly TrackerOptions Tracker = new();
+    private static readonly HttpConfig Http = new();
 
     /// <summary>Each documented key, as the docs name it (section.key), and its default in the records.</summary>
     private static readonly Dictionary<string, object> Defaults = new()
@@ -57,6 +58,9 @@ public class ConfigDefaultsDocTests
         ["publish.wait_timeout_ms"] = Publish.WaitTimeoutMs,
         ["publish.linger_ms"] = Publish.LingerMs,
         ["publish.insecure"] = Publish.Insecure,
+        ["http.listen"] = Http.Listen,
+        ["http.live_fps"] = Http.LiveFps,
+        ["http.jpeg_quality"] = Http.JpegQuality,
         ["realtime.threads.<…>.policy"] = ThreadPlan.Unchanged.Policy,
         ["realtime.lock_memory"] = Realtime.LockMemory,
         ["tracking.enabled"] = Scene.Tracking,

@@ -140,4 +140,23 @@ public class LatencyHistogramTests
             Assert.Equal(both.Percentile(q), a.Percentile(q));
         Assert.Equal(4, b.Count); // the other is left as it was
     }
+
+    [Fact]
+    public void Export_buckets_count_exactly_at_their_bounds_and_sum_every_sample()
+    {
+        var random = new Random(7);
+        var samples = Enumerable.Range(0, 20_000).Select(_ => (long)Math.Exp(random.NextDouble() * 16)).Concat(LatencyHistogram.ExportBoundsUs)
+            .Concat(LatencyHistogram.ExportBoundsUs.Select(b => b + 1)).ToArray();
+        var h = Histogram(samples);
+        for (var i = 0; i < LatencyHistogram.ExportBoundsUs.Length; i++)
+            Assert.Equal(samples.LongCount(s => s <= LatencyHistogram.ExportBoundsUs[i]), h.CountAtMost(i));
+        Assert.Equal(samples.Sum(), h.SumUs);
+
+        var merged = new LatencyHistogram();
+        merged.Add(h);
+        merged.Add(h);
+        Assert.Equal((2 * h.CountAtMost(5), 2 * h.SumUs), (merged.CountAtMost(5), merged.SumUs));
+        h.Reset();
+        Assert.Equal((0L, 0L), (h.CountAtMost(LatencyHistogram.ExportBoundsUs.Length - 1), h.SumUs));
+    }
 }

@@ -1,0 +1,365 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SmartCam.Viewing;
+
+/// <summary>
+/// The embedded HTTP server (docs/http.md): Kestrel from ASP.NET Core's slim builder, which publishes as Native AOT,
+/// with one request delegate and a plain switch for routing (no minimal-API binding, no reflection). Every route but
+/// /healthz needs the token when <c>http.auth</c> is set. Requests run on the thread pool, on the housekeeping CPUs;
+/// they read the <see cref="LiveHub"/>, never the loop.
+/// </summary>
+public sealed class HttpFrontEnd : IAsyncDisposable
+{
+    private readonly LiveHub _hub;
+    private readonly ILogger _log;
+    private readonly byte[]? _token;
+    private WebApplication? _app;
+
+    public HttpFrontEnd(LiveHub hub, ILogger log)
+    {
+        _hub = hub;
+        _log = log;
+        _token = hub.Http.Token is { } t ? Encoding.UTF8.GetBytes(t) : null;
+    }
+
+    /// <summary>Where it listens once started (the real port when the config said 0).</summary>
+    public Uri? Address { get; private set; }
+
+    /// <summary>Binds and starts serving; a port in use or an address not on this machine throws <see cref="HttpBindException"/>.</summary>
+    public async Task Start()
+    {
+        var http = _hub.Http;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(http.Address, http.Port);
+            // A page, an MJPEG stream and a few scrapers; not a public web server.
+            k.Limits.MaxConcurrentConnections = 256;
+        });
+        _app = builder.Build();
+        _app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
+        _app.Run(Handle);
+        try
+        {
+            await _app.StartAsync();
+        }
+        catch (IOException e)
+        {
+            await _app.DisposeAsync();
+            _app = null;
+            var why = e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }
+                || e.Message.Contains("already in use", StringComparison.OrdinalIgnoreCase)
+                ? "is already in use (another SmartCam, or another service on that port); expected a free port"
+                : $"cannot be bound ({UserError.OneLine(e.Message)}); expected an address of this machine and a free port";
+            throw new HttpBindException($"http.listen: '{http.Listen}' {why}");
+        }
+        var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        Address = bound is null ? null : new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        _log.LogInformation("HTTP: live view, status and metrics on {Address}{Auth}", bound, _token is null ? "" : " (token required)");
+    }
+
+    private async Task Handle(HttpContext context)
+    {
+        var request = context.Request;
+        var path = request.Path.Value ?? "/";
+        var response = context.Response;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        {
+            response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            response.Headers.Allow = "GET, HEAD";
+            return;
+        }
+        if (path == Routes.Health)
+        {
+            await Health(response);
+            return;
+        }
+        if (!Authorised(request))
+        {
+            response.StatusCode = StatusCodes.Status401Unauthorized;
+            response.Headers.WWWAuthenticate = "Bearer realm=\"smartcam\"";
+            await Text(response, "a token is required: Authorization: Bearer <token>, or ?token=<token>\n");
+            return;
+        }
+        response.Headers.CacheControl = "no-store";
+        switch (path)
+        {
+            case "/":
+            case "/index.html":
+                await Resource(response, "index.html", "text/html; charset=utf-8");
+                return;
+            case "/live.js":
+                await Resource(response, "live.js", "text/javascript; charset=utf-8");
+                return;
+            case "/live.css":
+                await Resource(response, "live.css", "text/css; charset=utf-8");
+                return;
+            case Routes.Metrics:
+                response.ContentType = MetricsExposition.ContentType;
+                await response.Body.WriteAsync(MetricsExposition.Render(_hub));
+                return;
+            case Routes.Status:
+                await Json(response, StatusDocument());
+                return;
+            case Routes.Config:
+                await Json(response, ConfigDocument.Write(_hub.Config));
+                return;
+            case Routes.Cameras:
+                await Json(response, Encoding.UTF8.GetBytes("{\"cameras\":[" + string.Join(",", _hub.CameraIds.Select(JsonString)) + "]}"));
+                return;
+            case Routes.Live:
+                await Live(context);
+                return;
+        }
+        if (path.StartsWith(Routes.CameraPrefix, StringComparison.Ordinal))
+        {
+            var rest = path[Routes.CameraPrefix.Length..];
+            var slash = rest.IndexOf('/');
+            if (slash > 0 && _hub.Camera(rest[..slash]) is { } camera)
+            {
+                switch (rest[(slash + 1)..])
+                {
+                    case "snapshot.jpg":
+                        await Snapshot(context, camera);
+                        return;
+                    case "mjpeg":
+                        await Mjpeg(context, camera);
+                        return;
+                }
+            }
+        }
+        response.StatusCode = StatusCodes.Status404NotFound;
+        await Text(response, $"no such route: {path}; see /, /api/status, /api/config, /api/cameras, /api/cameras/<id>/snapshot.jpg, /api/cameras/<id>/mjpeg, /metrics, /healthz\n");
+    }
+
+    /// <summary>The token from an Authorization: Bearer header or a token= query parameter (browsers cannot set headers on a WebSocket or an img), compared in constant time.</summary>
+    private bool Authorised(HttpRequest request)
+    {
+        if (_token is null) return true;
+        string? given = null;
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) given = header[7..].Trim();
+        else if (request.Query.TryGetValue("token", out var q)) given = q.ToString();
+        return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _token);
+    }
+
+    private async Task Health(HttpResponse response)
+    {
+        var (healthy, cameras) = _hub.Health();
+        response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        var body = "{\"healthy\":" + (healthy ? "true" : "false") + ",\"cameras\":{"
+            + string.Join(",", cameras.Select(c => JsonString(c.Id) + ":" + JsonString(c.State))) + "}}";
+        await Json(response, Encoding.UTF8.GetBytes(body));
+    }
+
+    /// <summary>{"box": status.box, "cameras": {"id": status.id}}: the latest messages as the bus carried them.</summary>
+    private byte[] StatusDocument()
+    {
+        var body = new MemoryStream();
+        body.Write("{\"box\":"u8);
+        body.Write(_hub.BoxStatus ?? "null"u8.ToArray());
+        body.Write(",\"cameras\":{"u8);
+        var first = true;
+        foreach (var (id, status) in _hub.Statuses)
+        {
+            if (!first) body.WriteByte((byte)',');
+            first = false;
+            body.Write(Encoding.UTF8.GetBytes(JsonString(id) + ":"));
+            body.Write(status ?? "null"u8.ToArray());
+        }
+        body.Write("}}"u8);
+        return body.ToArray();
+    }
+
+    private async Task Snapshot(HttpContext context, CameraView camera)
+    {
+        var jpeg = await _hub.Snapshot(camera, TimeSpan.FromSeconds(5), context.RequestAborted);
+        if (jpeg is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            await Text(context.Response, $"camera {camera.Config.Id} delivered no frame within 5 s\n");
+            return;
+        }
+        context.Response.ContentType = "image/jpeg";
+        context.Response.ContentLength = jpeg.Length;
+        await context.Response.Body.WriteAsync(jpeg, context.RequestAborted);
+    }
+
+    /// <summary>multipart/x-mixed-replace JPEGs with the boxes drawn in, for VLC, Home Assistant and other URL-only viewers.</summary>
+    private async Task Mjpeg(HttpContext context, CameraView camera)
+    {
+        var response = context.Response;
+        response.ContentType = "multipart/x-mixed-replace; boundary=" + MjpegBoundary;
+        var viewer = _hub.Join(camera, burnBoxes: true);
+        try
+        {
+            await response.StartAsync(context.RequestAborted);
+            var head = new byte[128];
+            await foreach (var item in viewer.Queue.Reader.ReadAllAsync(context.RequestAborted))
+            {
+                if (item.Picture is not { } picture) continue;
+                try
+                {
+                    var n = Encoding.ASCII.GetBytes($"--{MjpegBoundary}\r\nContent-Type: image/jpeg\r\nContent-Length: {picture.Jpeg.Length}\r\nX-Seq: {picture.Seq}\r\n\r\n", head);
+                    await response.Body.WriteAsync(head.AsMemory(0, n), context.RequestAborted);
+                    await response.Body.WriteAsync(picture.Jpeg, context.RequestAborted);
+                    await response.Body.WriteAsync(CrLf, context.RequestAborted);
+                    await response.Body.FlushAsync(context.RequestAborted);
+                }
+                finally
+                {
+                    picture.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            _hub.Leave(viewer);
+        }
+    }
+
+    public const string MjpegBoundary = "smartcamframe";
+    private static readonly byte[] CrLf = "\r\n"u8.ToArray();
+
+    /// <summary>The page's one connection: a WebSocket carrying hello, frame (+ JPEG), evt and status messages (docs/http.md).</summary>
+    private async Task Live(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await Text(context.Response, "expected a WebSocket upgrade\n");
+            return;
+        }
+        var id = context.Request.Query["camera"].ToString();
+        var camera = id.Length == 0 ? _hub.Camera(_hub.CameraIds.First()) : _hub.Camera(id);
+        if (camera is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await Text(context.Response, $"no camera '{id}'\n");
+            return;
+        }
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var viewer = _hub.Join(camera, burnBoxes: false);
+        using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        // Reads only to see the page go away; the page sends nothing.
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new byte[1024];
+            try
+            {
+                while (socket.State == WebSocketState.Open)
+                {
+                    var r = await socket.ReceiveAsync(buffer.AsMemory(), closed.Token);
+                    if (r.MessageType == WebSocketMessageType.Close) break;
+                }
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+            }
+            finally
+            {
+                closed.Cancel();
+            }
+        });
+        try
+        {
+            await socket.SendAsync(ConfigDocument.Hello(camera, viewer.Backlog, _hub.OutputsOf(camera)), WebSocketMessageType.Text, true, closed.Token);
+            await foreach (var item in viewer.Queue.Reader.ReadAllAsync(closed.Token))
+            {
+                if (item.Message is not null) await socket.SendAsync(item.Message, WebSocketMessageType.Text, true, closed.Token);
+                if (item.Picture is not { } picture) continue;
+                try
+                {
+                    await socket.SendAsync(picture.Head, WebSocketMessageType.Text, true, closed.Token);
+                    await socket.SendAsync(picture.Jpeg, WebSocketMessageType.Binary, true, closed.Token);
+                }
+                finally
+                {
+                    picture.Release();
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The page went away.
+        }
+        finally
+        {
+            _hub.Leave(viewer);
+            closed.Cancel();
+            await reading;
+        }
+    }
+
+    private static async Task Resource(HttpResponse response, string name, string contentType)
+    {
+        await using var stream = typeof(HttpFrontEnd).Assembly.GetManifestResourceStream("SmartCam.LivePage." + name);
+        if (stream is null)
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        response.ContentType = contentType;
+        response.ContentLength = stream.Length;
+        await stream.CopyToAsync(response.Body);
+    }
+
+    private static async Task Json(HttpResponse response, byte[] body)
+    {
+        response.ContentType = "application/json";
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body);
+    }
+
+    private static async Task Text(HttpResponse response, string text)
+    {
+        response.ContentType = "text/plain; charset=utf-8";
+        await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text));
+    }
+
+    internal static string JsonString(string s) => "\"" + System.Text.Json.JsonEncodedText.Encode(s) + "\"";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is null) return;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await _app.StopAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>The HTTP routes (docs/http.md), named once for the server, the docs' tests and the image's probes.</summary>
+public static class Routes
+{
+    public const string Health = "/healthz";
+    public const string Metrics = "/metrics";
+    public const string Status = "/api/status";
+    public const string Config = "/api/config";
+    public const string Cameras = "/api/cameras";
+    public const string CameraPrefix = "/api/cameras/";
+    public const string Live = "/api/live";
+}
+
+/// <summary>The HTTP server could not listen where <c>http.listen</c> says: a user error (exit 2).</summary>
+public sealed class HttpBindException(string message) : Exception(message);
