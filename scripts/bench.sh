@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Reproduces docs/benchmarks.md on this machine: the Native AOT binary's `smartcam bench` (three runs,
-# 10 000 frames each, FRAMES=N to change), the publish→receive latency seen by a python3-zmq subscriber,
+# 10 000 frames each, FRAMES=N to change), the same with and without live viewers, the publish→receive latency seen by a python3-zmq subscriber,
 # and the many-cameras bench of configs/multicam.yaml (three runs, SECONDS_PER_WINDOW=S, default 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +10,14 @@ bin=out/smartcam/smartcam
 for i in 1 2 3; do
   echo "=== smartcam bench --config configs/bench.yaml --frames ${FRAMES:-10000} (run $i)"
   "$bin" bench --config configs/bench.yaml --frames "${FRAMES:-10000}"
+done
+
+# The loop with live viewers (docs/benchmarks.md#viewers): no viewer and three (one MJPEG, two live pages), alternated.
+for i in 1 2 3; do
+  for v in 0 3; do
+    echo "=== smartcam bench --config configs/bench.yaml --frames ${FRAMES:-10000} --viewers $v (run $i)"
+    "$bin" bench --config configs/bench.yaml --frames "${FRAMES:-10000}" --viewers "$v" --json
+  done
 done
 
 echo "=== subscriber-side latency: vtest.avi, pace: max, one python3-zmq subscriber"

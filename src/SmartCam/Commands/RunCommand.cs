@@ -85,8 +85,9 @@ public static class RunCommand
         }
         finally
         {
-            web?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            // The hub first: it ends every viewer's queue, so open pages and MJPEG streams finish and Kestrel stops at once.
             hub?.Dispose();
+            web?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             outputs?.Dispose();
             // Disposing with linger set lets queued messages (the last frame, the final status) go out first.
             publisher.Dispose();

@@ -23,7 +23,7 @@ public sealed class HttpServiceFixture : IDisposable
     public HttpServiceFixture()
     {
         var port = ChildProcess.FreePort();
-        var tokenFile = _dir.Write("http.token", Token + "\n");
+        var tokenFile = TokenFile = _dir.Write("http.token", Token + "\n");
         // A zone and a line, so the page has a scene to draw and the status has zone counts.
         var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: true\n  pace: realtime", waitForSubscribers: 2,
             sendHighWatermark: 4000, extra: $$"""
@@ -63,6 +63,8 @@ public sealed class HttpServiceFixture : IDisposable
     }
 
     public ChildProcess Service { get; }
+    public string TokenFile { get; }
+    public TempDir Dir => _dir;
     public Uri Address { get; }
     public HttpClient Client { get; }
     public string DetFile { get; }
@@ -320,5 +322,51 @@ public sealed class HttpTests(HttpServiceFixture service, ITestOutputHelper outp
         // Dropped rather than kept: a coarse bound only, as the process's memory also moves for other reasons.
         Assert.True(after - before < 64e6, $"resident memory grew by {(after - before) / 1e6:0.0} MB while the client did not read");
         Assert.False(service.Service.HasExited);
+    }
+
+    [Fact]
+    public async Task Debians_prometheus_scrapes_it_with_the_token()
+    {
+        service.GetWhen("/healthz", _ => true, Patience);
+        var port = ChildProcess.FreePort();
+        var config = service.Dir.Write("prometheus.yml", $$"""
+            global:
+              scrape_interval: 1s
+            scrape_configs:
+              - job_name: smartcam
+                authorization:
+                  type: Bearer
+                  credentials_file: {{service.TokenFile}}
+                static_configs:
+                  - targets: ["{{service.Address.Authority}}"]
+            """);
+        var data = Directory.CreateDirectory(service.Dir.File("tsdb")).FullName;
+        using var prometheus = ChildProcess.Start("/usr/bin/prometheus", $"--config.file={config}", $"--storage.tsdb.path={data}",
+            $"--web.listen-address=127.0.0.1:{port}");
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        // Prometheus's own query API: the target is up and a counter came through, labelled by camera.
+        string Query(string q) => $"/api/v1/query?query={Uri.EscapeDataString(q)}";
+        var deadline = DateTime.UtcNow + Patience;
+        string answer = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(prometheus.HasExited, "prometheus exited\n" + prometheus.Stderr);
+            try
+            {
+                answer = await client.GetStringAsync(Query("smartcam_frames_processed_total{camera=\"cam0\"} > 0 and on() up{job=\"smartcam\"} == 1"));
+                if (JsonDocument.Parse(answer).RootElement.GetProperty("data").GetProperty("result").GetArrayLength() == 1) break;
+            }
+            catch (HttpRequestException)
+            {
+                // Still starting.
+            }
+            await Task.Delay(250);
+        }
+        var result = JsonDocument.Parse(answer).RootElement.GetProperty("data").GetProperty("result");
+        Assert.True(result.GetArrayLength() == 1, $"prometheus has no scraped smartcam_frames_processed_total: {answer}\n{prometheus.Stderr[^Math.Min(prometheus.Stderr.Length, 2000)..]}");
+        var histogram = await client.GetStringAsync(Query("histogram_quantile(0.5, smartcam_capture_to_publish_seconds_bucket{camera=\"cam0\"})"));
+        var p50 = JsonDocument.Parse(histogram).RootElement.GetProperty("data").GetProperty("result")[0].GetProperty("value")[1].GetString();
+        Assert.InRange(double.Parse(p50!, CultureInfo.InvariantCulture), 0.0001, 2.5);
+        output.WriteLine($"prometheus: {result[0]}; capture→publish p50 from the histogram {p50} s");
     }
 }
