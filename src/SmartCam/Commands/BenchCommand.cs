@@ -89,8 +89,7 @@ public static class BenchCommand
         using var bus = viewers > 0 ? new BusTap() : null;
         using var hub = viewers > 0 ? new LiveHub(config, bus!, frameTaps!, log) : null;
         var web = hub is null ? null : new HttpFrontEnd(hub, log);
-        using var stopViewers = new CancellationTokenSource();
-        var watching = new List<Task<long>>();
+        System.Diagnostics.Process? watching = null;
         if (web is not null)
         {
             try
@@ -104,7 +103,8 @@ public static class BenchCommand
             }
             publisher.Tap = bus;
             hub!.Start();
-            for (var i = 0; i < viewers; i++) watching.Add(i == 0 ? BenchViewers.Mjpeg(web.Address!, config.Camera.Id, stopViewers.Token) : BenchViewers.Page(web.Address!, config.Camera.Id, stopViewers.Token));
+            // The viewers in a process of their own (smartcam view), as browsers would be: the figures are the box's alone.
+            watching = StartViewers(web.Address!, config.Camera.Id, viewers);
         }
         using (detector)
         using (publisher)
@@ -152,8 +152,7 @@ public static class BenchCommand
                 s.Loops.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Percentile(0.999), x.Histogram.Max)).ToArray(),
                 (end.PageFaults.Minor - startFaults.Minor, end.PageFaults.Major - startFaults.Major),
                 (pipeline.LoopPageFaults.Minor - startLoopFaults.Minor, pipeline.LoopPageFaults.Major - startLoopFaults.Major));
-            stopViewers.Cancel();
-            report = report with { ViewerPictures = watching.Select(t => t.GetAwaiter().GetResult()).ToArray() };
+            if (watching is not null) report = report with { ViewerPictures = StopViewers(watching) };
         }
         web?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var t in frameTaps ?? []) t.Dispose();
@@ -162,6 +161,35 @@ public static class BenchCommand
         if (!jsonOnly) WriteTable(report, output);
         output.WriteLine(ToJson(report));
         return 0;
+    }
+
+    /// <summary><c>smartcam view</c> with one MJPEG client and the rest live pages, run from this binary (or, under <c>dotnet</c>, this assembly).</summary>
+    private static Process StartViewers(Uri server, string camera, int count)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "smartcam.dll"));
+        foreach (var a in new[] { "view", "--url", server.ToString(), "--camera", camera, "--mjpeg", "1", "--pages", (count - 1).ToString(CultureInfo.InvariantCulture) })
+            start.ArgumentList.Add(a);
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Ends the viewers (their standard input closes) and reads what each received.</summary>
+    private static long[] StopViewers(Process viewers)
+    {
+        viewers.StandardInput.Close();
+        var line = viewers.StandardOutput.ReadToEnd();
+        viewers.WaitForExit();
+        viewers.Dispose();
+        try
+        {
+            using var doc = JsonDocument.Parse(line);
+            return doc.RootElement.GetProperty("pictures").EnumerateArray().Select(p => p.GetInt64()).ToArray();
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 
     /// <summary>The bare model on a fixed input, nothing else running: the limit the pipeline is judged against.</summary>

@@ -5,11 +5,11 @@ namespace SmartCam.Tests.Integration;
 /// <summary>
 /// Only who belongs: the service binding all interfaces needs CURVE or an explicit publish.insecure, and with
 /// CURVE only subscribers that know the server's public key read anything. Real service, real python3-zmq
-/// subscribers (libzmq's own CURVE). Ports 5754-5756 (this suite's range is 5750-5779).
+/// subscribers (libzmq's own CURVE). Free ports, picked per test.
 /// </summary>
 public sealed class BusSecurityTests : IDisposable
 {
-    private const int CurvePort = 5754, RefusedPort = 5755, InsecurePort = 5756;
+    private readonly int CurvePort = ChildProcess.FreePort(), RefusedPort = ChildProcess.FreePort(), InsecurePort = ChildProcess.FreePort();
     private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();

@@ -11,11 +11,11 @@ namespace SmartCam.Tests.Integration;
 /// <summary>
 /// Slow and dead subscribers cost the camera nothing: real pipeline, real model and footage, real python3-zmq
 /// subscribers (tests/python/bus_probe.py) that never read, or come and go by the hundred.
-/// Ports 5752-5753 (this suite's range is 5750-5779).
+/// Free ports, picked per test.
 /// </summary>
 public sealed class BusSubscriberTests(ITestOutputHelper output) : IDisposable
 {
-    private const int StuckPort = 5752, ChurnPort = 5753;
+    private readonly int StuckPort = ChildProcess.FreePort(), ChurnPort = ChildProcess.FreePort();
     private readonly TempDir _dir = new();
 
     public void Dispose() => _dir.Dispose();

@@ -12,7 +12,7 @@ namespace SmartCam.Tests.Integration;
 /// A real RTSP camera (tests/python/rtsp_camera.py: GStreamer's RTSP server, H.264 at 10 fps from
 /// vtest.avi) that can be killed, stalled or made to send damaged H.264, read by the service as a
 /// child process through its ffmpeg child, with every message on the bus recorded by a NetMQ subscriber.
-/// Ports: RTSP 8554-8569 and ZeroMQ 5720-5749 are this file's alone.
+/// Ports: free ones picked per test, so two runs of the suite on one machine do not collide.
 /// </summary>
 public sealed partial class RtspCameraTests(ITestOutputHelper output) : IDisposable
 {
@@ -40,7 +40,8 @@ public sealed partial class RtspCameraTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void Killed_camera_server_is_reported_at_once_outputs_go_safe_backoff_as_configured_and_detections_resume_when_it_returns()
     {
-        const int rtspPort = 8554, busPort = 5720, maxMs = 1000;
+        int rtspPort = ChildProcess.FreePort(), busPort = ChildProcess.FreePort();
+        const int maxMs = 1000;
         var config = Config(rtspPort, busPort, $"reconnect: {{ initial_ms: 200, max_ms: {maxMs} }}", """
             outputs:
               lamp: { driver: log }
@@ -100,7 +101,8 @@ public sealed partial class RtspCameraTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void Stalled_stream_with_its_connection_open_is_detected_by_the_stall_timer_and_reconnected()
     {
-        const int rtspPort = 8555, busPort = 5721, stallMs = 1000;
+        int rtspPort = ChildProcess.FreePort(), busPort = ChildProcess.FreePort();
+        const int stallMs = 1000;
         var config = Config(rtspPort, busPort, $"stall_ms: {stallMs}\n  reconnect: {{ initial_ms: 200, max_ms: 1000 }}");
         var camera = StartCamera(rtspPort);
         using var bus = new BusRecorder(busPort);
@@ -131,7 +133,7 @@ public sealed partial class RtspCameraTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void Damaged_h264_is_counted_as_corrupt_without_a_crash_and_detection_goes_on()
     {
-        const int rtspPort = 8556, busPort = 5722;
+        int rtspPort = ChildProcess.FreePort(), busPort = ChildProcess.FreePort();
         var config = Config(rtspPort, busPort, "reconnect: { initial_ms: 200, max_ms: 1000 }");
         var camera = StartCamera(rtspPort, "--damage", "1e-4");
         using var bus = new BusRecorder(busPort);
@@ -158,7 +160,8 @@ public sealed partial class RtspCameraTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public void Live_camera_opens_fast_drops_no_frames_with_a_fast_detector_and_reports_waiting_apart_from_decoding()
     {
-        const int rtspPort = 8557, busPort = 5723, warmup = 30, frames = 180;
+        int rtspPort = ChildProcess.FreePort(), busPort = ChildProcess.FreePort();
+        const int warmup = 30, frames = 180;
         var config = Config(rtspPort, busPort, "reconnect: { initial_ms: 200, max_ms: 1000 }");
         var camera = StartCamera(rtspPort);
         using var bus = new BusRecorder(busPort);

@@ -3,15 +3,16 @@ using System.Net.WebSockets;
 namespace SmartCam.Viewing;
 
 /// <summary>
-/// Viewers for <c>smartcam bench --viewers</c>: real HTTP clients in the bench's process that read what the server
-/// sends as fast as it comes, like a browser tab or VLC would, and count the pictures.
+/// Live viewers for <c>smartcam view</c> (and so <c>smartcam bench --viewers</c>): real HTTP clients that read what the
+/// server sends as fast as it comes, like a browser tab or VLC would, and count the pictures.
 /// </summary>
-public static class BenchViewers
+public static class LiveViewerClients
 {
     /// <summary>An MJPEG client: reads the multipart stream and counts its parts.</summary>
-    public static Task<long> Mjpeg(Uri server, string camera, CancellationToken stop) => Task.Run(async () =>
+    public static Task<long> Mjpeg(Uri server, string camera, string? token, CancellationToken stop) => Task.Run(async () =>
     {
         using var client = new HttpClient { BaseAddress = server, Timeout = Timeout.InfiniteTimeSpan };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
         long parts = 0;
         try
         {
@@ -43,9 +44,10 @@ public static class BenchViewers
     });
 
     /// <summary>A live page's connection: one WebSocket; counts the pictures (binary messages).</summary>
-    public static Task<long> Page(Uri server, string camera, CancellationToken stop) => Task.Run(async () =>
+    public static Task<long> Page(Uri server, string camera, string? token, CancellationToken stop) => Task.Run(async () =>
     {
         using var socket = new ClientWebSocket();
+        if (token is not null) socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
         long pictures = 0;
         try
         {
