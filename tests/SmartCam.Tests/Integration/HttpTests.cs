@@ -369,4 +369,51 @@ public sealed class HttpTests(HttpServiceFixture service, ITestOutputHelper outp
         Assert.InRange(double.Parse(p50!, CultureInfo.InvariantCulture), 0.0001, 2.5);
         output.WriteLine($"prometheus: {result[0]}; capture→publish p50 from the histogram {p50} s");
     }
+
+    [Fact]
+    public async Task Eight_pages_at_once_each_get_their_hello_and_pictures()
+    {
+        // A browser allows about six HTTP/1.1 connections per host; a page holds one WebSocket, so more tabs than that work.
+        service.GetWhen("/healthz", _ => true, Patience);
+        var sockets = new List<System.Net.WebSockets.ClientWebSocket>();
+        try
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var socket = new System.Net.WebSockets.ClientWebSocket();
+                socket.Options.SetRequestHeader("Authorization", "Bearer " + HttpServiceFixture.Token);
+                await socket.ConnectAsync(new Uri($"ws://{service.Address.Authority}/api/live?camera=cam0"), CancellationToken.None);
+                sockets.Add(socket);
+            }
+            using var patience = new CancellationTokenSource(Patience);
+            var results = await Task.WhenAll(sockets.Select(async socket =>
+            {
+                var buffer = new byte[512 * 1024];
+                string? hello = null;
+                var pictures = 0;
+                while (pictures < 2)
+                {
+                    var text = new MemoryStream();
+                    System.Net.WebSockets.ValueWebSocketReceiveResult r;
+                    do
+                    {
+                        r = await socket.ReceiveAsync(buffer.AsMemory(), patience.Token);
+                        text.Write(buffer, 0, r.Count);
+                    } while (!r.EndOfMessage);
+                    if (r.MessageType == System.Net.WebSockets.WebSocketMessageType.Binary) pictures++;
+                    else hello ??= Encoding.UTF8.GetString(text.ToArray());
+                }
+                return (hello, pictures);
+            }));
+            foreach (var (hello, pictures) in results)
+            {
+                Assert.Equal("hello", JsonDocument.Parse(hello!).RootElement.GetProperty("kind").GetString());
+                Assert.Equal(2, pictures);
+            }
+        }
+        finally
+        {
+            foreach (var socket in sockets) socket.Dispose();
+        }
+    }
 }
