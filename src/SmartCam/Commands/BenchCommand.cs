@@ -87,7 +87,7 @@ public static class BenchCommand
         Report report;
         var frameTaps = viewers > 0 ? new[] { new FrameTap() } : null;
         using var bus = viewers > 0 ? new BusTap() : null;
-        using var hub = viewers > 0 ? new LiveHub(config, bus!, frameTaps!, log) : null;
+        var hub = viewers > 0 ? new LiveHub(config, bus!, frameTaps!, log) : null;
         var web = hub is null ? null : new HttpFrontEnd(hub, log);
         System.Diagnostics.Process? watching = null;
         if (web is not null)
@@ -154,6 +154,8 @@ public static class BenchCommand
                 (pipeline.LoopPageFaults.Minor - startLoopFaults.Minor, pipeline.LoopPageFaults.Major - startLoopFaults.Major));
             if (watching is not null) report = report with { ViewerPictures = StopViewers(watching) };
         }
+        // The hub before the taps: its encoder and drawing wrappers refer to the taps' picture buffers.
+        hub?.Dispose();
         web?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         foreach (var t in frameTaps ?? []) t.Dispose();
         NetMQConfig.Cleanup(block: false);
