@@ -57,8 +57,13 @@ public sealed class MultiCameraBenchTests : IDisposable
     {
         using var frames = ChildProcess.SmartCam("bench", "--config", TwoCameras(ChildProcess.FreePort()), "--frames", "100");
         Assert.Equal(2, frames.WaitForExit(TimeSpan.FromSeconds(60)));
-        Assert.Contains("smartcam bench: --frames and --warmup are for a single-camera config", frames.Stderr);
+        Assert.Contains("smartcam bench: --frames, --warmup and --viewers are for a single-camera config", frames.Stderr);
         Assert.Single(frames.Stderr.Trim().Split('\n'));
+
+        using var viewers = ChildProcess.SmartCam("bench", "--config", TwoCameras(ChildProcess.FreePort()), "--viewers", "3");
+        Assert.Equal(2, viewers.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.Contains("smartcam bench: --frames, --warmup and --viewers are for a single-camera config", viewers.Stderr);
+        Assert.Single(viewers.Stderr.Trim().Split('\n'));
 
         using var seconds = ChildProcess.SmartCam("bench", "--config", Repo.Path("configs", "bench.yaml"), "--seconds", "5");
         Assert.Equal(2, seconds.WaitForExit(TimeSpan.FromSeconds(60)));
