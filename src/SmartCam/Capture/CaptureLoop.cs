@@ -102,6 +102,11 @@ public sealed class CaptureLoop : IDisposable
             _onStart?.Invoke();
             if (OpenWithRetry()) ReadFrames();
         }
+        catch (Exception) when (_stop.IsCancellationRequested)
+        {
+            // Stop() interrupts the source under this thread (a live camera's ffmpeg killed mid-open or mid-read):
+            // whatever that throws is the stop's doing, not a failure of the camera.
+        }
         catch (SourceException e)
         {
             Failure = e;
