@@ -259,35 +259,26 @@ public sealed class LiveHub : IDisposable
     private static long ReadLong(ReadOnlySpan<byte> json, string property)
     {
         var reader = new Utf8JsonReader(json);
-        var depth = 0;
-        while (reader.Read())
-        {
-            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) depth++;
-            else if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray) depth--;
-            else if (depth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(property))
-            {
-                reader.Read();
-                return reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : -1;
-            }
-        }
-        return -1;
+        return AtTopLevel(ref reader, property) && reader.TokenType == JsonTokenType.Number ? reader.GetInt64() : -1;
     }
 
     private static string? ReadString(byte[] json, string property)
     {
         var reader = new Utf8JsonReader(json);
+        return AtTopLevel(ref reader, property) && reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+    }
+
+    /// <summary>Moves <paramref name="reader"/> to the value of the message's top-level <paramref name="property"/>; false when it has none.</summary>
+    private static bool AtTopLevel(ref Utf8JsonReader reader, string property)
+    {
         var depth = 0;
         while (reader.Read())
         {
             if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) depth++;
             else if (reader.TokenType is JsonTokenType.EndObject or JsonTokenType.EndArray) depth--;
-            else if (depth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(property))
-            {
-                reader.Read();
-                return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            }
+            else if (depth == 1 && reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(property)) return reader.Read();
         }
-        return null;
+        return false;
     }
 
     // ---- sc-live: pictures ----
