@@ -322,7 +322,10 @@ public sealed class LiveHub : IDisposable
             if (!busy)
             {
                 _wanted.Reset();
-                _wanted.Wait(TimeSpan.FromSeconds(1), stop);
+                // Not Wait(timeout, stop): that throws when the stop comes first, and on this thread an exception ends
+                // the process. Dispose cancels, then sets _wanted; the check after Reset catches a Set that Reset undid.
+                if (stop.IsCancellationRequested) return;
+                _wanted.Wait(TimeSpan.FromSeconds(1));
             }
             else
             {

@@ -55,7 +55,7 @@ public sealed class HttpStartupTests : IDisposable
         Assert.False(body.GetProperty("healthy").GetBoolean());
         Assert.Equal("reconnecting", body.GetProperty("cameras").GetProperty("cam0").GetString());
         run.Signal(ChildProcess.SIGTERM);
-        Assert.Equal(0, run.WaitForExit(TimeSpan.FromSeconds(60)));
+        Assert.True(run.WaitForExit(TimeSpan.FromSeconds(60)) == 0, run.Stderr);
     }
 
     private static string? Between(string text, string start, string end)

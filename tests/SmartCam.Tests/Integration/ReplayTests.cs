@@ -22,6 +22,10 @@ public sealed class ReplayTests
           lamp:   { driver: log, safe: low }
           beacon: { driver: log, safe: low }
           siren:  { driver: log, safe: low }
+        actuation:
+          # The watchdog runs on the wall clock by design (it watches the real thread; docs/actuation.md): a box so
+          # busy that no frame is processed for 2 s trips it, rightly, but that is no part of what a replay must repeat.
+          watchdog_ms: 600000
         rules:
           - name: someone-in-the-middle
             when: { labels: [person], zone: middle, min_score: 0.5, min_frames: 3 }
