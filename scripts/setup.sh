@@ -11,8 +11,8 @@ cd "$root"
 packages=(libgtk-3-0 ffmpeg python3-zmq python3-opencv python3-jsonschema python3-numpy python3-onnx stress-ng
   # the RTSP test camera (tests/python/rtsp_camera.py): GStreamer's RTSP server, x264enc (ugly), breakmydata and rtph264pay (good)
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
-  # the HTTP tests: promtool checks /metrics (package prometheus), headless Chromium loads the live page
-  prometheus chromium)
+  # the HTTP tests: promtool checks /metrics (package prometheus), headless Chromium and Firefox load the live page
+  prometheus chromium firefox-esr)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -40,30 +40,32 @@ public static class BenchCommand
     /// <param name="MultiOnly">--seconds, --warmup-seconds, --probe-seconds or --max-cameras given (a config with several cameras).</param>
     public sealed record Given(bool SingleOnly, bool MultiOnly);
 
+    /// <summary>The one-line error when <paramref name="given"/> holds options of the other kind of config; null when they suit.</summary>
+    static string? Unsuited(SmartCamConfig config, Given? given)
+    {
+        var several = config.Cameras.Count > 1;
+        if (given is null || !(several ? given.SingleOnly : given.MultiOnly)) return null;
+        return several
+            ? $"smartcam bench: --frames, --warmup and --viewers are for a single-camera config; {config.FilePath} has {config.Cameras.Count} cameras (use --seconds, --warmup-seconds)"
+            : $"smartcam bench: --seconds, --warmup-seconds, --probe-seconds and --max-cameras are for a config with several cameras; {config.FilePath} has one (use --frames, --warmup)";
+    }
+
     public static int Run(string configPath, int frames, int warmup, int bareRuns, bool jsonOnly, TextWriter output,
         MultiCameraBench.Options? multi = null, Given? given = null, int viewers = 0)
     {
         // File sources loop, so any frame count can be reached; nothing waits at shutdown for a subscriber. Viewers need the
         // HTTP server: the config's http: section, or one on a free loopback port.
+        // Options that do not suit the config are refused before anything binds (a busy port must not hide them).
         if (!RunCommand.TryStart(configPath, c => c with
                 {
                     Cameras = c.Cameras.Select(x => x with { Loop = true }).ToArray(),
                     Publish = c.Publish with { LingerMs = 0 },
                     Http = viewers > 0 ? (c.Http ?? new HttpConfig()) with { Address = System.Net.IPAddress.Loopback, Port = 0, Listen = "127.0.0.1:0", Token = null } : c.Http,
                 },
-                out var config, out var detector, out var publisher))
+                out var config, out var detector, out var publisher, c => Unsuited(c, given)))
             return RunCommand.ExitBadInput;
         // Several cameras: measured over time windows, with a capacity search (docs/benchmarks.md#many-cameras).
         var several = config.Cameras.Count > 1;
-        if (given is not null && (several ? given.SingleOnly : given.MultiOnly))
-        {
-            Console.Error.WriteLine(several
-                ? $"smartcam bench: --frames, --warmup and --viewers are for a single-camera config; {config.FilePath} has {config.Cameras.Count} cameras (use --seconds, --warmup-seconds)"
-                : $"smartcam bench: --seconds, --warmup-seconds, --probe-seconds and --max-cameras are for a config with several cameras; {config.FilePath} has one (use --frames, --warmup)");
-            detector.Dispose();
-            publisher.Dispose();
-            return RunCommand.ExitBadInput;
-        }
         if (several)
         {
             int exitCode;

@@ -112,8 +112,11 @@ public static class RunCommand
     /// Loads and checks config and model (<paramref name="adjust"/> may change the config first) and binds
     /// the publisher; on a user mistake prints one line naming it and returns false.
     /// </summary>
+    /// <param name="refuse">A command's own check of the loaded config: the one-line error, or null to go on. It runs
+    /// before the publisher binds, so a wrong option is reported the same whether or not the endpoint is free.</param>
     public static bool TryStart(string configPath, Func<SmartCamConfig, SmartCamConfig> adjust,
-        out SmartCamConfig config, out OnnxDetector detector, out DetectionPublisher publisher)
+        out SmartCamConfig config, out OnnxDetector detector, out DetectionPublisher publisher,
+        Func<SmartCamConfig, string?>? refuse = null)
     {
         config = null!;
         detector = null!;
@@ -128,6 +131,12 @@ public static class RunCommand
             return false;
         }
         config = adjust(config);
+        if (refuse?.Invoke(config) is { } refusal)
+        {
+            Console.Error.WriteLine(refusal);
+            detector.Dispose();
+            return false;
+        }
         try
         {
             publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, config.Publish.LingerMs, config.Publish.CurveSecretKey, config.Publish.SendBufferBytes);
@@ -141,7 +150,6 @@ public static class RunCommand
         }
     }
 
-    /// <summary>A config given as an option of a host tool (doctor, jitter): null when none; false (reported) when it is wrong.</summary>
     /// <summary>
     /// Opens the configured outputs at their safe levels (a missing chip or a taken line is a clear error,
     /// exit 2), and makes sure they go safe again if the process dies of an unhandled exception.

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
@@ -38,8 +40,11 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     public async Task Start()
     {
         var http = _hub.Http;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.ClearProviders();
+        // The empty builder: no appsettings.json, no ASPNETCORE_ variables, no logging providers. The slim one reads
+        // appsettings.json from the working directory and watches that directory, recursively, for changes: every
+        // file written anywhere under it allocated (FileSystemWatcher events) and could reconfigure the server.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -205,22 +210,27 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         try
         {
             await response.StartAsync(context.RequestAborted);
-            var head = new byte[128];
+            // Each part goes into the response's pipe in one piece and is sent with one flush: the part head is formatted
+            // straight into the pipe's memory (no string), and Kestrel's per-write flush machinery runs once per picture.
+            var body = response.BodyWriter;
             await foreach (var item in viewer.Queue.Reader.ReadAllAsync(context.RequestAborted))
             {
                 if (item.Picture is not { } picture) continue;
                 try
                 {
-                    var n = Encoding.ASCII.GetBytes($"--{MjpegBoundary}\r\nContent-Type: image/jpeg\r\nContent-Length: {picture.Jpeg.Length}\r\nX-Seq: {picture.Seq}\r\n\r\n", head);
-                    await response.Body.WriteAsync(head.AsMemory(0, n), context.RequestAborted);
-                    await response.Body.WriteAsync(picture.Jpeg, context.RequestAborted);
-                    await response.Body.WriteAsync(CrLf, context.RequestAborted);
-                    await response.Body.FlushAsync(context.RequestAborted);
+                    var head = body.GetSpan(MjpegPartHeadMax);
+                    if (!System.Text.Unicode.Utf8.TryWrite(head, $"--{MjpegBoundary}\r\nContent-Type: image/jpeg\r\nContent-Length: {picture.Jpeg.Length}\r\nX-Seq: {picture.Seq}\r\n\r\n", out var n))
+                        throw new InvalidOperationException("MJPEG part head longer than " + MjpegPartHeadMax);
+                    body.Advance(n);
+                    body.Write(picture.Jpeg.Span);
+                    body.Write(CrLf);
                 }
                 finally
                 {
-                    picture.Release();
+                    picture.Release(); // copied into the pipe
                 }
+                var flushed = await body.FlushAsync(context.RequestAborted);
+                if (flushed.IsCompleted || flushed.IsCanceled) break;
             }
         }
         catch (OperationCanceledException)
@@ -234,6 +244,7 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     }
 
     public const string MjpegBoundary = "smartcamframe";
+    private const int MjpegPartHeadMax = 160; // boundary, two headers with 20-digit numbers at most
     private static readonly byte[] CrLf = "\r\n"u8.ToArray();
 
     /// <summary>The page's one connection: a WebSocket carrying hello, frame (+ JPEG), evt and status messages (docs/http.md).</summary>

@@ -256,18 +256,21 @@ public sealed class HttpTests(HttpServiceFixture service, ITestOutputHelper outp
         Assert.Equal(HttpStatusCode.NotFound, (await service.Client.GetAsync("/nothing-here")).StatusCode);
     }
 
-    [Fact]
-    public async Task The_live_page_draws_the_boxes_of_the_det_message_of_the_frame_it_shows()
+    [Theory]
+    [InlineData("chromium")]
+    [InlineData("firefox")]
+    public async Task The_live_page_draws_the_boxes_of_the_det_message_of_the_frame_it_shows(string browserName)
     {
-        var profile = Directory.CreateTempSubdirectory("smartcam-chromium-").FullName;
+        var profile = Directory.CreateTempSubdirectory($"smartcam-{browserName}-").FullName;
         try
         {
-            await using var browser = await Chromium.Start($"{service.Address}?token={HttpServiceFixture.Token}", profile);
+            await using var browser = await HeadlessBrowser.Start(browserName, $"{service.Address}?token={HttpServiceFixture.Token}", profile);
             // A frame with at least one box (most of the footage has people in it), and a status shown.
             var drawn = await browser.WaitFor("(() => { const d = document.getElementById('drawn').textContent; return d && JSON.parse(d).boxes.length > 0 && document.body.dataset.statusSeen ? d : ''; })()", Patience);
             var page = JsonDocument.Parse(drawn).RootElement;
             var seq = page.GetProperty("seq").GetInt64();
-            await browser.Screenshot(Path.Combine(service.Artifacts, "live-page.png"));
+            var screenshot = Path.Combine(service.Artifacts, $"live-page-{browserName}.png");
+            await browser.Screenshot(screenshot);
 
             JsonElement? det = null;
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -288,7 +291,7 @@ public sealed class HttpTests(HttpServiceFixture service, ITestOutputHelper outp
                 Assert.True(JsonElement.DeepEquals(expected[i].GetProperty("box"), boxes[i].GetProperty("box")), $"box {i}: {boxes[i]} vs {expected[i]}");
             }
             Assert.Equal((768, 576), (page.GetProperty("width").GetInt32(), page.GetProperty("height").GetInt32()));
-            output.WriteLine($"page drew frame {seq} with {boxes.Count} boxes; screenshot {Path.Combine(service.Artifacts, "live-page.png")}");
+            output.WriteLine($"{browserName}: page drew frame {seq} with {boxes.Count} boxes; screenshot {screenshot}");
         }
         finally
         {
