@@ -114,7 +114,8 @@ public sealed partial class RtspCameraTests(ITestOutputHelper output) : IDisposa
         Assert.True(detected is not null, "no stall reported\n" + service.Stderr);
         Assert.Equal("reconnecting", detected.Body.GetProperty("state").GetString());
         Assert.Equal(1, detected.Body.GetProperty("reconnects").GetInt64());
-        Assert.Contains("stalled", service.Stderr);
+        // The log line comes through the logger's queue and this process's stderr reader: it may trail the bus message.
+        Assert.True(service.WaitFor(p => p.Stderr.Contains("stalled"), Deadline), service.Stderr);
         // The camera's connection stayed open: only the timer can have noticed, and not before stall_ms without a frame.
         var detectedMs = (detected.RecvNs - stalledNs) / 1e6;
         // ts_capture_ns is CLOCK_MONOTONIC when the frame was read, the clock of Stopwatch here.
