@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Builds the SmartCam appliance image from Debian packages only (no Docker): mmdebstrap (bookworm,
 # -updates, -security; the PREEMPT_RT kernel) plus rootfs/ and the Native AOT binary, then a bootable
-# GPT disk image with genimage: an EFI system partition with systemd-boot, the kernel and initrd, and an
-# ext4 root made by mke2fs -d, partitions aligned to 1 MiB. Needs root (mmdebstrap --mode=root).
-#   scripts/build-image.sh            → out/image/smartcam-VERSION.img (and smartcam.img → it)
+# GPT disk image with genimage (docs/image.md, docs/updates.md): an EFI system partition with Debian's
+# signed shim and GRUB choosing between two root slots (RAUC's grub backend), root slot A (ext4 made by
+# mke2fs -d, the kernel and initrd in its /boot), an empty root slot B of the same size for updates, and
+# a data partition for /var/lib/smartcam (config, models, RAUC's status) that updates leave alone.
+# Partitions aligned to 1 MiB. Needs root (mmdebstrap --mode=root).
+#   scripts/build-image.sh            → out/image/smartcam-VERSION.img (and smartcam.img → it),
+#                                       out/image/root.ext4 (slot A's filesystem, for build-bundle.sh)
 # Environment: IMAGE_OUT (default out/image), SKIP_PUBLISH=1 to reuse out/smartcam/smartcam,
-# IMAGE_MIRROR (default http://deb.debian.org/debian).
+# IMAGE_MIRROR (default http://deb.debian.org/debian), IMAGE_VERSION (default VERSION+DATE.COMMIT),
+# RAUC_KEYRING (CA certificates the box accepts bundles from; default: the development CA from
+# scripts/image/dev-keys.sh), BOOT_TRIES (boots of a slot not yet marked good before GRUB passes it over; 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -15,7 +21,7 @@ start=$(date +%s)
 say() { echo "build-image: $*"; }
 
 [ "$(id -u)" -eq 0 ] || { echo "build-image: needs root (mmdebstrap --mode=root, loop-free image assembly)" >&2; exit 1; }
-tools=(mmdebstrap genimage dosfstools mtools e2fsprogs fdisk)
+tools=(mmdebstrap genimage dosfstools mtools e2fsprogs fdisk grub-common openssl)
 missing=()
 for p in "${tools[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -30,7 +36,7 @@ fi
 
 base_version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/SmartCam/SmartCam.csproj)
 commit=$(git rev-parse --short=8 HEAD 2>/dev/null || echo unknown)
-version="$base_version+$(date -u +%Y%m%d).$commit"
+version=${IMAGE_VERSION:-"$base_version+$(date -u +%Y%m%d).$commit"}
 say "version $version"
 
 work=$out/work
@@ -39,7 +45,27 @@ release_cache() { mountpoint -q "$work/rootfs/var/cache/apt/archives" 2>/dev/nul
 trap release_cache EXIT
 release_cache
 rm -rf "$work"
-mkdir -p "$work/payload" "$work/esp/EFI/BOOT" "$work/esp/loader/entries" "$out/apt-cache"
+mkdir -p "$work/payload" "$work/esp/EFI/BOOT" "$work/data" "$out/apt-cache" "$out/efi-cache"
+
+# Fixed partition UUIDs: GRUB boots a slot by its PARTUUID, and fstab mounts the ESP and the data partition by theirs.
+uuid_esp=5c3a11e0-0b5e-4d1f-9e39-5ca3c0a77000
+uuid_a=5c3a11e0-0b5e-4d1f-9e39-5ca3c0a77001
+uuid_b=5c3a11e0-0b5e-4d1f-9e39-5ca3c0a77002
+uuid_data=5c3a11e0-0b5e-4d1f-9e39-5ca3c0a77003
+# The fixed ids of sysusers.d/smartcam.conf: the data partition's files are owned by them.
+smartcam_uid=951
+
+# Debian's signed boot chain (the same files Secure Boot accepts): shim (and its MOK manager), and GRUB signed by Debian.
+( cd "$out/efi-cache" && { ls shim-signed_*.deb shim-helpers-amd64-signed_*.deb grub-efi-amd64-signed_*.deb >/dev/null 2>&1 || apt-get download shim-signed shim-helpers-amd64-signed grub-efi-amd64-signed 2>/dev/null; } )
+rm -rf "$work/efi-x"
+for deb in "$out"/efi-cache/shim-signed_*.deb "$out"/efi-cache/shim-helpers-amd64-signed_*.deb "$out"/efi-cache/grub-efi-amd64-signed_*.deb; do dpkg-deb -x "$deb" "$work/efi-x"; done
+cp "$work/efi-x/usr/lib/shim/shimx64.efi.signed" "$work/esp/EFI/BOOT/BOOTX64.EFI"
+cp "$work/efi-x/usr/lib/shim/mmx64.efi.signed" "$work/esp/EFI/BOOT/mmx64.efi"
+cp "$work/efi-x/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" "$work/esp/EFI/BOOT/grubx64.efi"
+
+# The keyring bundles are checked against.
+if [ -n "${RAUC_KEYRING:-}" ]; then keyring=$RAUC_KEYRING; else bash scripts/image/dev-keys.sh "$root/out/keys"; keyring=$root/out/keys/dev-ca.cert.pem; fi
+[ -s "$keyring" ] || { echo "build-image: RAUC_KEYRING $keyring: no such file, or empty (expected PEM CA certificates)" >&2; exit 2; }
 
 # Everything that goes onto the root filesystem besides Debian's packages.
 payload=$work/payload
@@ -49,6 +75,14 @@ install -d "$payload/usr/local/bin" "$payload/opt/smartcam" "$payload/var/lib/sm
 for f in out/smartcam/*; do case "$f" in *.dbg) ;; *) cp -a "$f" "$payload/opt/smartcam/" ;; esac; done
 cp models/yolox_nano.onnx models/coco80.names "$payload/var/lib/smartcam/models/"
 cp media/vtest.avi "$payload/var/lib/smartcam/media/"
+# /etc/smartcam lives on the data partition (it survives updates); the root keeps the shipped config as
+# the default an operator can go back to.
+install -d "$payload/var/lib/smartcam/config" "$payload/var/lib/smartcam/rauc" "$payload/usr/share/smartcam/config-default"
+cp -a "$payload/etc/smartcam/." "$payload/var/lib/smartcam/config/"
+cp -a "$payload/etc/smartcam/." "$payload/usr/share/smartcam/config-default/"
+rm -rf "$payload/etc/smartcam"
+ln -s /var/lib/smartcam/config "$payload/etc/smartcam"
+install -m 0644 "$keyring" "$payload/etc/rauc/keyring.pem"
 cp README.md "$payload/usr/share/doc/smartcam/"
 cp -r docs "$payload/usr/share/doc/smartcam/"
 cat > "$payload/etc/smartcam-release" <<REL
@@ -75,16 +109,23 @@ mmdebstrap --mode=root --variant=apt --format=directory \
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"; echo MODULES=list > "$1/etc/initramfs-tools/conf.d/smartcam"; printf "%s\n" virtio_pci virtio_blk virtio_scsi virtio_net ahci nvme sd_mod ext4 vfat > "$1/etc/initramfs-tools/modules"' \
   --customize-hook="sync-in '$payload' /" \
   --customize-hook='chroot "$1" systemd-sysusers' \
-  --customize-hook='chroot "$1" sh -c "chown -R root:smartcam /var/lib/smartcam /etc/smartcam && chmod -R g+rX,o-rwx /var/lib/smartcam /etc/smartcam"' \
-  --customize-hook='chroot "$1" systemctl enable smartcam.service smartcam-selftest.service nftables.service systemd-networkd.service apparmor.service prometheus-node-exporter.service systemd-timesyncd.service' \
-  --customize-hook='echo smartcam > "$1/etc/hostname"; printf "PARTUUID=5c3a11e0-0b5e-4d1f-9e39-5ca3c0a77001 / ext4 defaults,noatime 0 1\n" > "$1/etc/fstab"; rm -f "$1/etc/machine-id"; touch "$1/etc/machine-id"' \
-  --customize-hook="cp \"\$1\"/boot/vmlinuz-* '$work/esp/vmlinuz'; cp \"\$1\"/boot/initrd.img-* '$work/esp/initrd.img'; cp \"\$1\"/usr/lib/systemd/boot/efi/systemd-bootx64.efi '$work/esp/EFI/BOOT/BOOTX64.EFI'" \
+  --customize-hook='chroot "$1" sh -c "chown -R root:smartcam /var/lib/smartcam && chmod -R g+rX,o-rwx /var/lib/smartcam && chown -R root:root /var/lib/smartcam/rauc && chmod 0700 /var/lib/smartcam/rauc"' \
+  --customize-hook="chroot \"\$1\" sh -c '[ \"\$(id -u smartcam)\" = $smartcam_uid ]' || { echo 'build-image: smartcam is not uid $smartcam_uid (sysusers.d/smartcam.conf)' >&2; exit 1; }" \
+  --customize-hook='chroot "$1" systemctl enable smartcam.service smartcam-selftest.service smartcam-mark-good.service nftables.service systemd-networkd.service apparmor.service prometheus-node-exporter.service systemd-timesyncd.service' \
+  --customize-hook="echo smartcam > \"\$1/etc/hostname\"; rm -f \"\$1/etc/machine-id\"; touch \"\$1/etc/machine-id\"; mkdir -p \"\$1/boot/efi\"; printf '# / is the slot GRUB booted (root=PARTUUID= on the kernel command line: docs/updates.md)\\n/dev/root / ext4 defaults,noatime 0 1\\nPARTUUID=$uuid_esp /boot/efi vfat umask=0077,noatime 0 2\\nPARTUUID=$uuid_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid 0 2\\n' > \"\$1/etc/fstab\"" \
+  --customize-hook='ln -f "$1"/boot/vmlinuz-* "$1/boot/vmlinuz"; ln -f "$1"/boot/initrd.img-* "$1/boot/initrd.img"' \
+  --customize-hook="cp -a \"\$1/var/lib/smartcam/.\" '$work/data/'; find \"\$1/var/lib/smartcam\" -mindepth 1 -delete" \
   --customize-hook='umount "$1/var/cache/apt/archives"' \
   bookworm "$work/rootfs" \
   "deb $mirror bookworm main" "deb $mirror bookworm-updates main" "deb ${mirror%/debian}/debian-security bookworm-security main"
 
-printf 'default smartcam.conf\ntimeout 0\nconsole-mode keep\n' > "$work/esp/loader/loader.conf"
-printf 'title SmartCam %s\nlinux /vmlinuz\ninitrd /initrd.img\noptions %s\n' "$version" "$cmdline" > "$work/esp/loader/entries/smartcam.conf"
+# GRUB's slot selection and its environment (RAUC's grub backend): A is good and first, B empty.
+sed -e "s|@MAX_TRIES@|${BOOT_TRIES:-2}|" -e "s|@PARTUUID_A@|$uuid_a|g" -e "s|@PARTUUID_B@|$uuid_b|g" -e "s|@CMDLINE@|$cmdline|" \
+  rootfs/usr/share/smartcam/update/grub.cfg > "$work/esp/EFI/BOOT/grub.cfg"
+# GRUB's script language is not sh (no && or ||): check it here, not at the box's first boot.
+grub-script-check "$work/esp/EFI/BOOT/grub.cfg" || { echo "build-image: rootfs/usr/share/smartcam/update/grub.cfg: GRUB syntax error (above)" >&2; exit 1; }
+grub-editenv "$work/esp/EFI/BOOT/grubenv" create
+grub-editenv "$work/esp/EFI/BOOT/grubenv" set ORDER="A B" A_OK=1 A_TRY=0 B_OK=0 B_TRY=0
 
 say "service checks (systemd-analyze)"
 systemd-analyze verify --root="$work/rootfs" smartcam.service 2>&1 | grep -v "^$" | tee "$out/verify.txt" || true
@@ -103,10 +144,17 @@ image root.ext4 {
   srcpath = "$work/rootfs"
   size = 2048M
 }
+image data.ext4 {
+  ext4 { label = "smartcam-data" use-mke2fs = true features = "^metadata_csum_seed" }
+  srcpath = "$work/data"
+  size = 512M
+}
 image smartcam.img {
   hdimage { partition-table-type = "gpt" align = 1M }
-  partition esp { image = "esp.vfat" partition-type-uuid = "U" offset = 1M }
-  partition smartcam-root { image = "root.ext4" partition-type-uuid = "L" partition-uuid = "5c3a11e0-0b5e-4d1f-9e39-5ca3c0a77001" }
+  partition esp { image = "esp.vfat" partition-type-uuid = "U" offset = 1M partition-uuid = "$uuid_esp" }
+  partition smartcam-root-a { image = "root.ext4" partition-type-uuid = "L" partition-uuid = "$uuid_a" }
+  partition smartcam-root-b { size = 2048M partition-type-uuid = "L" partition-uuid = "$uuid_b" }
+  partition smartcam-data { image = "data.ext4" partition-type-uuid = "L" partition-uuid = "$uuid_data" }
 }
 CFG
 rm -rf "$work/genimage-tmp"
@@ -114,6 +162,7 @@ genimage --config "$work/genimage.cfg" --rootpath "$work/rootfs" --tmppath "$wor
   || { tail -30 "$work/genimage.log" >&2; exit 1; }
 image=$out/smartcam-$version.img
 mv "$work/images/smartcam.img" "$image"
+mv "$work/images/root.ext4" "$out/root.ext4" # slot A's filesystem: what build-bundle.sh puts in a bundle
 ln -sfn "$(basename "$image")" "$out/smartcam.img"
 echo "$version" > "$out/VERSION"
 rm -rf "$work/genimage-tmp" "$work/images"

@@ -58,6 +58,19 @@ http_get /metrics > /run/metrics.txt
 say "http_metrics=$(grep -c '^smartcam_frames_processed_total' /run/metrics.txt)"
 grep -m1 '^smartcam_frames_processed_total' /run/metrics.txt | sed 's/^/ST http_metric: /'
 say "nft_8080=$(nft list ruleset 2>/dev/null | grep -c 8080)"
+# A/B updates (docs/updates.md): the slot GRUB booted, the health check marking it good, the data partition.
+t0=$(date +%s)
+while [ $(( $(date +%s) - t0 )) -lt 120 ] && [ "$(systemctl is-active smartcam-mark-good)" != active ]; do sleep 2; done
+say "mark_good=$(systemctl is-active smartcam-mark-good)"
+journalctl -b --no-pager -u smartcam-mark-good | grep "mark-good:" | tail -2 | sed 's/^/ST mark_good_log: /'
+rauc status --output-format=shell > /run/rauc-status.txt 2> /run/rauc-status.err
+say "rauc_status_exit=$?"
+sed 's/^/ST rauc: /' /run/rauc-status.txt /run/rauc-status.err
+say "rauc_booted=$(sed -n "s/^RAUC_SYSTEM_BOOTED_BOOTNAME='\{0,1\}\([^']*\)'\{0,1\}$/\1/p" /run/rauc-status.txt)"
+grub-editenv /boot/efi/EFI/BOOT/grubenv list | sed 's/^/ST grubenv: /'
+say "data_mount=$(findmnt -n -o SOURCE,FSTYPE /var/lib/smartcam | tr -s ' ' ',')"
+say "etc_smartcam=$(readlink /etc/smartcam)"
+say "root_source=$(findmnt -n -o SOURCE /)"
 /usr/local/bin/smartcam doctor --config /etc/smartcam/smartcam.yaml > /run/doctor.txt 2>&1
 say "doctor_exit=$?"
 sed 's/^/ST doctor: /' /run/doctor.txt

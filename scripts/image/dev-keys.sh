@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The development signing keys for RAUC bundles (docs/updates.md#keys), made once per checkout under
+# out/keys/ and never committed: a CA (its certificate is the image's keyring) and a signing key it
+# certifies. Release builds pass their own: RAUC_KEYRING (CA certificates, PEM) to build-image.sh,
+# RAUC_CERT and RAUC_KEY (a PKCS#11 URI works) to build-bundle.sh.
+#   scripts/image/dev-keys.sh [DIR]   (default out/keys) → DIR/dev-ca.cert.pem, DIR/dev-signing.{cert,key}.pem
+set -euo pipefail
+dir=${1:-$(cd "$(dirname "$0")/../.." && pwd)/out/keys}
+[ -f "$dir/dev-ca.cert.pem" ] && [ -f "$dir/dev-signing.cert.pem" ] && [ -f "$dir/dev-signing.key.pem" ] && exit 0
+mkdir -p "$dir"; chmod 0700 "$dir"
+cd "$dir"
+cat > openssl.cnf <<'CNF'
+[req]
+distinguished_name = dn
+[dn]
+[v3_ca]
+basicConstraints = critical,CA:true
+keyUsage = critical,keyCertSign,cRLSign
+subjectKeyIdentifier = hash
+[v3_leaf]
+basicConstraints = critical,CA:false
+keyUsage = critical,digitalSignature
+extendedKeyUsage = codeSigning
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+CNF
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 -config openssl.cnf -extensions v3_ca \
+  -subj "/O=SmartCam development/CN=SmartCam development CA (not for release)" -keyout dev-ca.key.pem -out dev-ca.cert.pem 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -config openssl.cnf \
+  -subj "/O=SmartCam development/CN=SmartCam development bundle signing" -keyout dev-signing.key.pem -out dev-signing.csr.pem 2>/dev/null
+openssl x509 -req -in dev-signing.csr.pem -CA dev-ca.cert.pem -CAkey dev-ca.key.pem -CAcreateserial -days 1825 \
+  -extfile openssl.cnf -extensions v3_leaf -out dev-signing.cert.pem 2>/dev/null
+rm -f dev-signing.csr.pem
+chmod 0600 ./*.key.pem
+echo "dev-keys: made a development CA and signing key in $dir (not for release: docs/updates.md#keys)"
