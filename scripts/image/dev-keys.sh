@@ -6,6 +6,8 @@
 #   scripts/image/dev-keys.sh [DIR]   (default out/keys) → DIR/dev-ca.cert.pem, DIR/dev-signing.{cert,key}.pem
 set -euo pipefail
 dir=${1:-$(cd "$(dirname "$0")/../.." && pwd)/out/keys}
+# No extendedKeyUsage on the signing certificate: RAUC checks signatures for OpenSSL's S/MIME signing purpose
+# unless the keyring says check-purpose=codesign, and a codeSigning-only certificate fails that check.
 [ -f "$dir/dev-ca.cert.pem" ] && [ -f "$dir/dev-signing.cert.pem" ] && [ -f "$dir/dev-signing.key.pem" ] && exit 0
 mkdir -p "$dir"; chmod 0700 "$dir"
 cd "$dir"
@@ -20,7 +22,6 @@ subjectKeyIdentifier = hash
 [v3_leaf]
 basicConstraints = critical,CA:false
 keyUsage = critical,digitalSignature
-extendedKeyUsage = codeSigning
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 CNF

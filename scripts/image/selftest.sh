@@ -66,6 +66,7 @@ journalctl -b --no-pager -u smartcam-mark-good | grep "mark-good:" | tail -2 | s
 rauc status --output-format=shell > /run/rauc-status.txt 2> /run/rauc-status.err
 say "rauc_status_exit=$?"
 sed 's/^/ST rauc: /' /run/rauc-status.txt /run/rauc-status.err
+journalctl -b --no-pager -u rauc -u smartcam-mark-good | tail -12 | sed 's/^/ST rauc_journal: /'
 say "rauc_booted=$(sed -n "s/^RAUC_SYSTEM_BOOTED_BOOTNAME='\{0,1\}\([^']*\)'\{0,1\}$/\1/p" /run/rauc-status.txt)"
 grub-editenv /boot/efi/EFI/BOOT/grubenv list | sed 's/^/ST grubenv: /'
 say "data_mount=$(findmnt -n -o SOURCE,FSTYPE /var/lib/smartcam | tr -s ' ' ',')"
