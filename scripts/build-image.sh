@@ -64,8 +64,9 @@ cp "$work/efi-x/usr/lib/shim/mmx64.efi.signed" "$work/esp/EFI/BOOT/mmx64.efi"
 cp "$work/efi-x/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" "$work/esp/EFI/BOOT/grubx64.efi"
 
 # The keyring bundles are checked against.
-if [ -n "${RAUC_KEYRING:-}" ]; then keyring=$RAUC_KEYRING; else bash scripts/image/dev-keys.sh "$root/out/keys"; keyring=$root/out/keys/dev-ca.cert.pem; fi
+if [ -n "${RAUC_KEYRING:-}" ]; then keyring=$RAUC_KEYRING; else bash scripts/image/dev-keys.sh "$root/out/keys"; keyring=$root/out/keys/dev-keyring.pem; fi
 [ -s "$keyring" ] || { echo "build-image: RAUC_KEYRING $keyring: no such file, or empty (expected PEM CA certificates)" >&2; exit 2; }
+grep -q "BEGIN X509 CRL" "$keyring" || { echo "build-image: RAUC_KEYRING $keyring: no CRL (expected each CA certificate with its CRL, PEM: the box checks bundles against them, check-crl=true; docs/updates.md#revoking)" >&2; exit 2; }
 
 # Everything that goes onto the root filesystem besides Debian's packages.
 payload=$work/payload
@@ -103,6 +104,8 @@ say "root filesystem (mmdebstrap)"
 mmdebstrap --mode=root --variant=apt --format=directory \
   --components=main --include="$packages" \
   --aptopt='Acquire::Retries "3"' \
+  --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \
+  --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --skip=essential/unlink \
   --setup-hook='mkdir -p "$1/var/cache/apt/archives"' \
   --setup-hook="mount --bind '$out/apt-cache' \"\$1/var/cache/apt/archives\"" \
@@ -112,7 +115,7 @@ mmdebstrap --mode=root --variant=apt --format=directory \
   --customize-hook='chroot "$1" sh -c "chown -R root:smartcam /var/lib/smartcam && chmod -R g+rX,o-rwx /var/lib/smartcam && chown -R root:root /var/lib/smartcam/rauc && chmod 0700 /var/lib/smartcam/rauc"' \
   --customize-hook="chroot \"\$1\" sh -c '[ \"\$(id -u smartcam)\" = $smartcam_uid ]' || { echo 'build-image: smartcam is not uid $smartcam_uid (sysusers.d/smartcam.conf)' >&2; exit 1; }" \
   --customize-hook='chroot "$1" systemctl enable smartcam.service smartcam-selftest.service smartcam-mark-good.service nftables.service systemd-networkd.service apparmor.service prometheus-node-exporter.service systemd-timesyncd.service' \
-  --customize-hook="echo smartcam > \"\$1/etc/hostname\"; rm -f \"\$1/etc/machine-id\"; touch \"\$1/etc/machine-id\"; mkdir -p \"\$1/boot/efi\"; printf '# / is the slot GRUB booted (root=PARTUUID= on the kernel command line: docs/updates.md)\\n/dev/root / ext4 defaults,noatime 0 1\\nPARTUUID=$uuid_esp /boot/efi vfat umask=0077,noatime 0 2\\nPARTUUID=$uuid_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid 0 2\\n' > \"\$1/etc/fstab\"" \
+  --customize-hook="echo smartcam > \"\$1/etc/hostname\"; rm -f \"\$1/etc/machine-id\"; touch \"\$1/etc/machine-id\"; mkdir -p \"\$1/boot/efi\"; printf '# / is the slot GRUB booted (root=PARTUUID= on the kernel command line: docs/updates.md)\\n/dev/root / ext4 defaults,noatime,x-systemd.growfs 0 1\\nPARTUUID=$uuid_esp /boot/efi vfat umask=0077,noatime 0 2\\nPARTUUID=$uuid_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid 0 2\\n' > \"\$1/etc/fstab\"" \
   --customize-hook='ln -f "$1"/boot/vmlinuz-* "$1/boot/vmlinuz"; ln -f "$1"/boot/initrd.img-* "$1/boot/initrd.img"' \
   --customize-hook="cp -a \"\$1/var/lib/smartcam/.\" '$work/data/'; find \"\$1/var/lib/smartcam\" -mindepth 1 -delete" \
   --customize-hook='umount "$1/var/cache/apt/archives"' \
@@ -133,6 +136,11 @@ systemd-analyze security --offline=yes --root="$work/rootfs" smartcam.service > 
 tail -1 "$out/security.txt"
 
 say "disk image (genimage)"
+# The root filesystem is made as small as its contents allow (plus room for the journal and metadata):
+# it is what an update bundle carries and what the box writes into a slot, and every unused block would
+# be written too. The box grows it to its 2 GiB slot (x-systemd.growfs in fstab, RAUC's resize=true).
+root_mb=$(( ( $(du -sxm "$work/rootfs" | cut -f1) * 115 / 100 + 64 + 63 ) / 64 * 64 ))
+[ "$root_mb" -le 2048 ] || { echo "build-image: the root filesystem needs ${root_mb} MiB, more than a 2048 MiB slot" >&2; exit 1; }
 cat > "$work/genimage.cfg" <<CFG
 image esp.vfat {
   vfat { label = "SMARTCAMESP" }
@@ -142,7 +150,7 @@ image esp.vfat {
 image root.ext4 {
   ext4 { label = "smartcam-root" use-mke2fs = true features = "^metadata_csum_seed" }
   srcpath = "$work/rootfs"
-  size = 2048M
+  size = ${root_mb}M
 }
 image data.ext4 {
   ext4 { label = "smartcam-data" use-mke2fs = true features = "^metadata_csum_seed" }
@@ -152,7 +160,7 @@ image data.ext4 {
 image smartcam.img {
   hdimage { partition-table-type = "gpt" align = 1M }
   partition esp { image = "esp.vfat" partition-type-uuid = "U" offset = 1M partition-uuid = "$uuid_esp" }
-  partition smartcam-root-a { image = "root.ext4" partition-type-uuid = "L" partition-uuid = "$uuid_a" }
+  partition smartcam-root-a { image = "root.ext4" size = 2048M partition-type-uuid = "L" partition-uuid = "$uuid_a" }
   partition smartcam-root-b { size = 2048M partition-type-uuid = "L" partition-uuid = "$uuid_b" }
   partition smartcam-data { image = "data.ext4" partition-type-uuid = "L" partition-uuid = "$uuid_data" }
 }

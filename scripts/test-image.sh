@@ -107,6 +107,7 @@ aa=$(marker "apparmor="); check "AppArmor profile enforced" "$(echo "$aa" | grep
 hz=$(marker "http_healthz="); check "HTTP /healthz answers 200 on the loopback" "$([ "$hz" = 200 ]; echo $?)" "$hz after $(marker "http_healthz_after_s=") s, listening on $(marker "http_listen=") $(marker "http_healthz_body=")"
 hm=$(marker "http_metrics="); check "/metrics has smartcam_frames_processed_total" "$([ "${hm:-0}" -ge 1 ]; echo $?)" "$hm line(s): $(marker "http_metric: ")"
 doc=$(marker "doctor_exit="); check "smartcam doctor passes inside" "$([ "$doc" = 0 ]; echo $?)" "exit $doc"
+ver=$(marker "version="); check "--version names the image and slot" "$(echo "$ver" | grep -q "(image .*, slot A)$"; echo $?)" "$ver"
 booted=$(marker "rauc_booted="); check "boots root slot A (RAUC)" "$([ "$booted" = A ]; echo $?)" "booted=$booted; $(marker "root_source=")"
 mg=$(marker "mark_good="); check "slot marked good once healthy" "$([ "$mg" = active ] && tr -d '\r' < "$log" | grep -q "^ST grubenv: A_TRY=0"; echo $?)" "$mg; $(marker "mark_good_log: "); $(tr -d '\r' < "$log" | grep "^ST grubenv: " | sed 's/^ST grubenv: //' | tr '\n' ' ')"
 data=$(marker "data_mount="); check "config and models on the data partition" "$(echo "$data" | grep -q ",ext4$" && [ "$(marker "etc_smartcam=")" = /var/lib/smartcam/config ]; echo $?)" "/var/lib/smartcam on $data; /etc/smartcam -> $(marker "etc_smartcam=")"

@@ -70,7 +70,7 @@ public static partial class Program
     {
         if (args is ["--version"])
         {
-            output.WriteLine(VersionLine());
+            output.WriteLine(VersionLine(ApplianceImage.Current));
             return 0;
         }
         var configOption = new Option<string>("--config", "-c")
@@ -262,24 +262,8 @@ public static partial class Program
     [GeneratedRegex(@"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']*)' as expected type '(?<type>[^']*)'")]
     private static partial Regex CannotParse();
 
-    /// <summary>The image's version file, when running on the appliance image.</summary>
-    public const string ReleaseFile = "/etc/smartcam-release";
-
-    /// <summary>"smartcam 0.1.0", plus the image version on the appliance ("image 0.1.0+20261124.abc1234").</summary>
-    public static string VersionLine()
-    {
-        var line = "smartcam " + Version;
-        try
-        {
-            foreach (var l in File.ReadLines(ReleaseFile))
-                if (l.StartsWith("IMAGE_VERSION=", StringComparison.Ordinal)) line += " (image " + l["IMAGE_VERSION=".Length..].Trim('"') + ")";
-        }
-        catch (IOException)
-        {
-            // Not the appliance image: the binary's own version is all there is.
-        }
-        return line;
-    }
+    /// <summary>"smartcam 0.1.0", plus the image version and booted slot on the appliance ("(image 0.1.0+20261124.abc1234, slot A)").</summary>
+    public static string VersionLine(ApplianceImage? image) => image is null ? "smartcam " + Version : $"smartcam {Version} ({image})";
 
     public static string Version =>
         typeof(Program).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";

@@ -64,6 +64,9 @@ public static class MessageNames
 
     // status. messages.
     public const string RunId = "run_id";
+    public const string Image = "image";
+    public const string ImageVersion = "version";
+    public const string Slot = "slot";
     public const string UptimeS = "uptime_s";
     public const string State = "state";
     public const string Fps = "fps";

@@ -131,6 +131,9 @@ public sealed class MessageWriter
         End(j);
     }
 
+    /// <summary>The appliance image and booted slot that status messages report; null (left out) off the image.</summary>
+    public Hosting.ApplianceImage? Image { get; init; } = Hosting.ApplianceImage.Current;
+
     /// <summary>The last message written: valid until the next Write call.</summary>
     public ReusableBufferWriter Buffer => _buffer;
 
@@ -276,6 +279,13 @@ public sealed class MessageWriter
         WriteTime(j, MessageNames.Time, DateTime.UtcNow);
         j.WriteNumber(MessageNames.UptimeS, Math.Round(uptimeSeconds, 3));
         j.WriteString(MessageNames.State, state);
+        if (Image is { } image)
+        {
+            j.WriteStartObject(MessageNames.Image);
+            j.WriteString(MessageNames.ImageVersion, image.Version);
+            if (image.Slot is not null) j.WriteString(MessageNames.Slot, image.Slot);
+            j.WriteEndObject();
+        }
         return j;
     }
 

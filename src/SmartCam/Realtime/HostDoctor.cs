@@ -37,14 +37,21 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
             Limit("RLIMIT_MEMLOCK", "Max locked memory", v => v is "unlimited" || (long.TryParse(v, out var n) && n >= 512L << 20),
                 "LimitMEMLOCK=infinity in the systemd unit (or CAP_IPC_LOCK)"),
             Capabilities(),
+            Image(),
         };
         if (config is not null)
         {
             checks.Add(LoopCpusIsolated(isolated));
+            checks.Add(RcuBoost(cmdline));
             if (config.Camera.Kind == SourceKind.V4l2) checks.Add(Camera(config.Camera.Location));
         }
         return checks;
     }
+
+    /// <summary>Not a readiness check, a fact for the report: which image and root slot this box runs (docs/updates.md).</summary>
+    private Check Image() => Hosting.ApplianceImage.Read(root) is { } image
+        ? new Check("appliance image", CheckStatus.Pass, image.Slot is null ? $"{image.Version} (not booted through a RAUC slot)" : $"{image.Version}, booted slot {image.Slot}")
+        : new Check("appliance image", CheckStatus.Pass, $"none (no /{Hosting.ApplianceImage.ReleaseFile}: not the SmartCam image)");
 
     private Check Kernel()
     {
@@ -156,6 +163,25 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
         return missing.Count == 0
             ? new Check("loop CPUs isolated", CheckStatus.Pass, $"cpus {Cpus(loop)}")
             : new Check("loop CPUs isolated", CheckStatus.Warn, $"cpus {Cpus(missing)} are in the config's realtime threads but not isolated", $"isolcpus={Cpus(loop)}");
+    }
+
+    /// <summary>
+    /// A loop thread that keeps its CPU busy (a detector slower than the camera) starves every lower-priority thread
+    /// there, IRQ threads included; on PREEMPT_RT one of them preempted inside an RCU read section stalls RCU for the
+    /// whole box (seen in QEMU: disk I/O hung). RCU boosts such a reader to rcutree.kthread_prio after 500 ms: above
+    /// the loop, it finishes its section.
+    /// </summary>
+    private Check RcuBoost(string cmdline)
+    {
+        var rt = config!.Realtime;
+        var loop = new[] { rt.Capture, rt.Inference, rt.Publish }.Where(t => t.Policy != SchedPolicy.Other).Select(t => t.Priority).DefaultIfEmpty(0).Max();
+        if (!rt.Enabled || loop == 0) return new Check("RCU boost priority", CheckStatus.Pass, "no real-time loop thread to stay above");
+        var value = Parameter(cmdline, "rcutree.kthread_prio");
+        var fix = $"add rcutree.kthread_prio={Math.Min(99, loop + 10)} to the kernel command line (above the loop's priority {loop})";
+        if (!int.TryParse(value, CultureInfo.InvariantCulture, out var prio)) return new Check("RCU boost priority", CheckStatus.Warn, "rcutree.kthread_prio not set (1)", fix);
+        return prio > loop
+            ? new Check("RCU boost priority", CheckStatus.Pass, $"rcutree.kthread_prio={prio}, above the loop's {loop}")
+            : new Check("RCU boost priority", CheckStatus.Warn, $"rcutree.kthread_prio={prio}, not above the loop's {loop}", fix);
     }
 
     private Check Camera(string device)

@@ -20,7 +20,7 @@ public class HostDoctorTests
         Put(root, "proc/sys/kernel/version", "#1 SMP PREEMPT_RT Debian 6.1.192-1\n");
         Put(root, "sys/devices/system/cpu/isolated", "1\n");
         Put(root, "sys/devices/system/cpu/nohz_full", "1\n");
-        Put(root, "proc/cmdline", "root=/dev/vda2 isolcpus=1 nohz_full=1 rcu_nocbs=1 irqaffinity=0\n");
+        Put(root, "proc/cmdline", "root=/dev/vda2 isolcpus=1 nohz_full=1 rcu_nocbs=1 irqaffinity=0 rcutree.kthread_prio=90\n");
         Put(root, "proc/irq/24/smp_affinity_list", "0\n");
         Put(root, "proc/irq/25/smp_affinity_list", "0-1\n");
         Put(root, "sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", "performance\n");
@@ -48,7 +48,7 @@ public class HostDoctorTests
         // The fake host isolates CPU 1, as the appliance does (the config may name it: these machines have 2 CPUs).
         var checks = new HostDoctor(root.Path, Config(dir, loopCpu: 1)).Run();
         Assert.All(checks, c => Assert.True(c.Status == CheckStatus.Pass, $"{c.Name}: {c.Found}"));
-        Assert.Equal(13, checks.Count);
+        Assert.Equal(15, checks.Count);
     }
 
     [Fact]
@@ -77,6 +77,22 @@ public class HostDoctorTests
         }
         Assert.Contains("LimitRTPRIO=99", checks["RLIMIT_RTPRIO"].Fix);
         Assert.Contains("AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK", checks["capabilities"].Fix);
+    }
+
+    [Theory]
+    [InlineData("root=/dev/vda2 isolcpus=1", CheckStatus.Warn, "not set")]
+    [InlineData("isolcpus=1 rcutree.kthread_prio=50", CheckStatus.Warn, "not above the loop's 80")]
+    [InlineData("isolcpus=1 rcutree.kthread_prio=80", CheckStatus.Warn, "not above the loop's 80")]
+    [InlineData("isolcpus=1 rcutree.kthread_prio=81 quiet", CheckStatus.Pass, "rcutree.kthread_prio=81, above the loop's 80")]
+    public void Rcu_boost_must_be_above_the_loop_threads(string cmdline, CheckStatus expected, string found)
+    {
+        using var root = RealtimeHost();
+        Put(root, "proc/cmdline", cmdline + "\n");
+        using var dir = new TempDir();
+        var rcu = new HostDoctor(root.Path, Config(dir, loopCpu: 1)).Run().Single(c => c.Name == "RCU boost priority");
+        Assert.Equal(expected, rcu.Status);
+        Assert.Contains(found, rcu.Found);
+        if (expected == CheckStatus.Warn) Assert.Contains("rcutree.kthread_prio=90", rcu.Fix);
     }
 
     [Fact]

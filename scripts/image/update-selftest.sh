@@ -1,0 +1,100 @@
+#!/bin/sh
+# Runs inside the booted image during scripts/test-update.sh (smartcam-selftest.service, handed in through
+# QEMU fw_cfg with "PHASE=N" put in front); prints "ST key=value" lines on the serial console for the host.
+# The host boots the same disk once per phase, with the test bundles on a second, read-only disk:
+#   1 slot A as flashed: refused bundles leave both slots alone; then a power cut in the middle of an install
+#   2 after the power cut (slot A again): install the version-2 bundle, reboot
+#   3 slot B, version 2: install the bundle that cannot become healthy (into A), reboot
+#   4 slot A, broken: nothing to do here; the health check marks it bad and reboots
+#   5 slot B again, by itself: report, power off
+say() { echo "ST $*"; }
+say "phase=$PHASE started"
+mkdir -p /run/bundles
+mount -o ro /dev/disk/by-label/smartcam-bundles /run/bundles 2>&1 | sed 's/^/ST mount: /'
+slot_b=/dev/disk/by-partlabel/smartcam-root-b
+# An install writes a slot from its start: the first 64 MiB tell whether anything wrote to it.
+b_sum() { head -c 64M "$slot_b" | sha256sum | cut -c1-16; }
+env_list() { grub-editenv /boot/efi/EFI/BOOT/grubenv list | tr '\n' ' '; }
+report() {
+  say "version=$(/usr/local/bin/smartcam --version)"
+  say "booted=$(sed -n 's/.*rauc\.slot=\([A-Za-z0-9]*\).*/\1/p' /proc/cmdline)"
+  say "smartcam=$(systemctl is-active smartcam)"
+  say "mark_good=$(systemctl is-active smartcam-mark-good)"
+  journalctl -b --no-pager -u smartcam-mark-good | grep "mark-good:" | tail -2 | sed 's/^/ST mark_good_log: /'
+  say "grubenv=$(env_list)"
+  rauc status --detailed --output-format=json 2>&1 | tr -d '\n' | sed 's/^/ST rauc_json: /'; echo
+  say "data_sum=$(cd /var/lib/smartcam && find config models -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)"
+  /usr/local/bin/smartcam doctor 2>&1 | grep "appliance image" | sed 's/^/ST doctor: /'
+}
+# The health check runs on every boot: wait for its verdict (it marks good, or marks bad and reboots).
+wait_verdict() {
+  deadline=$(( $(date +%s) + 900 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    s=$(systemctl is-active smartcam-mark-good)
+    [ "$s" = active ] && break
+    [ "$s" = failed ] && break
+    sleep 3
+  done
+}
+install() { # NAME → ST install_<name>_exit=, install_<name>_s=, and RAUC's last lines
+  t0=$(date +%s)
+  rauc install "/run/bundles/$1.raucb" > "/run/install-$1.log" 2>&1
+  rc=$?
+  say "install_$1_exit=$rc"
+  say "install_$1_s=$(( $(date +%s) - t0 ))"
+  # RAUC's reason ("LastError: ..."), or its last line when it has none.
+  { grep -m1 "LastError" "/run/install-$1.log" || tail -1 "/run/install-$1.log"; } | tr -d '\r' | sed "s/^/ST install_$1: /"
+}
+
+case "$PHASE" in
+1)
+  wait_verdict; report
+  say "b_before=$(b_sum)"
+  say "grubenv_before=$(env_list)"
+  for b in other-ca plain truncated wrong-compatible; do install "$b"; done
+  say "b_after=$(b_sum)"
+  say "grubenv_after=$(env_list)"
+  # The power cut: start installing version 2, and once RAUC's service has written 128 MiB into slot B,
+  # freeze it (so the slot is certainly half written) and tell the host, which kills QEMU.
+  rauc install /run/bundles/v2.raucb > /run/install-cut.log 2>&1 &
+  pid=$(systemctl show -p MainPID --value rauc)
+  deadline=$(( $(date +%s) + 900 ))
+  written=0
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    written=$(awk '/^wchar:/ {print $2}' "/proc/$pid/io" 2>/dev/null)
+    [ "${written:-0}" -gt 134217728 ] && break
+    sleep 0.2
+  done
+  kill -STOP "$pid"
+  say "grubenv_cut=$(env_list)"
+  say "power_cut_now written=$written"
+  sleep 900
+  ;;
+2)
+  wait_verdict; report
+  install v2
+  say "grubenv_installed=$(env_list)"
+  say "phase=$PHASE rebooting"
+  systemctl reboot
+  ;;
+3)
+  wait_verdict; report
+  install bad
+  say "grubenv_installed=$(env_list)"
+  say "phase=$PHASE rebooting"
+  systemctl reboot
+  ;;
+4)
+  say "version=$(/usr/local/bin/smartcam --version)"
+  say "booted=$(sed -n 's/.*rauc\.slot=\([A-Za-z0-9]*\).*/\1/p' /proc/cmdline)"
+  say "grubenv=$(env_list)"
+  # smartcam-mark-good.service decides; this only watches until the reboot ends the boot.
+  sleep 900
+  ;;
+5)
+  wait_verdict; report
+  journalctl --list-boots --no-pager | tail -3 | sed 's/^/ST boots: /'
+  say "phase=$PHASE done"
+  systemctl poweroff
+  ;;
+esac

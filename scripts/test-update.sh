@@ -1,0 +1,233 @@
+#!/usr/bin/env bash
+# The A/B update test (docs/updates.md): the image scripts/build-image.sh built, booted in QEMU + OVMF (KVM
+# when present, TCG otherwise) from one disk as flashed, five times, with test bundles on a second read-only
+# disk. Each boot runs scripts/image/update-selftest.sh inside (QEMU fw_cfg) and the host checks what it
+# reports on the serial console and the detections that reach a python3-zmq subscriber on the host:
+#   1 slot A, version 1, detections; bundles signed by another CA, plain, truncated and for another
+#     compatible are refused without touching either slot; then power is cut in the middle of an install
+#   2 the box boots slot A again (B half written and marked bad); the version-2 bundle installs
+#   3 slot B, version 2, marked good, detections; config and models unchanged; a bundle whose service
+#     cannot become healthy installs into A
+#   4 slot A, broken: the health check marks it bad and reboots
+#   5 slot B by itself, version 2, detections; RAUC shows A bad
+# Bounded waits; no qemu is left running.   scripts/test-update.sh [IMAGE]   (default out/image/smartcam.img)
+# Uses out/image/root.ext4 and out/image/VERSION from the same build, and the development keys (out/keys).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+image=$(readlink -f "${1:-out/image/smartcam.img}")
+rootfs=out/image/root.ext4
+[ -f "$image" ] && [ -f "$rootfs" ] && [ -f out/image/VERSION ] || { echo "test-update: no image at $image (or no $rootfs, out/image/VERSION); run scripts/build-image.sh first" >&2; exit 1; }
+[ -f out/keys/dev-signing.key.pem ] || { echo "test-update: no development signing key in out/keys: the image must be built with the development keyring (no RAUC_KEYRING)" >&2; exit 1; }
+for p in qemu-system-x86 ovmf qemu-utils python3-zmq python3-jsonschema rauc squashfs-tools e2fsprogs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null
+done
+v1=$(cat out/image/VERSION)
+v2="$v1.update2"
+vbad="$v1.broken3"
+test_start=$(date +%s)
+say() { echo "test-update: $*"; }
+
+work=$(mktemp -d /tmp/smartcam-update-test.XXXXXX)
+qemu_pid=; det_pid=
+cleanup() {
+  if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then kill -9 "$qemu_pid" 2>/dev/null || true; fi
+  [ -n "$qemu_pid" ] && wait "$qemu_pid" 2>/dev/null || true
+  [ -n "$det_pid" ] && { kill "$det_pid" 2>/dev/null || true; wait "$det_pid" 2>/dev/null || true; }
+  [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+# --- The bundles -------------------------------------------------------------------------------------
+say "bundles"
+mkdir -p "$work/bundles"
+# A root filesystem like the release's, changed with debugfs (no mount needed): its own version in
+# /etc/smartcam-release, and for the broken one an ONNX Runtime library that is not one (the model cannot load).
+derive() { # NAME VERSION [broken]
+  cp --sparse=always "$rootfs" "$work/$1.ext4"
+  sed "s/^IMAGE_VERSION=.*/IMAGE_VERSION=\"$2\"/" <(debugfs -R "cat /etc/smartcam-release" "$rootfs" 2>/dev/null) > "$work/$1.release"
+  grep -q "IMAGE_VERSION=\"$2\"" "$work/$1.release" || { echo "test-update: $rootfs has no /etc/smartcam-release with IMAGE_VERSION" >&2; exit 1; }
+  chmod 0644 "$work/$1.release"
+  { echo "cd /etc"; echo "rm smartcam-release"; echo "write $work/$1.release smartcam-release"; } > "$work/$1.debugfs"
+  if [ "${3:-}" = broken ]; then
+    head -c 4096 /dev/urandom > "$work/garbage.so"; chmod 0755 "$work/garbage.so"
+    { echo "cd /opt/smartcam"; echo "rm libonnxruntime.so"; echo "write $work/garbage.so libonnxruntime.so"; } >> "$work/$1.debugfs"
+  fi
+  debugfs -w -f "$work/$1.debugfs" "$work/$1.ext4" > "$work/$1.debugfs.log" 2>&1
+  [ "$(debugfs -R "cat /etc/smartcam-release" "$work/$1.ext4" 2>/dev/null | grep -c "IMAGE_VERSION=\"$2\"")" = 1 ] || { echo "test-update: debugfs did not write $1's release file:" >&2; cat "$work/$1.debugfs.log" >&2; exit 1; }
+}
+bundle_start=$(date +%s)
+derive v2 "$v2"
+# The release compression (level 15) for the bundle whose size and install time are reported; the broken one
+# only has to install, so it is made fast.
+ROOT_EXT4=$work/v2.ext4 BUNDLE_VERSION=$v2 bash scripts/build-bundle.sh "$work/bundles/v2.raucb"
+bundle_s=$(( $(date +%s) - bundle_start ))
+rm -f "$work/v2.ext4"
+derive bad "$vbad" broken
+ROOT_EXT4=$work/bad.ext4 BUNDLE_VERSION=$vbad BUNDLE_ZSTD_LEVEL=3 bash scripts/build-bundle.sh "$work/bundles/bad.raucb"
+rm -f "$work/bad.ext4"
+# The refused ones need no real root filesystem: each is refused before anything is written.
+mkdir -p "$work/tiny/fill"; head -c 65536 /dev/urandom > "$work/tiny/fill/noise"
+truncate -s 4M "$work/tiny/root.ext4"; mke2fs -q -t ext4 -d "$work/tiny/fill" "$work/tiny/root.ext4"
+tiny() { # NAME COMPATIBLE FORMAT CERT KEY
+  local d=$work/tiny/$1
+  mkdir -p "$d"; cp "$work/tiny/root.ext4" "$d/root.ext4"
+  printf '[update]\ncompatible=%s\nversion=%s\n\n[bundle]\nformat=%s\n\n[image.rootfs]\nfilename=root.ext4\n' "$2" "$v2" "$3" > "$d/manifest.raucm"
+  rauc bundle --cert="$4" --key="$5" "$d" "$work/bundles/$1.raucb" > "$d.log" 2>&1 || { cat "$d.log" >&2; exit 1; }
+}
+bash scripts/image/dev-keys.sh "$work/other-keys" > /dev/null
+keys=out/keys
+tiny other-ca smartcam-x86_64 verity "$work/other-keys/dev-signing.cert.pem" "$work/other-keys/dev-signing.key.pem"
+tiny plain smartcam-x86_64 plain "$keys/dev-signing.cert.pem" "$keys/dev-signing.key.pem"
+tiny wrong-compatible smartcam-arm64 verity "$keys/dev-signing.cert.pem" "$keys/dev-signing.key.pem"
+head -c $(( $(stat -c %s "$work/bundles/v2.raucb") / 2 )) "$work/bundles/v2.raucb" > "$work/bundles/truncated.raucb"
+bundle_size=$(stat -c %s "$work/bundles/v2.raucb")
+truncate -s "$(( $(du -sm "$work/bundles" | cut -f1) + 64 ))M" "$work/bundles.img"; mke2fs -q -t ext4 -L smartcam-bundles -d "$work/bundles" "$work/bundles.img"
+rm -rf "$work/bundles"
+
+# --- The boots ---------------------------------------------------------------------------------------
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+accel=tcg; cpu=max
+[ -w /dev/kvm ] && { accel=kvm; cpu=host; }
+# One disk for all five boots, as a box keeps its disk; the image itself stays pristine underneath.
+qemu-img create -q -f qcow2 -F raw -b "$image" "$work/disk.qcow2"
+cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+log=
+boot() { # PHASE: boots once (a reboot ends QEMU: -no-reboot), with a subscriber for the first det. message
+  local phase=$1
+  log=$work/serial-$phase.log; : > "$log"
+  { echo "PHASE=$phase"; cat scripts/image/update-selftest.sh; } > "$work/phase-$phase.sh"
+  boot_ns=$(/usr/bin/python3 -c 'import time; print(time.monotonic_ns())')
+  say "boot $phase ($accel), serial log $log"
+  qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 2048 \
+    -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
+    -drive if=pflash,format=raw,unit=1,file="$work/vars.fd" \
+    -drive file="$work/disk.qcow2",format=qcow2,if=virtio \
+    -drive file="$work/bundles.img",format=raw,if=virtio,readonly=on \
+    -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:5556 -device virtio-net-pci,netdev=n0 \
+    -fw_cfg name=opt/smartcam/selftest,file="$work/phase-$phase.sh" \
+    -serial file:"$log" -display none -monitor none -no-reboot 2> "$work/qemu-$phase.err" &
+  qemu_pid=$!
+  rm -f "$work/det-$phase.jsonl"
+  if [ "$phase" != 4 ]; then
+    /usr/bin/python3 tests/python/collect_messages.py --endpoint tcp://127.0.0.1:$port --topic det.cam0 --count 1 \
+      --timeout 1200 --schema docs/schema/det.v1.schema.json --out "$work/det-$phase.jsonl" > "$work/det-$phase.summary" 2>&1 &
+    det_pid=$!
+  fi
+}
+# Every reader of the log reads it to the end (an early exit could SIGPIPE the writer under pipefail).
+marker() { cat "$log" 2>/dev/null | tr -d '\r' | awk -v p="ST $1" 'index($0, p) == 1 && !n++ { print substr($0, length(p) + 1) }'; }
+wait_for() { # PATTERN SECONDS → 0 when the serial log has it; 1 when QEMU ended or the time passed
+  local deadline=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    cat "$log" 2>/dev/null | tr -d '\r' | grep "$1" > /dev/null && return 0
+    kill -0 "$qemu_pid" 2>/dev/null || return 1
+    sleep 2
+  done
+  return 1
+}
+wait_exit() { # SECONDS → QEMU's exit status (a guest reboot or poweroff ends it), or 124 when it is still running
+  local deadline=$(( $(date +%s) + $1 ))
+  while kill -0 "$qemu_pid" 2>/dev/null && [ "$(date +%s)" -lt "$deadline" ]; do sleep 2; done
+  kill -0 "$qemu_pid" 2>/dev/null && return 124
+  local rc=0; wait "$qemu_pid" || rc=$?; qemu_pid=; return $rc
+}
+first_det() { # PHASE → seconds from QEMU's start to the first det. message on the host, or empty
+  [ -n "$det_pid" ] && { wait "$det_pid" || true; det_pid=; }
+  /usr/bin/python3 -c 'import json,sys; print("%.0f" % ((json.loads(open(sys.argv[1]).readline())["recv_ns"] - int(sys.argv[2])) / 1e9))' "$work/det-$1.jsonl" "$boot_ns" 2>/dev/null || true
+}
+# RAUC's view, from the rauc_json line: "A:booted:good:VERSION B:inactive:bad:VERSION".
+slots() {
+  marker "rauc_json: " | /usr/bin/python3 -c '
+import json, sys
+try:
+    status = json.loads(sys.stdin.read())
+except ValueError:
+    print("unreadable"); sys.exit()
+out = []
+for entry in status.get("slots", []):
+    for name, s in entry.items():
+        bundle = ((s.get("slot_status") or {}).get("bundle") or {})
+        out.append("%s:%s:%s:%s" % (s.get("bootname"), s.get("state"), s.get("boot_status"), bundle.get("version", "-")))
+print(" ".join(sorted(out)))'
+}
+fail=0
+check() { # NAME CONDITION-RESULT DETAIL
+  if [ "$2" = 0 ]; then echo "  ok    $1: $3"; else echo "  FAIL  $1: $3"; fail=1; fi
+}
+give_up() { # WHY: this boot did not get far enough for the rest of the test to mean anything
+  echo "  FAIL  $1"; echo "test-update: FAILED; serial log of the last boot:"; tr -d '\r' < "$log" | grep -v "^\s*$" | tail -60; exit 1
+}
+
+# 1: as flashed.
+boot 1
+wait_for "ST power_cut_now" 1500 || give_up "boot 1: no power-cut point (QEMU $(kill -0 "$qemu_pid" 2>/dev/null && echo "still running after 25 min" || echo exited))"
+kill -9 "$qemu_pid"; wait "$qemu_pid" 2>/dev/null || true; qemu_pid=
+det1=$(first_det 1)
+echo "test-update: boot 1 (as flashed)"
+check "boots slot A" "$([ "$(marker "booted=")" = A ]; echo $?)" "booted=$(marker "booted="), $(marker "version=")"
+check "version 1 reported with its slot" "$(marker "version=" | grep -qF "(image $v1, slot A)"; echo $?)" "$(marker "version=")"
+check "doctor reports the image and slot" "$(marker "doctor: " | grep -qF "$v1, booted slot A"; echo $?)" "$(marker "doctor: ")"
+check "marked good once healthy" "$([ "$(marker "mark_good=")" = active ]; echo $?)" "$(marker "mark_good_log: ")"
+check "detections reach the host" "$([ -n "$det1" ]; echo $?)" "first det. ${det1:-never} s after power-on"
+data1=$(marker "data_sum=")
+for b in other-ca plain truncated wrong-compatible; do
+  check "refused: $b bundle" "$([ "$(marker "install_${b}_exit=")" != 0 ] && [ -n "$(marker "install_${b}_exit=")" ]; echo $?)" "exit $(marker "install_${b}_exit="): $(marker "install_$b: " )"
+done
+check "refused bundles touched neither slot" "$([ -n "$(marker "b_before=")" ] && [ "$(marker "b_before=")" = "$(marker "b_after=")" ] && [ "$(marker "grubenv_before=")" = "$(marker "grubenv_after=")" ]; echo $?)" "slot B's first 64 MiB $(marker "b_before=") → $(marker "b_after="); grubenv $(marker "grubenv_after=")"
+check "power cut in the middle of writing slot B" "$([ -n "$(marker "power_cut_now written=")" ]; echo $?)" "$(marker "power_cut_now written=") bytes written; grubenv then: $(marker "grubenv_cut=")"
+
+# 2: after the power cut.
+boot 2
+wait_exit 1800 || true
+[ -z "$qemu_pid" ] || give_up "boot 2: did not reboot after installing version 2 in 30 min"
+det2=$(first_det 2)
+echo "test-update: boot 2 (after the power cut)"
+check "power cut: boots the old slot A" "$([ "$(marker "booted=")" = A ] && marker "version=" | grep -qF "(image $v1, slot A)"; echo $?)" "booted=$(marker "booted="); $(marker "version=")"
+slots2=$(slots)
+check "power cut: slot B marked bad" "$(echo "$slots2" | grep -q "B:inactive:bad"; echo $?)" "$slots2"
+check "power cut: detections flow" "$([ -n "$det2" ]; echo $?)" "first det. ${det2:-never} s after power-on"
+install_s=$(marker "install_v2_s=")
+check "version 2 installs" "$([ "$(marker "install_v2_exit=")" = 0 ]; echo $?)" "exit $(marker "install_v2_exit=") in ${install_s:-?} s; grubenv $(marker "grubenv_installed=")"
+
+# 3: the update.
+boot 3
+wait_exit 1800 || true
+[ -z "$qemu_pid" ] || give_up "boot 3: did not reboot after installing the broken bundle in 30 min"
+det3=$(first_det 3)
+echo "test-update: boot 3 (version 2)"
+check "boots slot B, version 2" "$([ "$(marker "booted=")" = B ] && marker "version=" | grep -qF "(image $v2, slot B)"; echo $?)" "booted=$(marker "booted="); $(marker "version=")"
+check "version 2 marked good" "$([ "$(marker "mark_good=")" = active ] && marker "grubenv=" | grep -q "B_OK=1" && marker "grubenv=" | grep -q "B_TRY=0"; echo $?)" "$(marker "mark_good_log: "); $(marker "grubenv=")"
+slots3=$(slots)
+check "RAUC: B booted with version 2" "$(echo "$slots3" | grep -qF "B:booted:good:$v2"; echo $?)" "$slots3"
+check "version 2: detections flow" "$([ -n "$det3" ]; echo $?)" "first det. ${det3:-never} s after power-on"
+check "config and models unchanged by the update" "$([ -n "$data1" ] && [ "$(marker "data_sum=")" = "$data1" ]; echo $?)" "sha256 $data1 → $(marker "data_sum=")"
+check "the broken bundle installs" "$([ "$(marker "install_bad_exit=")" = 0 ]; echo $?)" "exit $(marker "install_bad_exit=") in $(marker "install_bad_s=") s; grubenv $(marker "grubenv_installed=")"
+
+# 4: the broken slot.
+bad_start=$(date +%s)
+boot 4
+wait_exit 1800 || true
+[ -z "$qemu_pid" ] || give_up "boot 4: the broken slot did not reboot in 30 min"
+echo "test-update: boot 4 (the broken bundle)"
+check "boots the broken slot A" "$([ "$(marker "booted=")" = A ] && marker "version=" | grep -qF "(image $vbad, slot A)"; echo $?)" "booted=$(marker "booted="); $(marker "version=")"
+bad_log=$(tr -d '\r' < "$log" | grep -o "mark-good: slot A not healthy.*" | head -1)
+check "health never passes: marked bad, rebooted" "$([ -n "$bad_log" ]; echo $?)" "${bad_log:-no mark-good verdict on the console}"
+
+# 5: back on B by itself.
+boot5_start=$(date +%s)
+boot 5
+wait_for "ST phase=5 done" 1500 || give_up "boot 5: no report"
+det5=$(first_det 5)
+wait_exit 300 || true
+echo "test-update: boot 5 (fallback)"
+check "falls back to slot B, version 2, by itself" "$([ "$(marker "booted=")" = B ] && marker "version=" | grep -qF "(image $v2, slot B)"; echo $?)" "booted=$(marker "booted="); $(marker "version="); grubenv $(marker "grubenv=")"
+slots5=$(slots)
+check "RAUC shows slot A bad" "$(echo "$slots5" | grep -q "A:inactive:bad"; echo $?)" "$slots5"
+check "fallback: detections flow again" "$([ -n "$det5" ]; echo $?)" "first det. ${det5:-never} s after power-on"
+check "config and models unchanged" "$([ "$(marker "data_sum=")" = "$data1" ]; echo $?)" "sha256 $(marker "data_sum=")"
+fallback_s=$(( boot5_start - bad_start + ${det5:-0} ))
+
+echo "test-update: figures ($accel): bundle $(( bundle_size / 1024 / 1024 )) MiB (zstd 15, built in ${bundle_s} s), install ${install_s:-?} s, reboot to first detection on version 2 ${det3:-?} s, broken update to detections on the fallback slot ${fallback_s} s (its own boot until marked bad, then ${det5:-?} s on B); whole test $(( $(date +%s) - test_start )) s"
+[ "$fail" = 0 ] || { echo "test-update: FAILED (KEEP=1 keeps $work)"; exit 1; }
+echo "test-update: all checks passed"
