@@ -93,7 +93,7 @@ case "$PHASE" in
   ;;
 5)
   wait_verdict; report
-  journalctl --list-boots --no-pager | tail -3 | sed 's/^/ST boots: /'
+  tail -n 4 /var/lib/smartcam/update-health.log | sed 's/^/ST health_log: /'
   say "phase=$PHASE done"
   systemctl poweroff
   ;;
