@@ -38,8 +38,20 @@ wait_verdict() {
 }
 install() { # NAME → ST install_<name>_exit=, install_<name>_s=, and RAUC's last lines
   t0=$(date +%s)
-  rauc install "/run/bundles/$1.raucb" > "/run/install-$1.log" 2>&1
+  rauc install "/run/bundles/$1.raucb" > "/run/install-$1.log" 2>&1 &
+  ipid=$!
+  # An install that hangs in the kernel says where: every task in D state, with its kernel stack.
+  ( sleep 300; kill -0 "$ipid" 2>/dev/null || exit 0
+    say "install_$1_hung: still running after 300 s; tasks in D state:"
+    for t in /proc/[0-9]*/task/[0-9]*; do
+      [ "$(awk '{print $3}' "$t/stat" 2>/dev/null)" = D ] || continue
+      say "dstate $(cat "$t/comm") tid=${t##*/} cpu=$(awk '{print $39}' "$t/stat")"
+      head -12 "$t/stack" 2>/dev/null | sed 's/^/ST   /'
+    done ) &
+  wpid=$!
+  wait "$ipid"
   rc=$?
+  kill "$wpid" 2>/dev/null
   say "install_$1_exit=$rc"
   say "install_$1_s=$(( $(date +%s) - t0 ))"
   # RAUC's reason ("LastError: ..."), or its last line when it has none.

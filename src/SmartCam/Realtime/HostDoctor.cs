@@ -119,13 +119,21 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
             : new Check("CPU frequency governor", CheckStatus.Warn, string.Join(", ", governors), "set the performance governor (cpupower frequency-set -g performance)");
     }
 
+    /// <summary>
+    /// RT throttling is the kernel's safety net for a loop that keeps its CPU busy (a detector slower than the camera):
+    /// per-CPU kernel work queued there (LRU drains, which block and device set-up wait for) gets the last
+    /// 1 − runtime/period of each period. Off (-1), that work never runs and whatever waits for it hangs: seen in QEMU,
+    /// `rauc install` stuck in the kernel. A loop that keeps up never reaches the limit, so it costs nothing then.
+    /// </summary>
     private Check RtRuntime()
     {
         var value = Read("proc/sys/kernel/sched_rt_runtime_us")?.Trim() ?? "unknown";
-        return value == "-1"
-            ? new Check("sched_rt_runtime_us", CheckStatus.Pass, "-1 (no RT throttling)")
-            : new Check("sched_rt_runtime_us", CheckStatus.Warn, $"{value} (RT threads are throttled to this share of each second)",
-                "kernel.sched_rt_runtime_us = -1 in /etc/sysctl.d/ (only with the loop on isolated CPUs)");
+        var period = long.TryParse(Read("proc/sys/kernel/sched_rt_period_us")?.Trim(), CultureInfo.InvariantCulture, out var p) ? p : 1_000_000;
+        const string Fix = "kernel.sched_rt_runtime_us = 950000 (the kernel's default) in /etc/sysctl.d/: a loop thread that keeps its CPU busy otherwise starves the kernel's work there";
+        if (!long.TryParse(value, CultureInfo.InvariantCulture, out var runtime)) return new Check("sched_rt_runtime_us", CheckStatus.Warn, $"cannot read it ({value})", Fix);
+        return runtime >= 0 && runtime < period
+            ? new Check("sched_rt_runtime_us", CheckStatus.Pass, $"{runtime} of {period} µs (a busy loop leaves {(period - runtime) / 1000} ms per period to the kernel's work on its CPU)")
+            : new Check("sched_rt_runtime_us", CheckStatus.Warn, runtime < 0 ? "-1 (RT throttling off: a busy loop thread can starve the kernel's work on its CPU and hang the box)" : $"{runtime} of {period} µs (no time left for other threads)", Fix);
     }
 
     private Check Swap()

@@ -25,7 +25,7 @@ public class HostDoctorTests
         Put(root, "proc/irq/25/smp_affinity_list", "0-1\n");
         Put(root, "sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", "performance\n");
         Put(root, "sys/devices/system/cpu/cpu1/cpufreq/scaling_governor", "performance\n");
-        Put(root, "proc/sys/kernel/sched_rt_runtime_us", "-1\n");
+        Put(root, "proc/sys/kernel/sched_rt_runtime_us", "950000\n");
         Put(root, "proc/swaps", "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
         Put(root, "proc/self/limits", "Limit                     Soft Limit           Hard Limit           Units\nMax locked memory         unlimited            unlimited            bytes\nMax realtime priority     99                   99\n");
         // CapEff with bits 14 (CAP_IPC_LOCK) and 23 (CAP_SYS_NICE): 0x4000 | 0x800000 = 0x804000.
@@ -58,7 +58,7 @@ public class HostDoctorTests
         Put(root, "sys/kernel/realtime", "0\n");
         Put(root, "proc/sys/kernel/version", "#1 SMP PREEMPT_DYNAMIC Debian 6.1.158-1\n");
         Put(root, "sys/devices/system/cpu/isolated", "\n");
-        Put(root, "proc/sys/kernel/sched_rt_runtime_us", "950000\n");
+        Put(root, "proc/sys/kernel/sched_rt_runtime_us", "-1\n");
         Put(root, "proc/swaps", "Filename\tType\tSize\tUsed\tPriority\n/swapfile file 1048572 0 -2\n");
         Put(root, "proc/self/limits", "Max locked memory         8388608              8388608              bytes\nMax realtime priority     0                    0\n");
         Put(root, "proc/self/status", "CapEff:\t0000000000000000\n");
