@@ -97,7 +97,8 @@ case "$PHASE" in
   systemctl reboot
   ;;
 4)
-  say "version=$(/usr/local/bin/smartcam --version)"
+  say "release=$(sed -n 's/^IMAGE_VERSION="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' /etc/smartcam-release)"
+  say "version=$(/usr/local/bin/smartcam --version 2>&1 | tr '\n' ' ')"
   say "booted=$(sed -n 's/.*rauc\.slot=\([A-Za-z0-9]*\).*/\1/p' /proc/cmdline)"
   say "grubenv=$(env_list)"
   # smartcam-mark-good.service decides; this only watches until the reboot ends the boot.
