@@ -18,7 +18,8 @@ for p in rauc squashfs-tools e2fsprogs openssl; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" && continue
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   say "installing $p"
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$p" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$p" >/dev/null 2>&1 \
+    || { $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$p" >/dev/null; }
 done
 
 image=${ROOT_EXT4:-out/image/root.ext4}
