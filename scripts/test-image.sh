@@ -103,6 +103,7 @@ threads=$(tr -d '\r' < "$log" | grep "^ST thread ")
 fifo=$(echo "$threads" | grep -c "policy=1 " || true)
 check "loop threads SCHED_FIFO on CPU 1" "$(echo "$threads" | grep -q "name=sc-capture policy=1 prio=70 cpus=1$" && echo "$threads" | grep -q "name=sc-infer policy=1 prio=80 cpus=1$"; echo $?)" "$(echo "$threads" | grep -E "sc-capture|sc-infer" | grep "policy=1" | sed 's/ST thread //' | tr '\n' ';')"
 check "no other thread SCHED_FIFO" "$([ "$fifo" = 2 ]; echo $?)" "$fifo FIFO threads"
+tel=$(marker "ort_telemetry_off="); check "ONNX Runtime telemetry off" "$([ "$tel" = 1 ]; echo $?)" "ORT_DISABLE_TELEMETRY=1 in the service's environment: $tel"
 aa=$(marker "apparmor="); check "AppArmor profile enforced" "$(echo "$aa" | grep -q "smartcam (enforce)"; echo $?)" "$aa"
 hz=$(marker "http_healthz="); check "HTTP /healthz answers 200 on the loopback" "$([ "$hz" = 200 ]; echo $?)" "$hz after $(marker "http_healthz_after_s=") s, listening on $(marker "http_listen=") $(marker "http_healthz_body=")"
 hm=$(marker "http_metrics="); check "/metrics has smartcam_frames_processed_total" "$([ "${hm:-0}" -ge 1 ]; echo $?)" "$hm line(s): $(marker "http_metric: ")"

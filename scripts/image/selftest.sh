@@ -35,6 +35,7 @@ for t in /proc/$pid/task/*; do
   say "thread name=$(cat $t/comm) policy=$policy prio=$prio cpus=$(grep Cpus_allowed_list $t/status | cut -f2)"
 done
 say "apparmor=$(cat /proc/$pid/attr/current 2>/dev/null)"
+say "ort_telemetry_off=$(tr '\0' '\n' < /proc/$pid/environ | grep -c '^ORT_DISABLE_TELEMETRY=1$')"
 say "nft_5556=$(nft list ruleset 2>/dev/null | grep -c 5556)"
 say "node_exporter=$(systemctl is-active prometheus-node-exporter)"
 # The HTTP server on the loopback (http: in the shipped config): /healthz answers 200 once frames flow
