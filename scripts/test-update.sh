@@ -136,6 +136,11 @@ wait_exit() { # SECONDS → QEMU's exit status (a guest reboot or poweroff ends 
   kill -0 "$qemu_pid" 2>/dev/null && return 124
   local rc=0; wait "$qemu_pid" || rc=$?; qemu_pid=; return $rc
 }
+boot_until_reboot() { # PHASE WHAT: a boot that ends in the guest's own reboot (QEMU exits: -no-reboot)
+  boot "$1"
+  wait_exit 1800 || true
+  [ -z "$qemu_pid" ] || give_up "boot $1: did not reboot after $2 in 30 min"
+}
 first_det() { # PHASE → seconds from QEMU's start to the first det. message on the host, or empty
   [ -n "$det_pid" ] && { wait "$det_pid" || true; det_pid=; }
   /usr/bin/python3 -c 'import json,sys; print("%.0f" % ((json.loads(open(sys.argv[1]).readline())["recv_ns"] - int(sys.argv[2])) / 1e9))' "$work/det-$1.jsonl" "$boot_ns" 2>/dev/null || true
@@ -182,9 +187,7 @@ check "refused bundles touched neither slot" "$([ -n "$(marker "b_before=")" ] &
 check "power cut in the middle of writing slot B" "$([ -n "$(marker "power_cut_now written=")" ]; echo $?)" "$(marker "power_cut_now written=") bytes written; grubenv then: $(marker "grubenv_cut=")"
 
 # 2: after the power cut.
-boot 2
-wait_exit 1800 || true
-[ -z "$qemu_pid" ] || give_up "boot 2: did not reboot after installing version 2 in 30 min"
+boot_until_reboot 2 "installing version 2"
 det2=$(first_det 2)
 echo "test-update: boot 2 (after the power cut)"
 check "power cut: boots the old slot A" "$([ "$(marker "booted=")" = A ] && marker "version=" | grep -qF "(image $v1, slot A)"; echo $?)" "booted=$(marker "booted="); $(marker "version=")"
@@ -195,9 +198,7 @@ install_s=$(marker "install_v2_s=")
 check "version 2 installs" "$([ "$(marker "install_v2_exit=")" = 0 ]; echo $?)" "exit $(marker "install_v2_exit=") in ${install_s:-?} s; grubenv $(marker "grubenv_installed=")"
 
 # 3: the update.
-boot 3
-wait_exit 1800 || true
-[ -z "$qemu_pid" ] || give_up "boot 3: did not reboot after installing the broken bundle in 30 min"
+boot_until_reboot 3 "installing the broken bundle"
 det3=$(first_det 3)
 echo "test-update: boot 3 (version 2)"
 check "boots slot B, version 2" "$([ "$(marker "booted=")" = B ] && marker "version=" | grep -qF "(image $v2, slot B)"; echo $?)" "booted=$(marker "booted="); $(marker "version=")"
