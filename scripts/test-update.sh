@@ -215,7 +215,11 @@ boot 4
 bad_exit=0; wait_exit 1800 || bad_exit=$?
 [ -z "$qemu_pid" ] || give_up "boot 4: the broken slot did not reboot in 30 min"
 echo "test-update: boot 4 (the broken bundle)"
-check "boots the broken slot A" "$([ "$(marker "booted=")" = A ] && [ "$(marker "release=")" = "$vbad" ]; echo $?)" "booted=$(marker "booted="); /etc/smartcam-release: $(marker "release="); --version: $(marker "version=")"
+# GRUB's own line says which slot it booted; the self-test may not get to report before the health check
+# reboots the box (SmartCam fails within seconds), so its lines are shown when present, not required. That
+# the broken version itself ran there is checked on the next boot, in the health check's log.
+grub_line=$(tr -d '\r' < "$log" | grep -ao "SmartCam: booting slot [AB] ([^)]*)" | tail -1)
+check "boots the broken slot A" "$(echo "$grub_line" | grep -q "^SmartCam: booting slot A "; echo $?)" "${grub_line:-no GRUB line}; self-test: booted=$(marker "booted=") release=$(marker "release=")"
 # A guest reboot with -no-reboot ends QEMU with status 0 (a crash or hang would not).
 check "health never passes: the box reboots by itself" "$([ "$bad_exit" = 0 ]; echo $?)" "QEMU exit $bad_exit after $(( $(date +%s) - bad_start )) s"
 
