@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The development signing keys for RAUC bundles (docs/updates.md#keys), made once per checkout under
-# out/keys/ and never committed: a CA (its certificate is the image's keyring) and a signing key it
-# certifies. Release builds pass their own: RAUC_KEYRING (CA certificates, PEM) to build-image.sh,
+# out/keys/ and never committed: a CA (its certificate and CRL are the image's keyring) and a signing key it
+# certifies. Release builds pass their own: RAUC_KEYRING (CA certificates with their CRLs, PEM) to build-image.sh,
 # RAUC_CERT and RAUC_KEY (a PKCS#11 URI works) to build-bundle.sh.
 #   scripts/image/dev-keys.sh [DIR]   (default out/keys) → DIR/dev-ca.cert.pem, DIR/dev-signing.{cert,key}.pem,
 #   DIR/dev-ca.crl.pem (the CA's revocation list, empty) and DIR/dev-keyring.pem (CA certificate + CRL: the box's keyring)
