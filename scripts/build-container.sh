@@ -124,6 +124,7 @@ podman import \
   --change 'WORKDIR /var/lib/smartcam' \
   --change 'ENV LD_LIBRARY_PATH=/opt/smartcam' \
   --change 'ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1' \
+  --change 'ENV ORT_DISABLE_TELEMETRY=1' \
   --change 'ENTRYPOINT ["/opt/smartcam/smartcam"]' \
   --change 'CMD ["run", "-c", "/etc/smartcam/smartcam.yaml"]' \
   --change 'VOLUME ["/var/lib/smartcam/models", "/etc/smartcam"]' \
