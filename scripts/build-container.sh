@@ -19,7 +19,8 @@
 # Needs root (mmdebstrap --mode=root); installs mmdebstrap and podman if missing.
 # Environment: SKIP_PUBLISH=1 to reuse out/smartcam/ (default when out/smartcam/smartcam exists),
 # IMAGE_MIRROR (default http://deb.debian.org/debian), IMAGE_VERSION (default VERSION+DATE.COMMIT),
-# CONTAINER_OUT (default out/container: the apt cache and the rootfs tarball), IMAGE_NAME (localhost/smartcam).
+# CONTAINER_OUT (default out/container: the apt cache and the rootfs tarball), IMAGE_NAME (localhost/smartcam),
+# SIZE_LIMIT_MB (default 250: a bigger image fails the build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -137,4 +138,6 @@ rm -f "$out/rootfs.tar"
 
 elapsed=$(( $(date +%s) - start ))
 size=$(podman image inspect --format '{{.Size}}' "$name:$tag")
+limit=${SIZE_LIMIT_MB:-250}
+[ $(( size / 1000000 )) -le "$limit" ] || { echo "build-container: $name:$tag is $(( size / 1000000 )) MB, over SIZE_LIMIT_MB=$limit" >&2; exit 1; }
 say "built $name:$tag and $name:latest: $(( size / 1000000 )) MB (${size} bytes), in ${elapsed} s"

@@ -8,7 +8,11 @@
 # start containers ("cgroups in hybrid mode not supported") and, without CAP_SYS_RESOURCE, podman's default
 # rlimits fail ("setrlimit `RLIMIT_NOFILE`: Operation not permitted"); there:
 #   PODMAN_RUN_OPTS="--runtime runc --ulimit nofile=4096:4096 --ulimit nproc=4096:4096" scripts/test-container.sh
-# Needs /usr/bin/python3 with python3-zmq and python3-jsonschema (tests/python/collect_messages.py).
+# KUBE=1 also plays deploy/kubernetes/smartcam-deployment.yaml with `podman kube play` (hostPaths pointed at
+# MODELS and MEDIA, host ports 127.0.0.1:PORT+1 and :PORT+2 added, and, since podman 4.3 knows no projected or
+# secret volumes, the Secret's token moved into the ConfigMap), then checks /healthz, a token-less /api/status
+# (401) and det. messages. PODMAN_RUN_OPTS does not reach kube play: use CONTAINERS_CONF there.
+# Needs /usr/bin/python3 with python3-zmq, python3-jsonschema and python3-yaml (tests/python/collect_messages.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 image=${1:-localhost/smartcam:latest}
@@ -18,7 +22,11 @@ port=${PORT:-15556}
 read -r -a opts <<<"${PODMAN_RUN_OPTS:-}"
 name=smartcam-test-$$
 tmp=$(mktemp -d)
-cleanup() { podman rm -f "$name" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+cleanup() {
+  podman rm -f "$name" >/dev/null 2>&1 || true
+  [ -f "$tmp/kube.yaml" ] && podman kube down "$tmp/kube.yaml" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
 trap cleanup EXIT
 say() { echo "test-container: $*"; }
 [ -f "$models/yolox_nano.onnx" ] && [ -f "$media/vtest.avi" ] || { echo "test-container: need $models/yolox_nano.onnx and $media/vtest.avi (scripts/setup.sh)" >&2; exit 2; }
@@ -52,3 +60,32 @@ podman stop -t 10 "$name" >/dev/null
 code=$(podman inspect "$name" --format '{{.State.ExitCode}}')
 [ "$code" = 0 ] || { echo "test-container: the service exited $code on SIGTERM" >&2; podman logs "$name" 2>&1 | tail -20 >&2; exit 1; }
 say "ok: $(wc -l < "$tmp/det.jsonl") det. messages received, clean exit on SIGTERM"
+
+[ "${KUBE:-0}" = 1 ] || exit 0
+say "podman kube play deploy/kubernetes/smartcam-deployment.yaml"
+/usr/bin/python3 - deploy/kubernetes/smartcam-deployment.yaml "$tmp/kube.yaml" "$models" "$media" "$image" "$((port + 1))" "$((port + 2))" <<'PY'
+import sys, yaml
+src, dst, models, media, image, bus, http = sys.argv[1:]
+cm, secret, dep = yaml.safe_load_all(open(src))
+cm["data"]["http.token"] = secret["stringData"]["http.token"]
+pod = dep["spec"]["template"]["spec"]
+for v in pod["volumes"]:
+    if v["name"] == "config": v.pop("projected"); v["configMap"] = {"name": cm["metadata"]["name"]}
+    if v["name"] == "models": v["hostPath"]["path"] = models
+    if v["name"] == "media": v["hostPath"]["path"] = media
+c = pod["containers"][0]
+c["image"] = image
+for p in c["ports"]:
+    p.update(hostIP="127.0.0.1", hostPort=int(bus if p["name"] == "bus" else http))
+yaml.safe_dump_all([cm, dep], open(dst, "w"), sort_keys=False)
+PY
+podman kube play "$tmp/kube.yaml" >/dev/null
+ok=0
+for _ in $(seq 1 30); do curl -sf "http://127.0.0.1:$((port + 2))/healthz" >/dev/null && { ok=1; break; }; sleep 1; done
+[ "$ok" = 1 ] || { echo "test-container: kube play: /healthz never answered 200" >&2; podman pod logs "$(podman pod ps -q | head -1)" 2>&1 | tail -20 >&2; exit 1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((port + 2))/api/status")
+[ "$code" = 401 ] || { echo "test-container: kube play: /api/status without the token answered $code, expected 401" >&2; exit 1; }
+/usr/bin/python3 tests/python/collect_messages.py --endpoint "tcp://127.0.0.1:$((port + 1))" --topic det.cam0 --count 3 --timeout 120 \
+  --schema docs/schema/det.v1.schema.json --out "$tmp/kube-det.jsonl"
+podman kube down "$tmp/kube.yaml" >/dev/null
+say "ok: kube play: /healthz 200, /api/status 401 without the token, $(wc -l < "$tmp/kube-det.jsonl") det. messages"
