@@ -37,6 +37,7 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
             Limit("RLIMIT_MEMLOCK", "Max locked memory", v => v is "unlimited" || (long.TryParse(v, out var n) && n >= 512L << 20),
                 "LimitMEMLOCK=infinity in the systemd unit (or CAP_IPC_LOCK)"),
             Capabilities(),
+            Cgroup(),
             Image(),
         };
         if (config is not null)
@@ -159,7 +160,73 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
         var found = $"CAP_SYS_NICE {(nice ? "yes" : "no")}, CAP_IPC_LOCK {(ipcLock ? "yes" : "no")}";
         return nice && ipcLock
             ? new Check("capabilities", CheckStatus.Pass, found)
-            : new Check("capabilities", CheckStatus.Warn, found, "AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK in the systemd unit");
+            : new Check("capabilities", CheckStatus.Warn, found, "AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK in the systemd unit; in a container --cap-add SYS_NICE,IPC_LOCK (podman), in a pod securityContext.capabilities.add");
+    }
+
+    /// <summary>
+    /// The cgroup the doctor runs in (the service's, when it runs in the unit or the pod): the CPUs, memory and tasks
+    /// it may use and, on a cgroup v1 host with RT group scheduling, its real-time budget. A budget of 0 (podman's
+    /// and most runtimes' default there) makes the kernel refuse SCHED_FIFO with EPERM although CAP_SYS_NICE is held;
+    /// CPUs outside the cgroup make the loop threads' affinity fail.
+    /// </summary>
+    private Check Cgroup()
+    {
+        const string Name = "cgroup";
+        var lines = (Read("proc/self/cgroup") ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => l.Split(':', 3)).Where(f => f.Length == 3).ToList();
+        if (lines.Count == 0) return new Check(Name, CheckStatus.Warn, "cannot read /proc/self/cgroup");
+        string? cpus, memory, pids, rtRuntime = null, where;
+        var unified = lines.FirstOrDefault(f => f[0] == "0" && f[1] == "");
+        var v1 = lines.Where(f => f[1] != "").ToList();
+        if (v1.Count == 0 && unified is not null)
+        {
+            var dir = CgroupDir("sys/fs/cgroup", unified[2]);
+            where = $"v2 {unified[2]}";
+            cpus = Read($"{dir}/cpuset.cpus.effective")?.Trim();
+            memory = Read($"{dir}/memory.max")?.Trim();
+            pids = Read($"{dir}/pids.max")?.Trim();
+        }
+        else
+        {
+            string? V1(string controller, string file)
+            {
+                var line = v1.FirstOrDefault(f => f[1].Split(',').Contains(controller));
+                return line is null ? null : Read($"{CgroupDir($"sys/fs/cgroup/{line[1]}", line[2])}/{file}")?.Trim();
+            }
+            where = $"v1 {v1.FirstOrDefault(f => f[1].Split(',').Contains("cpu"))?[2] ?? v1[0][2]}";
+            cpus = V1("cpuset", "cpuset.effective_cpus") ?? V1("cpuset", "cpuset.cpus");
+            // v1 says "no limit" with the largest page-aligned long.
+            memory = V1("memory", "memory.limit_in_bytes") is { } m && long.TryParse(m, CultureInfo.InvariantCulture, out var mb) && mb >= 1L << 62 ? "max" : V1("memory", "memory.limit_in_bytes");
+            pids = V1("pids", "pids.max");
+            rtRuntime = V1("cpu", "cpu.rt_runtime_us");
+        }
+        var memoryText = long.TryParse(memory, CultureInfo.InvariantCulture, out var bytes) ? $"{bytes >> 20} MiB" : memory ?? "unknown";
+        var found = $"{where}: cpus {(string.IsNullOrEmpty(cpus) ? "all" : cpus)}, memory {memoryText}, tasks {pids ?? "unknown"}"
+                    + (rtRuntime is null ? "" : $", cpu.rt_runtime_us {rtRuntime}");
+
+        var rt = config?.Realtime;
+        var fifo = rt is { Enabled: true } && new[] { rt.Capture, rt.Inference, rt.Publish }.Any(t => t.Policy != SchedPolicy.Other);
+        if (rtRuntime == "0")
+            return new Check(Name, fifo ? CheckStatus.Fail : CheckStatus.Warn, $"{found} (no real-time budget: SCHED_FIFO is refused with EPERM)",
+                "give the cgroup a real-time budget (cpu.rt_runtime_us, its parents' first; podman: --cpu-rt-runtime=), or boot with cgroup v2 (systemd.unified_cgroup_hierarchy=1)");
+        if (rt is { Enabled: true } && !string.IsNullOrEmpty(cpus))
+        {
+            var allowed = CpuList(cpus);
+            var outside = rt.Capture.Cpus.Concat(rt.Inference.Cpus).Concat(rt.Publish.Cpus).Concat(rt.HousekeepingCpus).Distinct().Order().Where(c => !allowed.Contains(c)).ToList();
+            if (outside.Count > 0)
+                return new Check(Name, CheckStatus.Fail, $"{found} (the config's realtime threads use cpus {Cpus(outside)}, outside it)",
+                    $"allow them (AllowedCPUs= in the systemd unit, docs/realtime.md#cgroups-confining-the-service) or change realtime: to cpus within {cpus}");
+        }
+        return memory == "max"
+            ? new Check(Name, CheckStatus.Warn, $"{found} (no memory limit)", "MemoryMax= in the systemd unit (docs/realtime.md#cgroups-confining-the-service), or a memory limit for the container")
+            : new Check(Name, CheckStatus.Pass, found);
+    }
+
+    /// <summary>The cgroup's directory under a hierarchy's mount; in a container with a cgroup namespace its own cgroup is the mount itself.</summary>
+    private string CgroupDir(string mount, string path)
+    {
+        var nested = Path.Combine(mount, path.TrimStart('/'));
+        return path != "/" && Directory.Exists(Path.Combine(root, nested)) ? nested : mount;
     }
 
     private Check LoopCpusIsolated(List<int> isolated)

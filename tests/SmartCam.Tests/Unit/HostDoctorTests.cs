@@ -31,7 +31,69 @@ public class HostDoctorTests
         // CapEff with bits 14 (CAP_IPC_LOCK) and 23 (CAP_SYS_NICE): 0x4000 | 0x800000 = 0x804000.
         Put(root, "proc/self/status", "Name:\tsmartcam\nCapEff:\t0000000000804000\n");
         Put(root, "dev/video0", "");
+        // cgroup v2, the service's unit as the appliance confines it.
+        Put(root, "proc/self/cgroup", "0::/system.slice/smartcam.service\n");
+        Put(root, "sys/fs/cgroup/cgroup.controllers", "cpuset cpu io memory pids\n");
+        Put(root, "sys/fs/cgroup/system.slice/smartcam.service/cpuset.cpus.effective", "0-1\n");
+        Put(root, "sys/fs/cgroup/system.slice/smartcam.service/memory.max", "1073741824\n");
+        Put(root, "sys/fs/cgroup/system.slice/smartcam.service/pids.max", "256\n");
         return root;
+    }
+
+    /// <summary>A cgroup v1 host (podman's container cgroup under libpod_parent) with the given RT budget.</summary>
+    private static void CgroupV1(TempDir root, string rtRuntimeUs)
+    {
+        const string Cg = "/libpod_parent/libpod-1f2e";
+        Put(root, "proc/self/cgroup", $"12:pids:{Cg}\n7:memory:{Cg}\n4:cpu,cpuacct:{Cg}\n3:cpuset:{Cg}\n0::{Cg}\n");
+        Put(root, $"sys/fs/cgroup/cpu,cpuacct{Cg}/cpu.rt_runtime_us", rtRuntimeUs + "\n");
+        Put(root, $"sys/fs/cgroup/memory{Cg}/memory.limit_in_bytes", "536870912\n");
+        Put(root, $"sys/fs/cgroup/pids{Cg}/pids.max", "512\n");
+        Put(root, $"sys/fs/cgroup/cpuset{Cg}/cpuset.effective_cpus", "0-1\n");
+    }
+
+    [Fact]
+    public void A_cgroup_v1_without_a_realtime_budget_fails_when_the_config_asks_for_fifo()
+    {
+        using var root = RealtimeHost();
+        using var dir = new TempDir();
+        CgroupV1(root, "0");
+        var cg = new HostDoctor(root.Path, Config(dir, loopCpu: 1)).Run().Single(c => c.Name == "cgroup");
+        Assert.Equal(CheckStatus.Fail, cg.Status);
+        Assert.Equal("v1 /libpod_parent/libpod-1f2e: cpus 0-1, memory 512 MiB, tasks 512, cpu.rt_runtime_us 0 (no real-time budget: SCHED_FIFO is refused with EPERM)", cg.Found);
+        Assert.Contains("--cpu-rt-runtime", cg.Fix);
+        // Without a config nothing asks for FIFO yet: a warning.
+        Assert.Equal(CheckStatus.Warn, new HostDoctor(root.Path, null).Run().Single(c => c.Name == "cgroup").Status);
+        CgroupV1(root, "950000");
+        Assert.Equal(CheckStatus.Pass, new HostDoctor(root.Path, Config(dir, loopCpu: 1)).Run().Single(c => c.Name == "cgroup").Status);
+    }
+
+    [Fact]
+    public void Loop_cpus_outside_the_cgroup_fail_and_no_memory_limit_warns()
+    {
+        using var root = RealtimeHost();
+        using var dir = new TempDir();
+        Put(root, "sys/fs/cgroup/system.slice/smartcam.service/cpuset.cpus.effective", "0\n");
+        var cg = new HostDoctor(root.Path, Config(dir, loopCpu: 1)).Run().Single(c => c.Name == "cgroup");
+        Assert.Equal(CheckStatus.Fail, cg.Status);
+        Assert.Equal("v2 /system.slice/smartcam.service: cpus 0, memory 1024 MiB, tasks 256 (the config's realtime threads use cpus 1, outside it)", cg.Found);
+
+        Put(root, "sys/fs/cgroup/system.slice/smartcam.service/cpuset.cpus.effective", "0-1\n");
+        Put(root, "sys/fs/cgroup/system.slice/smartcam.service/memory.max", "max\n");
+        cg = new HostDoctor(root.Path, Config(dir, loopCpu: 1)).Run().Single(c => c.Name == "cgroup");
+        Assert.Equal(CheckStatus.Warn, cg.Status);
+        Assert.Contains("MemoryMax=", cg.Fix);
+    }
+
+    [Fact]
+    public void In_a_container_with_a_cgroup_namespace_its_cgroup_is_the_mount()
+    {
+        using var root = RealtimeHost();
+        Put(root, "proc/self/cgroup", "0::/\n");
+        Put(root, "sys/fs/cgroup/cpuset.cpus.effective", "2-3\n");
+        Put(root, "sys/fs/cgroup/memory.max", "2147483648\n");
+        Put(root, "sys/fs/cgroup/pids.max", "max\n");
+        var cg = new HostDoctor(root.Path, null).Run().Single(c => c.Name == "cgroup");
+        Assert.Equal((CheckStatus.Pass, "v2 /: cpus 2-3, memory 2048 MiB, tasks max"), (cg.Status, cg.Found));
     }
 
     private static SmartCamConfig Config(TempDir dir, int loopCpu) => ConfigLoader.Load(dir.Write("c.yaml", $$"""
@@ -48,7 +110,7 @@ public class HostDoctorTests
         // The fake host isolates CPU 1, as the appliance does (the config may name it: these machines have 2 CPUs).
         var checks = new HostDoctor(root.Path, Config(dir, loopCpu: 1)).Run();
         Assert.All(checks, c => Assert.True(c.Status == CheckStatus.Pass, $"{c.Name}: {c.Found}"));
-        Assert.Equal(15, checks.Count);
+        Assert.Equal(16, checks.Count);
     }
 
     [Fact]
