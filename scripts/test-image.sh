@@ -104,6 +104,25 @@ fifo=$(echo "$threads" | grep -c "policy=1 " || true)
 check "loop threads SCHED_FIFO on CPU 1" "$(echo "$threads" | grep -q "name=sc-capture policy=1 prio=70 cpus=1$" && echo "$threads" | grep -q "name=sc-infer policy=1 prio=80 cpus=1$"; echo $?)" "$(echo "$threads" | grep -E "sc-capture|sc-infer" | grep "policy=1" | sed 's/ST thread //' | tr '\n' ';')"
 check "no other thread SCHED_FIFO" "$([ "$fifo" = 2 ]; echo $?)" "$fifo FIFO threads"
 tel=$(marker "ort_telemetry_off="); check "ONNX Runtime telemetry off" "$([ "$tel" = 1 ]; echo $?)" "ORT_DISABLE_TELEMETRY=1 in the service's environment: $tel"
+# The cgroup's limits against the unit in this tree, read here (not from the box): AllowedCPUs=, MemoryMax=
+# (K, M, G, T: powers of 1024, as systemd reads them), TasksMax=, IOWeight=.
+unit=rootfs/etc/systemd/system/smartcam.service
+unit_value() { sed -n "s/^$1=//p" "$unit" | tail -1; }
+bytes() { awk -v v="$1" 'BEGIN { n = v; u = toupper(substr(v, length(v))); m = 1
+  if (u == "K") m = 1024; else if (u == "M") m = 1024^2; else if (u == "G") m = 1024^3; else if (u == "T") m = 1024^4
+  if (m > 1) n = substr(v, 1, length(v) - 1)
+  if (n !~ /^[0-9]+$/) { print "?"; exit } printf "%.0f\n", n * m }'; }
+below() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a ~ /^[0-9]+$/ && b ~ /^[0-9]+$/ && a + 0 < b + 0) }'; }
+cgpath=$(marker "cgroup="); cpus=$(marker "cg_cpuset_cpus_effective=")
+check "in its cgroup on CPUs 0-1 (AllowedCPUs=)" "$([ "$cgpath" = /system.slice/smartcam.service ] && [ "$cpus" = 0-1 ] && [ "$(unit_value AllowedCPUs)" = 0-1 ]; echo $?)" "$cgpath, cpuset.cpus.effective=$cpus"
+mmax=$(marker "cg_memory_max="); want_mem=$(bytes "$(unit_value MemoryMax)")
+check "memory.max is the unit's MemoryMax" "$([ "$mmax" = "$want_mem" ]; echo $?)" "memory.max=$mmax, MemoryMax=$(unit_value MemoryMax) = $want_mem bytes"
+peak=$(marker "cg_memory_peak=")
+check "memory peak below memory.max" "$(below "$peak" "$mmax"; echo $?)" "peak $peak bytes ($(awk -v p="$peak" -v m="$mmax" 'BEGIN { if (p ~ /^[0-9]+$/ && m ~ /^[0-9]+$/) printf "%.0f MiB, %.0f%%", p / 1048576, 100 * p / m; else print "?" }') of memory.max); unevictable $(tr -d '\r' < "$log" | sed -n 's/^ST cg_memory_stat: unevictable //p' | head -1)"
+pmax=$(marker "cg_pids_max=")
+check "pids.max is the unit's TasksMax" "$([ "$pmax" = "$(unit_value TasksMax)" ] && below "$(marker "cg_pids_current=")" "$pmax"; echo $?)" "pids.max=$pmax, pids.current=$(marker "cg_pids_current=")"
+iow=$(marker "cg_io_weight=")
+check "io.weight is the unit's IOWeight" "$([ "$iow" = "default $(unit_value IOWeight)" ]; echo $?)" "$iow; $(marker "root_disk=") scheduler $(marker "io_scheduler="), io.cost $(marker "io_cost_qos=")"
 aa=$(marker "apparmor="); check "AppArmor profile enforced" "$(echo "$aa" | grep -q "smartcam (enforce)"; echo $?)" "$aa"
 hz=$(marker "http_healthz="); check "HTTP /healthz answers 200 on the loopback" "$([ "$hz" = 200 ]; echo $?)" "$hz after $(marker "http_healthz_after_s=") s, listening on $(marker "http_listen=") $(marker "http_healthz_body=")"
 hm=$(marker "http_metrics="); check "/metrics has smartcam_frames_processed_total" "$([ "${hm:-0}" -ge 1 ]; echo $?)" "$hm line(s): $(marker "http_metric: ")"

@@ -76,6 +76,29 @@ say "root_source=$(findmnt -n -o SOURCE /)"
 /usr/local/bin/smartcam doctor --config /etc/smartcam/smartcam.yaml > /run/doctor.txt 2>&1
 say "doctor_exit=$?"
 sed 's/^/ST doctor: /' /run/doctor.txt
+# The service's cgroup (the unit's AllowedCPUs=, MemoryMax=, TasksMax=, IOWeight=), read last in this
+# phase so memory.peak covers start-up, the HTTP requests and minutes of frames. A file the kernel
+# does not offer (a controller not enabled for the cgroup) reads "none".
+cgf() { cat "$cg/$1" 2>/dev/null | tr '\n' ' ' | sed 's/ *$//' | grep . || echo none; }
+cgpath=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
+cg=/sys/fs/cgroup$cgpath
+say "cgroup=$cgpath"
+say "cg_cpuset_cpus_effective=$(cgf cpuset.cpus.effective)"
+say "cg_memory_max=$(cgf memory.max)"
+say "cg_memory_high=$(cgf memory.high)"
+if [ -r "$cg/memory.peak" ]; then say "cg_memory_peak=$(cgf memory.peak)"; else say "cg_memory_peak=$(cgf memory.current)"; fi
+say "cg_memory_current=$(cgf memory.current)"
+grep -E '^(anon|file|unevictable|kernel) ' "$cg/memory.stat" 2>/dev/null | sed 's/^/ST cg_memory_stat: /'
+say "cg_pids_max=$(cgf pids.max)"
+say "cg_pids_current=$(cgf pids.current)"
+say "threads=$(ls /proc/$pid/task | wc -l)"
+say "cg_io_weight=$(cgf io.weight)"
+say "cg_io_bfq_weight=$(cgf io.bfq.weight)"
+# The root filesystem's disk: the parent of the partition / is on (by device number: / is /dev/root).
+disk=$(basename "$(readlink -f "/sys/dev/block/$(mountpoint -d /)/..")")
+say "root_disk=$disk"
+say "io_scheduler=$(cat /sys/block/$disk/queue/scheduler 2>/dev/null)"
+say "io_cost_qos=$(grep "^$(cat /sys/block/$disk/dev) " /sys/fs/cgroup/io.cost.qos 2>/dev/null || echo none)"
 say "phase=checked"
 
 # Let the host's subscriber see this run for a while, then kill -9: systemd must restart the service,
