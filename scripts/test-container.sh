@@ -18,7 +18,8 @@
 # Hosts where podman's defaults cannot start a container (a VM with hybrid cgroups: crun refuses them; no
 # CAP_SYS_RESOURCE: podman's raised rlimits fail) are detected with one probe run, and runc with explicit
 # rlimits is used instead, for `podman run` and (through CONTAINERS_CONF) `podman kube play` (docs/container.md).
-# Needs /usr/bin/python3 with python3-zmq, python3-jsonschema, python3-yaml; installs podman, runc, promtool.
+# Needs /usr/bin/python3 with python3-zmq, python3-jsonschema, python3-yaml; installs podman, runc, catatonit (the pause
+# process podman kube play builds its infra image from) and prometheus (promtool).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 image=${1:-localhost/smartcam:latest}
@@ -30,7 +31,7 @@ die() { echo "test-container: FAIL: $*" >&2; exit 1; }
 [ -f "$models/yolox_nano.onnx" ] && [ -f "$media/vtest.avi" ] || { echo "test-container: need $models/yolox_nano.onnx and $media/vtest.avi (scripts/setup.sh)" >&2; exit 2; }
 
 missing=()
-for p in podman runc prometheus; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
+for p in podman runc catatonit prometheus; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   apt-get update -q >/dev/null
