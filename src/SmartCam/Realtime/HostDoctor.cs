@@ -196,7 +196,8 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
             where = $"v1 {v1.FirstOrDefault(f => f[1].Split(',').Contains("cpu"))?[2] ?? v1[0][2]}";
             cpus = V1("cpuset", "cpuset.effective_cpus") ?? V1("cpuset", "cpuset.cpus");
             // v1 says "no limit" with the largest page-aligned long.
-            memory = V1("memory", "memory.limit_in_bytes") is { } m && long.TryParse(m, CultureInfo.InvariantCulture, out var mb) && mb >= 1L << 62 ? "max" : V1("memory", "memory.limit_in_bytes");
+            var limit = V1("memory", "memory.limit_in_bytes");
+            memory = long.TryParse(limit, CultureInfo.InvariantCulture, out var limitBytes) && limitBytes >= 1L << 62 ? "max" : limit;
             pids = V1("pids", "pids.max");
             rtRuntime = V1("cpu", "cpu.rt_runtime_us");
         }

@@ -65,6 +65,10 @@ public class HostDoctorTests
         Assert.Equal(CheckStatus.Warn, new HostDoctor(root.Path, null).Run().Single(c => c.Name == "cgroup").Status);
         CgroupV1(root, "950000");
         Assert.Equal(CheckStatus.Pass, new HostDoctor(root.Path, Config(dir, loopCpu: 1)).Run().Single(c => c.Name == "cgroup").Status);
+        // v1 says "no limit" with the largest page-aligned long.
+        Put(root, "sys/fs/cgroup/memory/libpod_parent/libpod-1f2e/memory.limit_in_bytes", "9223372036854771712\n");
+        var unlimited = new HostDoctor(root.Path, Config(dir, loopCpu: 1)).Run().Single(c => c.Name == "cgroup");
+        Assert.Equal((CheckStatus.Warn, "v1 /libpod_parent/libpod-1f2e: cpus 0-1, memory max, tasks 512, cpu.rt_runtime_us 950000 (no memory limit)"), (unlimited.Status, unlimited.Found));
     }
 
     [Fact]
