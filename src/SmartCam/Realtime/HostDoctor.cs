@@ -38,6 +38,8 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
                 "LimitMEMLOCK=infinity in the systemd unit (or CAP_IPC_LOCK)"),
             Capabilities(),
             Cgroup(),
+            SecureBoot(),
+            Lockdown(),
             Image(),
         };
         if (config is not null)
@@ -221,6 +223,41 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
         return memory == "max"
             ? new Check(Name, CheckStatus.Warn, $"{found} (no memory limit)", "MemoryMax= in the systemd unit (docs/realtime.md#cgroups-confining-the-service), or a memory limit for the container")
             : new Check(Name, CheckStatus.Pass, found);
+    }
+
+    /// <summary>
+    /// Whether the firmware verified the boot chain (shim, GRUB, kernel): the UEFI variable SecureBoot, 4 attribute
+    /// bytes and then 1 (on) or 0 (off). The image boots through Debian's signed shim, GRUB and kernel either way.
+    /// </summary>
+    private Check SecureBoot()
+    {
+        const string Name = "Secure Boot";
+        if (!Directory.Exists(Path.Combine(root, "sys/firmware/efi")))
+            return new Check(Name, CheckStatus.Warn, "not booted through UEFI (legacy BIOS boot)", "boot the image through UEFI with Secure Boot enabled in the firmware");
+        byte[]? variable;
+        try
+        {
+            variable = File.ReadAllBytes(Path.Combine(root, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d0-aa0d-00a0c904c4c8"));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new Check(Name, CheckStatus.Warn, $"cannot read the SecureBoot EFI variable ({e.Message})", "mount efivarfs (systemd does at boot), or run smartcam doctor where /sys/firmware/efi/efivars is visible");
+        }
+        return variable is [_, _, _, _, 1, ..]
+            ? new Check(Name, CheckStatus.Pass, "enabled")
+            : new Check(Name, CheckStatus.Warn, "disabled", "enable Secure Boot in the firmware setup (the image's shim, GRUB and kernel are signed for the Microsoft UEFI CA)");
+    }
+
+    /// <summary>Kernel lockdown: Debian's kernel turns on "integrity" under Secure Boot (no unsigned modules, no /dev/mem, no kexec of unsigned kernels).</summary>
+    private Check Lockdown()
+    {
+        const string Name = "kernel lockdown";
+        var text = Read("sys/kernel/security/lockdown");
+        if (text is null) return new Check(Name, CheckStatus.Warn, "unknown (no /sys/kernel/security/lockdown)", "mount securityfs; Debian's kernel locks down under Secure Boot");
+        var mode = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(m => m.StartsWith('['))?.Trim('[', ']') ?? "unknown";
+        return mode is "integrity" or "confidentiality"
+            ? new Check(Name, CheckStatus.Pass, mode)
+            : new Check(Name, CheckStatus.Warn, mode, "boot with Secure Boot enabled (Debian's kernel then locks itself down), or add lockdown=integrity to the kernel command line");
     }
 
     /// <summary>The cgroup's directory under a hierarchy's mount; in a container with a cgroup namespace its own cgroup is the mount itself.</summary>

@@ -31,6 +31,10 @@ public class HostDoctorTests
         // CapEff with bits 14 (CAP_IPC_LOCK) and 23 (CAP_SYS_NICE): 0x4000 | 0x800000 = 0x804000.
         Put(root, "proc/self/status", "Name:\tsmartcam\nCapEff:\t0000000000804000\n");
         Put(root, "dev/video0", "");
+        // UEFI Secure Boot on (4 attribute bytes, then 1) and the kernel locked down, as Debian's kernel does then.
+        Directory.CreateDirectory(Path.Combine(root.Path, "sys/firmware/efi/efivars"));
+        File.WriteAllBytes(Path.Combine(root.Path, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d0-aa0d-00a0c904c4c8"), [6, 0, 0, 0, 1]);
+        Put(root, "sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
         // cgroup v2, the service's unit as the appliance confines it.
         Put(root, "proc/self/cgroup", "0::/system.slice/smartcam.service\n");
         Put(root, "sys/fs/cgroup/cgroup.controllers", "cpuset cpu io memory pids\n");
@@ -88,6 +92,22 @@ public class HostDoctorTests
         Assert.Contains("MemoryMax=", cg.Fix);
     }
 
+    [Theory]
+    [InlineData(new byte[] { 6, 0, 0, 0, 0 }, "[none] integrity confidentiality", "disabled", "none")]
+    [InlineData(null, "none integrity [confidentiality]", "not booted through UEFI (legacy BIOS boot)", "confidentiality")]
+    public void Secure_boot_off_and_no_lockdown_warn_with_a_fix(byte[]? secureBootVariable, string lockdown, string sbFound, string lockdownFound)
+    {
+        using var root = RealtimeHost();
+        if (secureBootVariable is null) Directory.Delete(Path.Combine(root.Path, "sys/firmware/efi"), recursive: true);
+        else File.WriteAllBytes(Path.Combine(root.Path, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d0-aa0d-00a0c904c4c8"), secureBootVariable);
+        Put(root, "sys/kernel/security/lockdown", lockdown + "\n");
+        var checks = new HostDoctor(root.Path, null).Run().ToDictionary(c => c.Name);
+        Assert.Equal((CheckStatus.Warn, sbFound), (checks["Secure Boot"].Status, checks["Secure Boot"].Found));
+        Assert.NotEmpty(checks["Secure Boot"].Fix);
+        var expected = lockdownFound == "none" ? CheckStatus.Warn : CheckStatus.Pass;
+        Assert.Equal((expected, lockdownFound), (checks["kernel lockdown"].Status, checks["kernel lockdown"].Found));
+    }
+
     [Fact]
     public void In_a_container_with_a_cgroup_namespace_its_cgroup_is_the_mount()
     {
@@ -114,7 +134,7 @@ public class HostDoctorTests
         // The fake host isolates CPU 1, as the appliance does (the config may name it: these machines have 2 CPUs).
         var checks = new HostDoctor(root.Path, Config(dir, loopCpu: 1)).Run();
         Assert.All(checks, c => Assert.True(c.Status == CheckStatus.Pass, $"{c.Name}: {c.Found}"));
-        Assert.Equal(16, checks.Count);
+        Assert.Equal(18, checks.Count);
     }
 
     [Fact]
