@@ -241,7 +241,7 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new Check(Name, CheckStatus.Warn, $"cannot read the SecureBoot EFI variable ({e.Message})", "mount efivarfs (systemd does at boot), or run smartcam doctor where /sys/firmware/efi/efivars is visible");
+            return new Check(Name, CheckStatus.Warn, $"cannot read the SecureBoot EFI variable ({e.Message})", "mount efivarfs (mount -t efivarfs efivarfs /sys/firmware/efi/efivars), or run smartcam doctor where it is visible");
         }
         return variable is [_, _, _, _, 1, ..]
             ? new Check(Name, CheckStatus.Pass, "enabled")
