@@ -95,14 +95,18 @@ public class HostDoctorTests
     [Theory]
     [InlineData(new byte[] { 6, 0, 0, 0, 0 }, "[none] integrity confidentiality", "disabled", "none")]
     [InlineData(null, "none integrity [confidentiality]", "not booted through UEFI (legacy BIOS boot)", "confidentiality")]
+    [InlineData(new byte[0], "none [integrity] confidentiality", "cannot read the SecureBoot EFI variable", "integrity")]
     public void Secure_boot_off_and_no_lockdown_warn_with_a_fix(byte[]? secureBootVariable, string lockdown, string sbFound, string lockdownFound)
     {
         using var root = RealtimeHost();
+        var variable = Path.Combine(root.Path, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d0-aa0d-00a0c904c4c8");
         if (secureBootVariable is null) Directory.Delete(Path.Combine(root.Path, "sys/firmware/efi"), recursive: true);
-        else File.WriteAllBytes(Path.Combine(root.Path, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d0-aa0d-00a0c904c4c8"), secureBootVariable);
+        else if (secureBootVariable.Length == 0) File.Delete(variable); // UEFI, but efivarfs not mounted (seen in the image)
+        else File.WriteAllBytes(variable, secureBootVariable);
         Put(root, "sys/kernel/security/lockdown", lockdown + "\n");
         var checks = new HostDoctor(root.Path, null).Run().ToDictionary(c => c.Name);
-        Assert.Equal((CheckStatus.Warn, sbFound), (checks["Secure Boot"].Status, checks["Secure Boot"].Found));
+        Assert.Equal(CheckStatus.Warn, checks["Secure Boot"].Status);
+        Assert.StartsWith(sbFound, checks["Secure Boot"].Found);
         Assert.NotEmpty(checks["Secure Boot"].Fix);
         var expected = lockdownFound == "none" ? CheckStatus.Warn : CheckStatus.Pass;
         Assert.Equal((expected, lockdownFound), (checks["kernel lockdown"].Status, checks["kernel lockdown"].Found));
