@@ -204,7 +204,13 @@ PY
 /usr/bin/python3 "$tmp/stop_watch.py" "tcp://127.0.0.1:$((port + 1))" "$tmp/stop.ready" "$tmp/stop.jsonl" &
 watcher=$!; children+=("$watcher")
 while [ ! -e "$tmp/stop.ready" ] && kill -0 "$watcher" 2>/dev/null; do sleep 0.1; done
-podman logs "$ctr" > "$tmp/kube.log" 2>&1
+# The placement outcome is logged once the loop threads have started: wait for it, not for a time.
+if [ "$budget" = 0 ]; then
+  expect="SCHED_FIFO refused for capture, inference although the process holds CAP_SYS_NICE: its cgroup has no real-time budget"
+else
+  expect="capture thread fifo 70"
+fi
+for _ in $(seq 1 300); do podman logs "$ctr" > "$tmp/kube.log" 2>&1; grep -q "$expect" "$tmp/kube.log" && break; sleep 0.1; done
 pod=$(podman pod ps -q --filter name='^smartcam-pod')
 podman pod stop -t 15 "$pod" >/dev/null
 wait "$watcher" || die "pod stop: the last status (ended) never came: $(tail -3 "$tmp/stop.jsonl")"
@@ -213,11 +219,6 @@ safe=$(grep '"type":"safe"' "$tmp/stop.jsonl" | tail -1 || true)
 code=$(podman inspect "$ctr" --format '{{.State.ExitCode}}')
 [ "$code" = 0 ] || die "pod stop: the service exited $code on SIGTERM"
 podman kube down "$tmp/kube-good.yaml" >/dev/null
-if [ "$budget" = 0 ]; then
-  expect="SCHED_FIFO refused for capture, inference although the process holds CAP_SYS_NICE: its cgroup has no real-time budget"
-else
-  expect="capture thread fifo 70"
-fi
 grep -q "$expect" "$tmp/kube.log" || die "kube play: the container's cgroup has cpu.rt_runtime_us $budget, but the log lacks '$expect': $(grep Realtime "$tmp/kube.log" | head -5)"
 say "cgroup cpu.rt_runtime_us $budget: the service logged '$expect'"
 say "ok: kube play: /healthz 200, /api/status 401 without the token and 200 with it, /metrics passes promtool, $(wc -l < "$tmp/kube-det.jsonl") det. messages; uid 951, CapEff = CapBnd = SYS_NICE+IPC_LOCK; pod stop: exit 0, evt. safe (lamp low), then status ended; kube down removed it"
