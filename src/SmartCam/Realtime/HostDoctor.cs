@@ -14,7 +14,14 @@ public sealed record Check(string Name, CheckStatus Status, string Found, string
 /// </summary>
 public sealed class HostDoctor(string root, SmartCamConfig? config)
 {
-    private const int CapIpcLock = 14, CapSysNice = 23;
+    internal const int CapIpcLock = 14, CapSysNice = 23;
+
+    /// <summary>The effective capability set from the text of /proc/&lt;pid&gt;/status (its CapEff line), 0 when absent.</summary>
+    internal static ulong EffectiveCapabilities(string? status)
+    {
+        var line = (status ?? "").Split('\n').FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
+        return line is not null && ulong.TryParse(line.AsSpan(7).Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var caps) ? caps : 0;
+    }
 
     public List<Check> Run()
     {
@@ -156,8 +163,7 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
 
     private Check Capabilities()
     {
-        var line = (Read("proc/self/status") ?? "").Split('\n').FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
-        var caps = line is null ? 0UL : ulong.Parse(line[7..].Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        var caps = EffectiveCapabilities(Read("proc/self/status"));
         bool nice = (caps & (1UL << CapSysNice)) != 0, ipcLock = (caps & (1UL << CapIpcLock)) != 0;
         var found = $"CAP_SYS_NICE {(nice ? "yes" : "no")}, CAP_IPC_LOCK {(ipcLock ? "yes" : "no")}";
         return nice && ipcLock
@@ -253,7 +259,10 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
     {
         const string Name = "kernel lockdown";
         var text = Read("sys/kernel/security/lockdown");
-        if (text is null) return new Check(Name, CheckStatus.Warn, "unknown (no /sys/kernel/security/lockdown)", "mount securityfs; Debian's kernel locks down under Secure Boot");
+        if (text is null)
+            return File.Exists(Path.Combine(root, "sys/kernel/security/lockdown"))
+                ? new Check(Name, CheckStatus.Warn, "unknown (/sys/kernel/security/lockdown cannot be read here)", "run smartcam doctor where securityfs is readable (an AppArmor profile may hide it)")
+                : new Check(Name, CheckStatus.Warn, "unknown (no /sys/kernel/security/lockdown)", "mount securityfs; Debian's kernel locks down under Secure Boot");
         var mode = text.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault(m => m.StartsWith('['))?.Trim('[', ']') ?? "unknown";
         return mode is "integrity" or "confidentiality"
             ? new Check(Name, CheckStatus.Pass, mode)

@@ -100,35 +100,33 @@ public sealed class ThreadPlacement
         _placedTheRest = true;
         if (_config.LockMemory) LockMemory();
 
-        var problems = _names.Where((_, i) => _refused[i]).ToList();
+        var refused = _names.Where((_, i) => _refused[i]).ToList();
+        var problems = refused.ToList();
         if (_memoryProblem is not null) problems.Add(_memoryProblem);
         foreach (var (thread, outcome) in InEffect) _log.LogInformation("Realtime: {Stage} thread {Outcome}", thread, outcome);
         _log.LogInformation("Realtime: {Count} other threads moved to housekeeping cpus {Cpus}; memory {Locked}",
             moved, Cpus(_config.HousekeepingCpus), MemoryLocked ? "locked" : "not locked");
-        if (problems.Count == 0) return;
         // With CAP_SYS_NICE held, an EPERM for SCHED_FIFO comes from the cgroup: on cgroup v1 with RT group
         // scheduling a cgroup without cpu.rt_runtime_us (a container's, by default) may run no RT thread.
-        if (_names.Where((_, i) => _refused[i]).Any() && HoldsCapability(CapSysNice))
+        var noBudget = refused.Count > 0 && HoldsCapability(HostDoctor.CapSysNice);
+        if (noBudget)
             _log.LogWarning("Realtime: SCHED_FIFO refused for {What} although the process holds CAP_SYS_NICE: its cgroup has no real-time budget "
                 + "(cpu.rt_runtime_us 0, cgroup v1). Running at normal priority. `smartcam doctor` shows the cgroup; docs/fleet.md#real-time-in-a-pod",
-                string.Join(", ", _names.Where((_, i) => _refused[i])));
-        else
+                string.Join(", ", refused));
+        var rest = noBudget ? problems.Except(refused).ToList() : problems;
+        if (rest.Count > 0)
             _log.LogWarning("Realtime: not permitted for {What}: the process lacks CAP_SYS_NICE (RLIMIT_RTPRIO is {RtPrio}) or CAP_IPC_LOCK (RLIMIT_MEMLOCK {MemLock}). "
                 + "Running at normal priority. Grant them in the systemd unit: AmbientCapabilities=CAP_SYS_NICE CAP_IPC_LOCK, LimitRTPRIO=99, LimitMEMLOCK=infinity "
                 + "(in a container: --cap-add SYS_NICE,IPC_LOCK; in a pod: securityContext.capabilities.add)",
-                string.Join(", ", problems), Limit("Max realtime priority"), Limit("Max locked memory"));
+                string.Join(", ", rest), Limit("Max realtime priority"), Limit("Max locked memory"));
     }
 
-    private const int CapSysNice = 23;
-
-    /// <summary>Whether the process's effective capability set (/proc/self/status CapEff) holds capability <paramref name="bit"/>.</summary>
+    /// <summary>Whether the process's effective capability set holds capability <paramref name="bit"/>.</summary>
     private static bool HoldsCapability(int bit)
     {
         try
         {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("CapEff:", StringComparison.Ordinal));
-            return line is not null && ulong.TryParse(line.AsSpan(7).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var caps)
-                   && (caps & (1UL << bit)) != 0;
+            return (HostDoctor.EffectiveCapabilities(File.ReadAllText("/proc/self/status")) & (1UL << bit)) != 0;
         }
         catch (IOException)
         {
