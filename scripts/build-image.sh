@@ -4,7 +4,9 @@
 # GPT disk image with genimage (docs/image.md, docs/updates.md): an EFI system partition with Debian's
 # signed shim and GRUB choosing between two root slots (RAUC's grub backend), root slot A (ext4 made by
 # mke2fs -d, the kernel and initrd in its /boot), an empty root slot B of the same size for updates, and
-# a data partition for /var/lib/smartcam (config, models, RAUC's status) that updates leave alone.
+# a data partition for /var/lib/smartcam (config, models, RAUC's status) that updates leave alone: ext4 as flashed,
+# sealed into LUKS2 with its key in the TPM at first boot (docs/security.md), which keeps its files. The root keeps a
+# copy of them (/usr/share/smartcam/factory-data) for a first boot that power loss cut off.
 # Partitions aligned to 1 MiB. Needs root (mmdebstrap --mode=root).
 #   scripts/build-image.sh            → out/image/smartcam-VERSION.img (and smartcam.img → it),
 #                                       out/image/root.ext4 (slot A's filesystem, for build-bundle.sh)
@@ -115,9 +117,9 @@ mmdebstrap --mode=root --variant=apt --format=directory \
   --customize-hook='chroot "$1" sh -c "chown -R root:smartcam /var/lib/smartcam && chmod -R g+rX,o-rwx /var/lib/smartcam && chown -R root:root /var/lib/smartcam/rauc && chmod 0700 /var/lib/smartcam/rauc"' \
   --customize-hook="chroot \"\$1\" sh -c '[ \"\$(id -u smartcam)\" = $smartcam_uid ]' || { echo 'build-image: smartcam is not uid $smartcam_uid (sysusers.d/smartcam.conf)' >&2; exit 1; }" \
   --customize-hook='chroot "$1" systemctl enable smartcam.service smartcam-selftest.service smartcam-mark-good.service nftables.service systemd-networkd.service apparmor.service prometheus-node-exporter.service systemd-timesyncd.service' \
-  --customize-hook="echo smartcam > \"\$1/etc/hostname\"; rm -f \"\$1/etc/machine-id\"; touch \"\$1/etc/machine-id\"; mkdir -p \"\$1/boot/efi\"; printf '# / is the slot GRUB booted (root=PARTUUID= on the kernel command line: docs/updates.md)\\n/dev/root / ext4 defaults,noatime,x-systemd.growfs 0 1\\nPARTUUID=$uuid_esp /boot/efi vfat umask=0077,noatime 0 2\\nPARTUUID=$uuid_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid 0 2\\n' > \"\$1/etc/fstab\"" \
+  --customize-hook="echo smartcam > \"\$1/etc/hostname\"; rm -f \"\$1/etc/machine-id\"; touch \"\$1/etc/machine-id\"; mkdir -p \"\$1/boot/efi\"; printf '# / is the slot GRUB booted (root=PARTUUID= on the kernel command line: docs/updates.md)\\n/dev/root / ext4 defaults,noatime,x-systemd.growfs 0 1\\nPARTUUID=$uuid_esp /boot/efi vfat umask=0077,noatime 0 2\\n/dev/mapper/smartcam_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid,nofail 0 2\\n' > \"\$1/etc/fstab\"; printf '# The data partition: LUKS2, its key sealed to the TPM (PCR 7) at first boot (docs/security.md). headless: never wait\\n# for a password at a console nobody watches; nofail: a locked partition is reported (smartcam-data-locked.service), not an emergency shell.\\nsmartcam_data PARTUUID=$uuid_data none tpm2-device=auto,headless=true,nofail,discard\\n' > \"\$1/etc/crypttab\"" \
   --customize-hook='ln -f "$1"/boot/vmlinuz-* "$1/boot/vmlinuz"; ln -f "$1"/boot/initrd.img-* "$1/boot/initrd.img"' \
-  --customize-hook="cp -a \"\$1/var/lib/smartcam/.\" '$work/data/'; find \"\$1/var/lib/smartcam\" -mindepth 1 -delete" \
+  --customize-hook="cp -a \"\$1/var/lib/smartcam/.\" '$work/data/'; cp -a \"\$1/var/lib/smartcam\" \"\$1/usr/share/smartcam/factory-data\"; find \"\$1/var/lib/smartcam\" -mindepth 1 -delete" \
   --customize-hook='umount "$1/var/cache/apt/archives"' \
   bookworm "$work/rootfs" \
   "deb $mirror bookworm main" "deb $mirror bookworm-updates main" "deb ${mirror%/debian}/debian-security bookworm-security main"

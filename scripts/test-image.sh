@@ -9,16 +9,18 @@ cd "$(dirname "$0")/.."
 root=$PWD
 image=$(readlink -f "${1:-out/image/smartcam.img}")
 [ -f "$image" ] || { echo "test-image: no image at $image; run scripts/build-image.sh first" >&2; exit 1; }
-for p in qemu-system-x86 ovmf qemu-utils python3-zmq python3-jsonschema; do
+for p in qemu-system-x86 ovmf qemu-utils swtpm swtpm-tools python3-zmq python3-jsonschema; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null
 done
 
 work=$(mktemp -d /tmp/smartcam-image-test.XXXXXX)
 log=$work/serial.log
+. scripts/image/qemu-box.sh
 qemu_pid=
 cleanup() {
   if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then kill "$qemu_pid" 2>/dev/null || true; sleep 2; kill -9 "$qemu_pid" 2>/dev/null || true; fi
   [ -n "$qemu_pid" ] && wait "$qemu_pid" 2>/dev/null || true
+  tpm_stop
   for p in ${sub_pid:-} ${det_pid:-}; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   [ "${KEEP:-0}" = 1 ] || rm -rf "$work"
 }
@@ -27,18 +29,21 @@ trap cleanup EXIT
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 accel=tcg; cpu=max
 [ -w /dev/kvm ] && { accel=kvm; cpu=host; }
-# One boot of a fresh overlay: the image itself stays pristine, and a retry starts from the same disk.
+# One boot of a fresh overlay: the image itself stays pristine, and a retry starts from the same disk. The box
+# as shipped PCs are: Secure Boot enforced with Microsoft's keys, a fresh TPM that the first boot seals the data
+# partition to (docs/security.md; scripts/test-secureboot.sh checks that chain itself).
 boot() {
-  rm -f "$work/disk.qcow2" "$work/qemu.err"
+  rm -rf "$work/disk.qcow2" "$work/qemu.err" "$work/tpm"
+  tpm_stop
   qemu-img create -q -f qcow2 -F raw -b "$image" "$work/disk.qcow2"
-  cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+  box_vars "$work/vars.fd" on
+  tpm_start "$work/tpm"
   echo "test-image: booting $(basename "$image") ($accel), ZeroMQ on 127.0.0.1:$port, serial log $log"
   : > "$log"
   start=$(date +%s)
   start_ns=$(/usr/bin/python3 -c 'import time; print(time.monotonic_ns())')
-  qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 2048 \
-    -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
-    -drive if=pflash,format=raw,unit=1,file="$work/vars.fd" \
+  # shellcheck disable=SC2046
+  qemu-system-x86_64 $(box_args "$work/vars.fd" "$work/tpm") -cpu $cpu -smp 2 -m 2048 \
     -drive file="$work/disk.qcow2",format=qcow2,if=virtio \
     -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:5556 -device virtio-net-pci,netdev=n0 \
     -fw_cfg name=opt/smartcam/selftest,file="$root/scripts/image/selftest.sh" \
@@ -130,7 +135,7 @@ doc=$(marker "doctor_exit="); check "smartcam doctor passes inside" "$([ "$doc" 
 ver=$(marker "version="); check "--version names the image and slot" "$(echo "$ver" | grep -q "(image .*, slot A)$"; echo $?)" "$ver"
 booted=$(marker "rauc_booted="); check "boots root slot A (RAUC)" "$([ "$booted" = A ]; echo $?)" "booted=$booted; $(marker "root_source=")"
 mg=$(marker "mark_good="); check "slot marked good once healthy" "$([ "$mg" = active ] && tr -d '\r' < "$log" | grep -q "^ST grubenv: A_TRY=0"; echo $?)" "$mg; $(marker "mark_good_log: "); $(tr -d '\r' < "$log" | grep "^ST grubenv: " | sed 's/^ST grubenv: //' | tr '\n' ' ')"
-data=$(marker "data_mount="); check "config and models on the data partition" "$(echo "$data" | grep -q ",ext4$" && [ "$(marker "etc_smartcam=")" = /var/lib/smartcam/config ]; echo $?)" "/var/lib/smartcam on $data; /etc/smartcam -> $(marker "etc_smartcam=")"
+data=$(marker "data_mount="); check "config and models on the data partition, unlocked by the TPM" "$([ "$data" = /dev/mapper/smartcam_data,ext4 ] && [ "$(marker "etc_smartcam=")" = /var/lib/smartcam/config ]; echo $?)" "/var/lib/smartcam on $data; /etc/smartcam -> $(marker "etc_smartcam=")"
 check "det. messages reach the host subscriber" "$det_ok" "$(cat "$work/det.summary")"
 rtstatus=$(/usr/bin/python3 - "$work/status.jsonl" <<'PY'
 import json, sys

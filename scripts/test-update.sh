@@ -19,7 +19,7 @@ image=$(readlink -f "${1:-out/image/smartcam.img}")
 rootfs=out/image/root.ext4
 [ -f "$image" ] && [ -f "$rootfs" ] && [ -f out/image/VERSION ] || { echo "test-update: no image at $image (or no $rootfs, out/image/VERSION); run scripts/build-image.sh first" >&2; exit 1; }
 [ -f out/keys/dev-signing.key.pem ] || { echo "test-update: no development signing key in out/keys: the image must be built with the development keyring (no RAUC_KEYRING)" >&2; exit 1; }
-for p in qemu-system-x86 ovmf qemu-utils python3-zmq python3-jsonschema rauc squashfs-tools e2fsprogs; do
+for p in qemu-system-x86 ovmf qemu-utils swtpm swtpm-tools python3-zmq python3-jsonschema rauc squashfs-tools e2fsprogs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" && continue
   # Stale package lists on a fresh machine: refresh them once and try again.
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null 2>&1 \
@@ -32,10 +32,12 @@ test_start=$(date +%s)
 say() { echo "test-update: $*"; }
 
 work=$(mktemp -d /tmp/smartcam-update-test.XXXXXX)
+. scripts/image/qemu-box.sh
 qemu_pid=; det_pid=
 cleanup() {
   if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then kill -9 "$qemu_pid" 2>/dev/null || true; fi
   [ -n "$qemu_pid" ] && wait "$qemu_pid" 2>/dev/null || true
+  tpm_stop
   [ -n "$det_pid" ] && { kill "$det_pid" 2>/dev/null || true; wait "$det_pid" 2>/dev/null || true; }
   # A failed run keeps its serial logs (and KEEP=1 any run).
   if [ "${KEEP:-0}" = 1 ] || [ "${fail:-0}" != 0 ] || [ "${passed:-0}" != 1 ]; then echo "test-update: logs kept in $work"; else rm -rf "$work"; fi
@@ -93,9 +95,11 @@ rm -rf "$work/bundles"
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 accel=tcg; cpu=max
 [ -w /dev/kvm ] && { accel=kvm; cpu=host; }
-# One disk for all five boots, as a box keeps its disk; the image itself stays pristine underneath.
+# One disk, one TPM and one firmware for all five boots, as a box keeps them; the image itself stays pristine
+# underneath. Secure Boot on: the first boot seals the data partition to PCR 7, and every boot after an update
+# must still unlock it (docs/security.md#why-pcr-7).
 qemu-img create -q -f qcow2 -F raw -b "$image" "$work/disk.qcow2"
-cp /usr/share/OVMF/OVMF_VARS_4M.fd "$work/vars.fd"
+box_vars "$work/vars.fd" on
 log=
 boot() { # PHASE: boots once (a reboot ends QEMU: -no-reboot), with a subscriber for the first det. message
   local phase=$1
@@ -103,9 +107,9 @@ boot() { # PHASE: boots once (a reboot ends QEMU: -no-reboot), with a subscriber
   { echo "PHASE=$phase"; cat scripts/image/update-selftest.sh; } > "$work/phase-$phase.sh"
   boot_ns=$(/usr/bin/python3 -c 'import time; print(time.monotonic_ns())')
   say "boot $phase ($accel), serial log $log"
-  qemu-system-x86_64 -machine q35,accel=$accel -cpu $cpu -smp 2 -m 2048 \
-    -drive if=pflash,format=raw,unit=0,readonly=on,file=/usr/share/OVMF/OVMF_CODE_4M.fd \
-    -drive if=pflash,format=raw,unit=1,file="$work/vars.fd" \
+  tpm_start "$work/tpm"
+  # shellcheck disable=SC2046
+  qemu-system-x86_64 $(box_args "$work/vars.fd" "$work/tpm") -cpu $cpu -smp 2 -m 2048 \
     -drive file="$work/disk.qcow2",format=qcow2,if=virtio \
     -drive file="$work/bundles.img",format=raw,if=virtio,readonly=on \
     -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:5556 -device virtio-net-pci,netdev=n0 \
@@ -206,6 +210,7 @@ check "version 2 marked good" "$([ "$(marker "mark_good=")" = active ] && marker
 slots3=$(slots)
 check "RAUC: B booted with version 2" "$(echo "$slots3" | grep -qF "B:booted:good:$v2"; echo $?)" "$slots3"
 check "version 2: detections flow" "$([ -n "$det3" ]; echo $?)" "first det. ${det3:-never} s after power-on"
+check "version 2: the TPM still unlocks the data partition" "$([ "$(marker "data_source=")" = "/dev/mapper/smartcam_data active" ]; echo $?)" "/var/lib/smartcam on $(marker "data_source=")"
 check "config and models unchanged by the update" "$([ -n "$data1" ] && [ "$(marker "data_sum=")" = "$data1" ]; echo $?)" "sha256 $data1 → $(marker "data_sum=")"
 check "the broken bundle installs" "$([ "$(marker "install_bad_exit=")" = 0 ]; echo $?)" "exit $(marker "install_bad_exit=") in $(marker "install_bad_s=") s; grubenv $(marker "grubenv_installed=")"
 
@@ -236,6 +241,7 @@ verdict=$(cat "$log" | tr -d '\r' | grep "^ST health_log: " | grep -F "slot A im
 check "the health check marked the broken slot bad" "$([ -n "$verdict" ]; echo $?)" "${verdict:-no verdict for slot A in /var/lib/smartcam/update-health.log}"
 check "RAUC shows slot A bad" "$(echo "$slots5" | grep -q "A:inactive:bad"; echo $?)" "$slots5"
 check "fallback: detections flow again" "$([ -n "$det5" ]; echo $?)" "first det. ${det5:-never} s after power-on"
+check "fallback: the TPM still unlocks the data partition" "$([ "$(marker "data_source=")" = "/dev/mapper/smartcam_data active" ]; echo $?)" "/var/lib/smartcam on $(marker "data_source=")"
 check "config and models unchanged" "$([ "$(marker "data_sum=")" = "$data1" ]; echo $?)" "sha256 $(marker "data_sum=")"
 fallback_s=$(( boot5_start - bad_start + ${det5:-0} ))
 

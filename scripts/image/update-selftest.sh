@@ -23,6 +23,7 @@ report() {
   journalctl -b --no-pager -u smartcam-mark-good | grep "mark-good:" | tail -2 | sed 's/^/ST mark_good_log: /'
   say "grubenv=$(env_list)"
   rauc status --detailed --output-format=json 2>&1 | tr -d '\n' | sed 's/^/ST rauc_json: /'; echo
+  say "data_source=$(findmnt -n -o SOURCE /var/lib/smartcam || echo none) $(systemctl is-active systemd-cryptsetup@smartcam_data.service)"
   say "data_sum=$(cd /var/lib/smartcam && find config models -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)"
   /usr/local/bin/smartcam doctor 2>&1 | grep "appliance image" | sed 's/^/ST doctor: /'
 }

@@ -9,6 +9,7 @@ using SmartCam.Configuration;
 using SmartCam.Hosting;
 using SmartCam.Inference;
 using SmartCam.Messaging;
+using SmartCam.Realtime;
 using SmartCam.Viewing;
 
 namespace SmartCam.Commands;
@@ -81,6 +82,9 @@ public static class RunCommand
                     ModelShapes.Name(detector.Family), detector.InputWidth, detector.InputHeight,
                     ExecutionProviders.ConfigName(detector.Provider), string.Join(", ", detector.Providers), config.Publish.Endpoint);
             if (detectors.Length > 1) log.LogInformation("{Count} detector instances share {Cameras} cameras", detectors.Length, config.Cameras.Count);
+            // On the appliance image: whether the boot chain was verified (docs/security.md). Off it (a container, a
+            // developer's machine) the firmware is not ours to judge; `smartcam doctor` still reports it.
+            if (ApplianceImage.Current is { } image) log.LogInformation("{Image}: {BootIntegrity}", image, new HostDoctor("/", null).BootIntegrity());
             host.Run();
         }
         finally

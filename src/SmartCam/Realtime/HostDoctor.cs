@@ -243,7 +243,14 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
         byte[]? variable;
         try
         {
-            variable = File.ReadAllBytes(Path.Combine(root, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d0-aa0d-00a0c904c4c8"));
+            variable = File.ReadAllBytes(Path.Combine(root, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && RuntimeServicesOff())
+        {
+            // Debian's PREEMPT_RT kernel is built with EFI_DISABLE_RUNTIME (firmware calls are not preemptible):
+            // without them the kernel offers no EFI variables at all, mounted or not.
+            return new Check(Name, CheckStatus.Warn, $"cannot read the SecureBoot EFI variable ({e.Message}): the real-time kernel turns EFI runtime services off",
+                "add efi=runtime to the kernel command line (the image does: docs/security.md)");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -253,6 +260,15 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
             ? new Check(Name, CheckStatus.Pass, "enabled")
             : new Check(Name, CheckStatus.Warn, "disabled", "enable Secure Boot in the firmware setup (the image's shim, GRUB and kernel are signed for the Microsoft UEFI CA)");
     }
+
+    private bool RuntimeServicesOff() =>
+        Read("sys/kernel/realtime")?.Trim() == "1" && Parameter(Read("proc/cmdline") ?? "", "efi")?.Split(',').Contains("runtime") != true;
+
+    /// <summary>
+    /// What the service logs at start: "Secure Boot: enabled; kernel lockdown: integrity" (docs/security.md), from
+    /// the same two checks as <c>smartcam doctor</c>.
+    /// </summary>
+    public string BootIntegrity() => $"Secure Boot: {SecureBoot().Found}; kernel lockdown: {Lockdown().Found}";
 
     /// <summary>Kernel lockdown: Debian's kernel turns on "integrity" under Secure Boot (no unsigned modules, no /dev/mem, no kexec of unsigned kernels).</summary>
     private Check Lockdown()

@@ -1,0 +1,39 @@
+# Sourced by the image tests (test-image.sh, test-update.sh, test-secureboot.sh): a SmartCam box in QEMU has
+# UEFI firmware that can enforce Secure Boot (OVMF, SMM) and a TPM 2.0 (swtpm), as the data partition needs
+# one (docs/security.md#testing). The caller sets $accel (kvm or tcg).
+#   box_vars FILE on|off    a fresh variable store: on = Microsoft's keys enrolled (Secure Boot enforced, as
+#                           shipped PCs are), off = no keys (Secure Boot off)
+#   tpm_start DIR           swtpm for one QEMU run, its state (the TPM's keys, its NV) kept in DIR across runs
+#   box_args VARS DIR       QEMU's machine, firmware and TPM arguments
+#   tpm_stop                ends swtpm (it also ends by itself when QEMU closes the socket)
+ovmf=/usr/share/OVMF
+box_vars() {
+  case $2 in
+    on) cp "$ovmf/OVMF_VARS_4M.ms.fd" "$1" ;;
+    off) cp "$ovmf/OVMF_VARS_4M.fd" "$1" ;;
+    *) echo "box_vars: $2: expected on or off" >&2; return 2 ;;
+  esac
+}
+tpm_pid=
+tpm_start() {
+  tpm_stop # the last run's swtpm, ended with its QEMU
+  mkdir -p "$1"
+  rm -f "$1/swtpm.sock"
+  swtpm socket --tpm2 --tpmstate dir="$1" --ctrl type=unixio,path="$1/swtpm.sock" --terminate --log file="$1/swtpm.log" &
+  tpm_pid=$!
+  local i
+  for i in $(seq 1 100); do [ -S "$1/swtpm.sock" ] && return 0; kill -0 "$tpm_pid" 2>/dev/null || break; sleep 0.1; done
+  echo "tpm_start: swtpm did not open $1/swtpm.sock ($(tail -3 "$1/swtpm.log" 2>/dev/null))" >&2
+  return 1
+}
+tpm_stop() {
+  [ -n "$tpm_pid" ] || return 0
+  kill "$tpm_pid" 2>/dev/null || true
+  wait "$tpm_pid" 2>/dev/null || true
+  tpm_pid=
+}
+box_args() {
+  echo "-machine q35,smm=on,accel=$accel -global driver=cfi.pflash01,property=secure,value=on" \
+    "-drive if=pflash,format=raw,unit=0,readonly=on,file=$ovmf/OVMF_CODE_4M.secboot.fd -drive if=pflash,format=raw,unit=1,file=$1" \
+    "-chardev socket,id=chrtpm,path=$2/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0"
+}
