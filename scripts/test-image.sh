@@ -10,7 +10,10 @@ root=$PWD
 image=$(readlink -f "${1:-out/image/smartcam.img}")
 [ -f "$image" ] || { echo "test-image: no image at $image; run scripts/build-image.sh first" >&2; exit 1; }
 for p in qemu-system-x86 ovmf qemu-utils swtpm swtpm-tools python3-zmq python3-jsonschema; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" && continue
+  # Stale package lists on a fresh machine: refresh them once and try again.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null; }
 done
 
 work=$(mktemp -d /tmp/smartcam-image-test.XXXXXX)
