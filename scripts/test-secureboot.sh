@@ -15,15 +15,11 @@ cd "$(dirname "$0")/.."
 root=$PWD
 image=$(readlink -f "${1:-out/image/smartcam.img}")
 [ -f "$image" ] || { echo "test-secureboot: no image at $image; run scripts/build-image.sh first" >&2; exit 1; }
-for p in qemu-system-x86 ovmf qemu-utils swtpm swtpm-tools python3-zmq python3-jsonschema e2fsprogs fdisk; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" && continue
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null; }
-done
+. scripts/image/qemu-box.sh
+box_packages python3-zmq python3-jsonschema e2fsprogs fdisk
 say() { echo "test-secureboot: $*"; }
 test_start=$(date +%s)
 work=$(mktemp -d /tmp/smartcam-secureboot-test.XXXXXX)
-. scripts/image/qemu-box.sh
 qemu_pid=; det_pid=
 cleanup() {
   if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then kill -9 "$qemu_pid" 2>/dev/null || true; fi

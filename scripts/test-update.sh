@@ -19,12 +19,8 @@ image=$(readlink -f "${1:-out/image/smartcam.img}")
 rootfs=out/image/root.ext4
 [ -f "$image" ] && [ -f "$rootfs" ] && [ -f out/image/VERSION ] || { echo "test-update: no image at $image (or no $rootfs, out/image/VERSION); run scripts/build-image.sh first" >&2; exit 1; }
 [ -f out/keys/dev-signing.key.pem ] || { echo "test-update: no development signing key in out/keys: the image must be built with the development keyring (no RAUC_KEYRING)" >&2; exit 1; }
-for p in qemu-system-x86 ovmf qemu-utils swtpm swtpm-tools python3-zmq python3-jsonschema rauc squashfs-tools e2fsprogs; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" && continue
-  # Stale package lists on a fresh machine: refresh them once and try again.
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null 2>&1 \
-    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null; }
-done
+. scripts/image/qemu-box.sh
+box_packages python3-zmq python3-jsonschema rauc squashfs-tools e2fsprogs
 v1=$(cat out/image/VERSION)
 v2="$v1.update2"
 vbad="$v1.broken3"
@@ -32,7 +28,6 @@ test_start=$(date +%s)
 say() { echo "test-update: $*"; }
 
 work=$(mktemp -d /tmp/smartcam-update-test.XXXXXX)
-. scripts/image/qemu-box.sh
 qemu_pid=; det_pid=
 cleanup() {
   if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then kill -9 "$qemu_pid" 2>/dev/null || true; fi

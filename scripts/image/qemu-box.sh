@@ -6,7 +6,17 @@
 #   tpm_start DIR           swtpm for one QEMU run, its state (the TPM's keys, its NV) kept in DIR across runs
 #   box_args VARS DIR       QEMU's machine, firmware and TPM arguments
 #   tpm_stop                ends swtpm (it also ends by itself when QEMU closes the socket)
+#   box_packages PKG...     installs what a test needs besides QEMU, OVMF and swtpm (Debian packages)
 ovmf=/usr/share/OVMF
+box_packages() {
+  local p
+  for p in qemu-system-x86 ovmf qemu-utils swtpm swtpm-tools "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" && continue
+    # Stale package lists on a fresh machine: refresh them once and try again.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null 2>&1 \
+      || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null; }
+  done
+}
 box_vars() {
   case $2 in
     on) cp "$ovmf/OVMF_VARS_4M.ms.fd" "$1" ;;
