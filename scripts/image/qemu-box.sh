@@ -6,6 +6,7 @@
 #   tpm_start DIR           swtpm for one QEMU run, its state (the TPM's keys, its NV) kept in DIR across runs
 #   box_args VARS DIR       QEMU's machine, firmware and TPM arguments
 #   tpm_stop                ends swtpm (it also ends by itself when QEMU closes the socket)
+#   box_powerdown SOCKET    presses the ACPI power button through QEMU's QMP socket (-qmp unix:SOCKET,server=on,wait=off)
 #   box_packages PKG...     installs what a test needs besides QEMU, OVMF and swtpm (Debian packages)
 ovmf=/usr/share/OVMF
 box_packages() {
@@ -46,4 +47,18 @@ box_args() {
   echo "-machine q35,smm=on,accel=$accel -global driver=cfi.pflash01,property=secure,value=on" \
     "-drive if=pflash,format=raw,unit=0,readonly=on,file=$ovmf/OVMF_CODE_4M.secboot.fd -drive if=pflash,format=raw,unit=1,file=$1" \
     "-chardev socket,id=chrtpm,path=$2/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0"
+}
+box_powerdown() {
+  /usr/bin/python3 - "$1" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(30)
+s.connect(sys.argv[1])
+f = s.makefile("rw")
+f.readline()  # the greeting
+for command in ("qmp_capabilities", "system_powerdown"):
+    f.write(json.dumps({"execute": command}) + "\n"); f.flush()
+    while "return" not in (reply := json.loads(f.readline())):
+        if "error" in reply: sys.exit("QMP %s: %s" % (command, reply["error"]))
+PY
 }

@@ -16,6 +16,9 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
 {
     internal const int CapIpcLock = 14, CapSysNice = 23;
 
+    /// <summary>The UEFI variable SecureBoot (EFI_GLOBAL_VARIABLE's GUID) under efivarfs, relative to the root.</summary>
+    internal const string SecureBootVariable = "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c";
+
     /// <summary>The effective capability set from the text of /proc/&lt;pid&gt;/status (its CapEff line), 0 when absent.</summary>
     internal static ulong EffectiveCapabilities(string? status)
     {
@@ -243,7 +246,7 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
         byte[]? variable;
         try
         {
-            variable = File.ReadAllBytes(Path.Combine(root, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"));
+            variable = File.ReadAllBytes(Path.Combine(root, SecureBootVariable));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && RuntimeServicesOff())
         {

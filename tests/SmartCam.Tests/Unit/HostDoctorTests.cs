@@ -33,7 +33,7 @@ public class HostDoctorTests
         Put(root, "dev/video0", "");
         // UEFI Secure Boot on (4 attribute bytes, then 1) and the kernel locked down, as Debian's kernel does then.
         Directory.CreateDirectory(Path.Combine(root.Path, "sys/firmware/efi/efivars"));
-        File.WriteAllBytes(Path.Combine(root.Path, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"), [6, 0, 0, 0, 1]);
+        File.WriteAllBytes(Path.Combine(root.Path, HostDoctor.SecureBootVariable), [6, 0, 0, 0, 1]);
         Put(root, "sys/kernel/security/lockdown", "none [integrity] confidentiality\n");
         // cgroup v2, the service's unit as the appliance confines it.
         Put(root, "proc/self/cgroup", "0::/system.slice/smartcam.service\n");
@@ -102,9 +102,9 @@ public class HostDoctorTests
         using var root = RealtimeHost();
         // A PREEMPT_RT kernel (RealtimeHost) without efi=runtime offers no EFI variables: the fix says so; with it, the generic fix.
         if (fix is null) Put(root, "proc/cmdline", File.ReadAllText(Path.Combine(root.Path, "proc/cmdline")).TrimEnd() + " efi=runtime\n");
-        var variable = Path.Combine(root.Path, "sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c");
+        var variable = Path.Combine(root.Path, HostDoctor.SecureBootVariable);
         if (secureBootVariable is null) Directory.Delete(Path.Combine(root.Path, "sys/firmware/efi"), recursive: true);
-        else if (secureBootVariable.Length == 0) File.Delete(variable); // UEFI, but efivarfs not mounted (seen in the image)
+        else if (secureBootVariable.Length == 0) File.Delete(variable); // UEFI, but no variable to read: efivarfs not mounted, or no runtime services
         else File.WriteAllBytes(variable, secureBootVariable);
         Put(root, "sys/kernel/security/lockdown", lockdown + "\n");
         var checks = new HostDoctor(root.Path, null).Run().ToDictionary(c => c.Name);
