@@ -148,7 +148,7 @@ PY
 say "podman kube play deploy/kubernetes/smartcam-deployment.yaml"
 token=$(kube_manifest "$tmp/kube-good.yaml" 0)
 podman kube play "$tmp/kube-good.yaml" >/dev/null
-ctr=$(podman ps -q --filter label=app.kubernetes.io/name=smartcam --filter name=smartcam-pod | head -1)
+ctr=$(podman ps -q --filter label=app.kubernetes.io/name=smartcam --filter name=smartcam-pod | sed -n 1p)
 [ -n "$ctr" ] || ctr=$(podman ps --format '{{.ID}} {{.Names}}' | awk '$2 ~ /smartcam$/ {print $1; exit}')
 [ -n "$ctr" ] || die "kube play started no smartcam container: $(podman ps -a --format '{{.Names}} {{.Status}}' | tr '\n' ';')"
 http=http://127.0.0.1:$((port + 2))
@@ -230,9 +230,10 @@ podman kube play "$tmp/kube-broken.yaml" >/dev/null
 bad=$(podman ps -a --format '{{.ID}} {{.Names}}' | awk '$2 ~ /smartcam-broken/ && $2 !~ /infra/ {print $1; exit}')
 [ -n "$bad" ] || die "kube play started no container for the broken Deployment: $(podman ps -a --format '{{.Names}}' | tr '\n' ' ')"
 # It exits 2, and podman restarts it (restartPolicy Always, as a kubelet would): its first death is the one read.
+# `sed -n 1p`, not `head -1`: with several deaths head exits early, podman dies of SIGPIPE and pipefail fails the run.
 code=""
 for _ in $(seq 1 120); do
-  code=$(podman events --stream=false --filter container="$bad" --filter event=died --format '{{.ContainerExitCode}}' 2>/dev/null | head -1)
+  code=$(podman events --stream=false --filter container="$bad" --filter event=died --format '{{.ContainerExitCode}}' 2>/dev/null | sed -n 1p)
   [ -n "$code" ] && break; sleep 0.5
 done
 podman logs "$bad" > "$tmp/broken.log" 2>&1 || true

@@ -132,7 +132,7 @@ hm=$(marker "http_metrics="); check "/metrics has smartcam_frames_processed_tota
 doc=$(marker "doctor_exit="); check "smartcam doctor passes inside" "$([ "$doc" = 0 ]; echo $?)" "exit $doc"
 ver=$(marker "version="); check "--version names the image and slot" "$(echo "$ver" | grep -q "(image .*, slot A)$"; echo $?)" "$ver"
 booted=$(marker "rauc_booted="); check "boots root slot A (RAUC)" "$([ "$booted" = A ]; echo $?)" "booted=$booted; $(marker "root_source=")"
-mg=$(marker "mark_good="); check "slot marked good once healthy" "$([ "$mg" = active ] && tr -d '\r' < "$log" | grep -q "^ST grubenv: A_TRY=0"; echo $?)" "$mg; $(marker "mark_good_log: "); $(tr -d '\r' < "$log" | grep "^ST grubenv: " | sed 's/^ST grubenv: //' | tr '\n' ' ')"
+mg=$(marker "mark_good="); check "slot marked good once healthy" "$([ "$mg" = active ] && tr -d '\r' < "$log" | grep "^ST grubenv: A_TRY=0" >/dev/null; echo $?)" "$mg; $(marker "mark_good_log: "); $(tr -d '\r' < "$log" | grep "^ST grubenv: " | sed 's/^ST grubenv: //' | tr '\n' ' ')"
 data=$(marker "data_mount="); check "config and models on the data partition, unlocked by the TPM" "$([ "$data" = /dev/mapper/smartcam_data,ext4 ] && [ "$(marker "etc_smartcam=")" = /var/lib/smartcam/config ]; echo $?)" "/var/lib/smartcam on $data; /etc/smartcam -> $(marker "etc_smartcam=")"
 check "det. messages reach the host subscriber" "$det_ok" "$(cat "$work/det.summary")"
 rtstatus=$(/usr/bin/python3 - "$work/status.jsonl" <<'PY'

@@ -96,7 +96,7 @@ wait "$det_pid" || true; det_pid=
 box_powerdown "$work/qmp-sealed.sock" || say "QMP: no power button press"
 finish 180
 sealed_first_det=$(first_det_s sealed)
-recovery=$(tr -d '\r' < "$log" | sed -n 's/.*RECOVERY KEY for the data partition[^:]*: \([a-z-]*\).*/\1/p' | head -1)
+recovery=$(tr -d '\r' < "$log" | sed -n 's/.*RECOVERY KEY for the data partition[^:]*: \([a-z-]*\).*/\1/p' | sed -n 1p)
 say "results: sealed"
 check "Secure Boot enabled (EFI variable)" "$([ "$(marker secure_boot_var=)" = 1 ]; echo $?)" "SecureBoot=$(marker secure_boot_var=); mokutil: $(marker mokutil=)"
 check "kernel lockdown integrity or stricter" "$(marker lockdown= | grep -qE '\[(integrity|confidentiality)\]'; echo $?)" "$(marker lockdown=)"
