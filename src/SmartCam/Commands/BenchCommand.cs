@@ -107,6 +107,15 @@ public static class BenchCommand
             hub!.Start();
             // The viewers in a process of their own (smartcam view), as browsers would be: the figures are the box's alone.
             watching = StartViewers(web.Address!, config.Camera.Id, viewers);
+            // Every viewer connected before the first frame, so every measured frame is served to all of them.
+            if (!ViewersConnected(hub, config.Camera.Id, viewers, watching, TimeSpan.FromSeconds(60)))
+            {
+                var connected = hub.ViewerCounts.FirstOrDefault(c => c.Id == config.Camera.Id).Viewers;
+                Console.Error.WriteLine($"smartcam bench: {connected} of {viewers} live viewers connected to {web.Address} within 60 s{(watching.HasExited ? $" (smartcam view exited with {watching.ExitCode})" : "")}");
+                if (!watching.HasExited) watching.Kill(entireProcessTree: true);
+                watching.WaitForExit();
+                return 1;
+            }
         }
         using (detector)
         using (publisher)
@@ -176,6 +185,18 @@ public static class BenchCommand
         foreach (var a in new[] { "view", "--url", server.ToString(), "--camera", camera, "--mjpeg", "1", "--pages", (count - 1).ToString(CultureInfo.InvariantCulture) })
             start.ArgumentList.Add(a);
         return Process.Start(start)!;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> viewers are connected to <paramref name="camera"/>; false when the viewers' process ended or the time ran out.</summary>
+    private static bool ViewersConnected(LiveHub hub, string camera, int count, Process viewers, TimeSpan patience)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(patience.TotalSeconds * Stopwatch.Frequency);
+        while (!viewers.HasExited && Stopwatch.GetTimestamp() < until)
+        {
+            if (hub.ViewerCounts.FirstOrDefault(c => c.Id == camera).Viewers >= count) return true;
+            Thread.Sleep(20);
+        }
+        return false;
     }
 
     /// <summary>Ends the viewers (their standard input closes) and reads what each received.</summary>

@@ -114,6 +114,22 @@ public sealed class RealtimeTests : IDisposable
     }
 
     [Fact]
+    public void Bench_with_three_live_viewers_connects_them_all_before_measuring_and_the_loop_threads_allocate_nothing()
+    {
+        // --viewers turns the HTTP server on (a free loopback port) and runs `smartcam view` with one MJPEG client and two
+        // pages; the bench exits 1 unless all three are connected before the first frame.
+        var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, ChildProcess.FreePort(), waitForSubscribers: 0);
+        using var bench = ChildProcess.SmartCam("bench", "--config", config, "--frames", "60", "--warmup", "10", "--bare", "10", "--viewers", "3", "--json");
+        Assert.True(bench.WaitForExit(TimeSpan.FromSeconds(180)) == 0, bench.Stderr);
+        using var report = System.Text.Json.JsonDocument.Parse(bench.Stdout.Trim().Split('\n')[^1]);
+        var root = report.RootElement;
+        Assert.Equal(3, root.GetProperty("viewer_pictures").GetArrayLength());
+        var allocated = root.GetProperty("bytes_allocated");
+        Assert.Equal((0L, 0L, 0L), (allocated.GetProperty("capture").GetInt64(), allocated.GetProperty("infer").GetInt64(), allocated.GetProperty("publish").GetInt64()));
+        Assert.Equal(60, root.GetProperty("frames").GetInt64());
+    }
+
+    [Fact]
     public void A_process_confined_to_the_housekeeping_cpu_still_accepts_loop_cpus_it_will_move_its_threads_to()
     {
         // systemd starts the service with CPUAffinity=0; the config's CPU 1 exists on the machine all the same.
