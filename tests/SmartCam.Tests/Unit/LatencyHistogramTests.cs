@@ -21,15 +21,15 @@ public class LatencyHistogramTests
         return h;
     }
 
-    /// <summary>Never below the true value, at most one bucket (1/32 of the value, about 3 %) above it, never above Max.</summary>
+    /// <summary>Never below the true value, at most one bucket (1/128 of the value, 0.8 %) above it, never above Max.</summary>
     private static void AssertClose(long[] samples, LatencyHistogram h)
     {
         foreach (var q in Quantiles)
         {
             var expected = NearestRank(samples, q);
             var actual = h.Percentile(q);
-            Assert.True(actual >= expected && actual <= expected + expected / 32.0 && actual <= h.Max,
-                $"p{q * 100}: expected {expected} (+3 %), got {actual}, max {h.Max}");
+            Assert.True(actual >= expected && actual <= expected + expected / 128.0 && actual <= h.Max,
+                $"p{q * 100}: expected {expected} (+0.8 %), got {actual}, max {h.Max}");
         }
     }
 
@@ -55,8 +55,8 @@ public class LatencyHistogramTests
         var h = Histogram(samples);
 
         AssertClose(samples, h);
-        Assert.InRange(h.Percentile(0.9), 298, 298 + 298 / 32);             // rank 900: the slowest fast sample, 298
-        Assert.InRange(h.Percentile(0.91), 50_900, 50_900 + 50_900 / 32);   // rank 910: the 10th slow one, 50 000 + 100*9
+        Assert.InRange(h.Percentile(0.9), 298, 298 + 298 / 128);             // rank 900: the slowest fast sample, 298
+        Assert.InRange(h.Percentile(0.91), 50_900, 50_900 + 50_900 / 128);   // rank 910: the 10th slow one, 50 000 + 100*9
     }
 
     [Fact]
@@ -77,16 +77,26 @@ public class LatencyHistogramTests
     }
 
     [Fact]
-    public void Exact_below_64_microseconds()
+    public void Exact_below_128_microseconds()
     {
-        var samples = Enumerable.Range(0, 64).Select(i => (long)i).ToArray(); // 0..63, once each
+        var samples = Enumerable.Range(0, 128).Select(i => (long)i).ToArray(); // 0..127, once each
         var h = Histogram(samples);
 
         Assert.Equal(0, h.Percentile(0));
-        Assert.Equal(31, h.Percentile(0.5));     // rank 32 -> 31
-        Assert.Equal(47, h.Percentile(0.75));    // rank 48 -> 47
-        Assert.Equal(62, h.Percentile(63 / 64.0)); // rank 63 -> 62
-        Assert.Equal(63, h.Percentile(1));
+        Assert.Equal(63, h.Percentile(0.5));       // rank 64 -> 63
+        Assert.Equal(95, h.Percentile(0.75));      // rank 96 -> 95
+        Assert.Equal(126, h.Percentile(127 / 128.0)); // rank 127 -> 126
+        Assert.Equal(127, h.Percentile(1));
+    }
+
+    [Fact]
+    public void Ten_milliseconds_resolve_to_within_80_microseconds()
+    {
+        // The benchmark's capture→publish and bare model times sit here: a percentile may read high by one bucket, 1/128 of 8192..16383 µs = 64 µs.
+        var h = Histogram([9_000, 9_100, 9_200]);
+
+        Assert.InRange(h.Percentile(0.5), 9_100, 9_100 + 64);
+        Assert.InRange(h.Percentile(0.01), 9_000, 9_000 + 64);
     }
 
     [Fact]

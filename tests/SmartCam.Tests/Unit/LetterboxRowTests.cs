@@ -39,8 +39,10 @@ public class LetterboxRowTests
         }
     }
 
-    [Fact]
-    public unsafe void Row_split_handles_every_width_around_the_vector_size()
+    [Theory]
+    [InlineData(0.5f)]
+    [InlineData(1f)] // YOLOX: the path that widens without multiplying
+    public unsafe void Row_split_handles_every_width_around_the_vector_size(float scale)
     {
         var random = new Random(3);
         for (var width = 0; width <= 50; width++)
@@ -50,9 +52,9 @@ public class LetterboxRowTests
             float[] b = new float[width], g = new float[width], r = new float[width];
             fixed (byte* src = row)
             fixed (float* pb = b, pg = g, pr = r)
-                LetterboxResizer.SplitRow(src, width, pb, pg, pr, 0.5f);
+                LetterboxResizer.SplitRow(src, width, pb, pg, pr, scale);
             for (var x = 0; x < width; x++)
-                Assert.Equal((row[3 * x] * 0.5f, row[3 * x + 1] * 0.5f, row[3 * x + 2] * 0.5f), (b[x], g[x], r[x]));
+                Assert.Equal((row[3 * x] * scale, row[3 * x + 1] * scale, row[3 * x + 2] * scale), (b[x], g[x], r[x]));
         }
     }
 }
