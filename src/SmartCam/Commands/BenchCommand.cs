@@ -148,8 +148,7 @@ public static class BenchCommand
             var seconds = (pipeline.Publishing.LastPublishedNs - pipeline.Publishing.WarmedUpAtNs) / 1e9;
             var fps = measured / seconds;
             var pipelineBytes = (endAlloc.Capture - startAlloc.Capture) + (endAlloc.Infer - startAlloc.Infer) + (endAlloc.Publish - startAlloc.Publish);
-            var startup = pipeline.Publishing.FirstPublishedUtc is { } first
-                ? (first - Process.GetCurrentProcess().StartTime.ToUniversalTime()).TotalSeconds : double.NaN;
+            var startup = pipeline.Publishing.FirstPublishedNs > 0 ? SecondsSinceProcessStart(pipeline.Publishing.FirstPublishedNs) : double.NaN;
             report = new Report(
                 detector.Name, ExecutionProviders.ConfigName(detector.Provider), detector.Providers, FfmpegPipeSource.Redact(config.Camera.Source), config.Camera.Pace.ToString().ToLowerInvariant(), measured, fps,
                 s.Stages.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Max, x.Histogram.Count)).ToArray(),
@@ -230,6 +229,21 @@ public static class BenchCommand
         }
         Array.Sort(times);
         return (Percentile(times, 0.5), Percentile(times, 0.99));
+    }
+
+    /// <summary>
+    /// Seconds from this process's start to <paramref name="monotonicNs"/> (CLOCK_MONOTONIC), on the kernel's own clocks:
+    /// the start time in /proc/self/stat counts clock ticks on CLOCK_BOOTTIME. <c>Process.StartTime</c> is wall-clock
+    /// based, so an NTP step during a run made start-up negative (−1.46 s seen on 2026-12-03).
+    /// </summary>
+    internal static double SecondsSinceProcessStart(long monotonicNs)
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        // Fields after the command name, which is in parentheses and may itself hold spaces or parentheses.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var startTicks = long.Parse(fields[19], CultureInfo.InvariantCulture); // field 22, starttime
+        var bootMinusMonotonicNs = Realtime.Libc.ClockNs(Realtime.Libc.ClockBoottime) - MonotonicClock.NowNs();
+        return (monotonicNs + bootMinusMonotonicNs - startTicks * (1e9 / Realtime.Libc.ClockTicksPerSecond)) / 1e9;
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>

@@ -82,8 +82,8 @@ public sealed class PublishLoop : IDisposable
     /// <summary>Set once <c>warmupFrames</c> results went out (at once when there is no warm-up); latencies count from then.</summary>
     public ManualResetEventSlim WarmedUp { get; } = new();
 
-    /// <summary>Wall-clock time the first detection message went out.</summary>
-    public DateTime? FirstPublishedUtc { get; private set; }
+    /// <summary>When the first detection message went out (CLOCK_MONOTONIC ns; 0 before): the end of start-up.</summary>
+    public long FirstPublishedNs { get; private set; }
 
     /// <summary>When the warm-up ended and the last message went out (CLOCK_MONOTONIC ns): the measured window.</summary>
     public long WarmedUpAtNs { get; private set; }
@@ -242,7 +242,7 @@ public sealed class PublishLoop : IDisposable
         stats.Processed++;
         stats.DetectionsNonFinite += result.NonFinite;
         var processed = Interlocked.Increment(ref _processed);
-        if (processed == 1) FirstPublishedUtc = DateTime.UtcNow;
+        if (processed == 1) FirstPublishedNs = sentNs;
         LastPublishedNs = sentNs;
         if (processed == _warmupFrames)
         {

@@ -41,6 +41,32 @@ internal static partial class Libc
         }
     }
 
+    /// <summary>USER_HZ: the unit of the times in /proc/PID/stat.</summary>
+    public static long ClockTicksPerSecond
+    {
+        get
+        {
+            const int ScClkTck = 2;
+            var n = sysconf(ScClkTck);
+            return n > 0 ? n : 100;
+        }
+    }
+
+    public const int ClockBoottime = 7;
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc")]
+    private static partial int clock_gettime(int clock, out Timespec now);
+
+    /// <summary>A clock's reading in nanoseconds (CLOCK_BOOTTIME: what process start times in /proc count on).</summary>
+    public static long ClockNs(int clock) => clock_gettime(clock, out var t) == 0 ? t.Seconds * 1_000_000_000 + t.Nanoseconds : 0;
+
     /// <summary>struct rusage on 64-bit Linux: two timevals, then fourteen longs.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct Rusage
