@@ -6,7 +6,7 @@ namespace SmartCam.Capture;
 /// <summary>CLOCK_MONOTONIC in nanoseconds: what <see cref="Stopwatch.GetTimestamp"/> reads on Linux, comparable with other processes on the box.</summary>
 public static partial class MonotonicClock
 {
-    private const int ClockMonotonic = 1, TimerAbsTime = 1;
+    private const int ClockMonotonic = 1, ClockBoottime = 7, TimerAbsTime = 1;
 
     [StructLayout(LayoutKind.Sequential)]
     private struct Timespec
@@ -14,6 +14,9 @@ public static partial class MonotonicClock
         public long Seconds;
         public long Nanoseconds;
     }
+
+    [LibraryImport("libc", EntryPoint = "clock_gettime")]
+    private static partial int ClockGettime(int clock, out Timespec now);
 
     [LibraryImport("libc", EntryPoint = "clock_nanosleep")]
     private static partial int ClockNanosleep(int clock, int flags, in Timespec request, IntPtr remain);
@@ -33,6 +36,9 @@ public static partial class MonotonicClock
     private static readonly bool IsNanoseconds = Stopwatch.Frequency == 1_000_000_000;
 
     public static long NowNs() => IsNanoseconds ? Stopwatch.GetTimestamp() : ToNs(Stopwatch.GetTimestamp());
+
+    /// <summary>CLOCK_BOOTTIME in nanoseconds: what process start times in /proc/PID/stat count on.</summary>
+    public static long BoottimeNs() => ClockGettime(ClockBoottime, out var t) == 0 ? t.Seconds * 1_000_000_000 + t.Nanoseconds : 0;
 
     public static long ToNs(long ticks) => IsNanoseconds ? ticks : (long)(ticks * (1e9 / Stopwatch.Frequency));
 }

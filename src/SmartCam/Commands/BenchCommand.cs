@@ -242,7 +242,7 @@ public static class BenchCommand
         // Fields after the command name, which is in parentheses and may itself hold spaces or parentheses.
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var startTicks = long.Parse(fields[19], CultureInfo.InvariantCulture); // field 22, starttime
-        var bootMinusMonotonicNs = Realtime.Libc.ClockNs(Realtime.Libc.ClockBoottime) - MonotonicClock.NowNs();
+        var bootMinusMonotonicNs = MonotonicClock.BoottimeNs() - MonotonicClock.NowNs();
         return (monotonicNs + bootMinusMonotonicNs - startTicks * (1e9 / Realtime.Libc.ClockTicksPerSecond)) / 1e9;
     }
 

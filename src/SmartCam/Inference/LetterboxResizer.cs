@@ -98,7 +98,7 @@ public sealed class LetterboxResizer : IDisposable
     /// <summary>
     /// One row of BGR bytes into three float planes, times <paramref name="scale"/>. On the capture
     /// thread's critical path, so 16 pixels at a time with SSSE3 where the CPU has it (a fifth of the scalar loop's time),
-    /// widened with SSE4.1 and not multiplied when the scale is 1 (YOLOX) where it can: 38 µs a frame against 49 µs.
+    /// widened with SSE4.1 and not multiplied when the scale is 1 (YOLOX) where it can: 39 µs a 416x312 frame against 49 µs.
     /// </summary>
     internal static unsafe void SplitRow(byte* row, int width, float* blue, float* green, float* red, float scale)
     {

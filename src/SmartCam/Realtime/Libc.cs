@@ -52,21 +52,6 @@ internal static partial class Libc
         }
     }
 
-    public const int ClockBoottime = 7;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct Timespec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc")]
-    private static partial int clock_gettime(int clock, out Timespec now);
-
-    /// <summary>A clock's reading in nanoseconds (CLOCK_BOOTTIME: what process start times in /proc count on).</summary>
-    public static long ClockNs(int clock) => clock_gettime(clock, out var t) == 0 ? t.Seconds * 1_000_000_000 + t.Nanoseconds : 0;
-
     /// <summary>struct rusage on 64-bit Linux: two timevals, then fourteen longs.</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct Rusage

@@ -90,7 +90,7 @@ public class LatencyHistogramTests
     }
 
     [Fact]
-    public void Ten_milliseconds_resolve_to_within_80_microseconds()
+    public void Ten_milliseconds_resolve_to_within_64_microseconds()
     {
         // The benchmark's capture→publish and bare model times sit here: a percentile may read high by one bucket, 1/128 of 8192..16383 µs = 64 µs.
         var h = Histogram([9_000, 9_100, 9_200]);
