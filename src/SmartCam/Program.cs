@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using SmartCam.Commands;
+using SmartCam.Core;
 using SmartCam.Hosting;
 
 namespace SmartCam;
@@ -199,9 +200,9 @@ public static partial class Program
         {
             var (p, i, s) = (r.GetValue(jitterPriority), r.GetValue(jitterInterval), r.GetValue(jitterSeconds));
             var cpu = r.GetValue(jitterCpu);
-            if (p is < 1 or > 99 || i < 50 || s < 1 || cpu is < 0 || cpu >= SmartCam.Realtime.Libc.ConfiguredCpus)
+            if (p is < 1 or > 99 || i < 50 || s < 1 || cpu is < 0 || cpu >= Libc.ConfiguredCpus)
             {
-                error.WriteLine($"smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1, --cpu 0-{SmartCam.Realtime.Libc.ConfiguredCpus - 1}");
+                error.WriteLine($"smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1, --cpu 0-{Libc.ConfiguredCpus - 1}");
                 return 2;
             }
             return JitterCommand.Run(r.GetValue(jitterConfig), r.GetValue(jitterCpu), p, i, s, r.GetValue(jitterJson), output);

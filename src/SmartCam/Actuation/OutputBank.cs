@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using Microsoft.Extensions.Logging;
 using SmartCam.Capture;
+using SmartCam.Core;
 using SmartCam.HandOver;
 
 namespace SmartCam.Actuation;

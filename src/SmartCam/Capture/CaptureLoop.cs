@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.HandOver;
 
 namespace SmartCam.Capture;
@@ -175,7 +176,7 @@ public sealed class CaptureLoop : IDisposable
                 Tap?.Offer(frame);
                 Interlocked.Increment(ref _frames);
                 Interlocked.Exchange(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
-                var (minor, major) = Realtime.Libc.PageFaults(Realtime.Libc.RusageThread);
+                var (minor, major) = Libc.PageFaults(Libc.RusageThread);
                 Interlocked.Exchange(ref _minorFaults, minor);
                 Interlocked.Exchange(ref _majorFaults, major);
                 if (pace) (next, lateNs) = WaitForNextFrame(next, periodNs, stop);

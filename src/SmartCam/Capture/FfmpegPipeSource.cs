@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using OpenCvSharp;
 using SmartCam.Configuration;
+using SmartCam.Core;
 
 namespace SmartCam.Capture;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Console;
 using NetMQ;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.Hosting;
 using SmartCam.Inference;
 using SmartCam.Messaging;
@@ -131,7 +132,7 @@ public static class BenchCommand
             var startAlloc = pipeline.AllocatedBytes;
             var startProcess = GC.GetTotalAllocatedBytes(precise: true);
             int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
-            var startFaults = Realtime.Libc.PageFaults(Realtime.Libc.RusageSelf);
+            var startFaults = Libc.PageFaults(Libc.RusageSelf);
             var startLoopFaults = pipeline.LoopPageFaults;
             thread.Join();
             if (finished || exit != 0 || pipeline.Stats.Processed < warmup + frames)
@@ -243,7 +244,7 @@ public static class BenchCommand
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         var startTicks = long.Parse(fields[19], CultureInfo.InvariantCulture); // field 22, starttime
         var bootMinusMonotonicNs = MonotonicClock.BoottimeNs() - MonotonicClock.NowNs();
-        return (monotonicNs + bootMinusMonotonicNs - startTicks * (1e9 / Realtime.Libc.ClockTicksPerSecond)) / 1e9;
+        return (monotonicNs + bootMinusMonotonicNs - startTicks * (1e9 / Libc.ClockTicksPerSecond)) / 1e9;
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>

@@ -6,6 +6,7 @@ using Mat = OpenCvSharp.Mat;
 using SmartCam.Actuation;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.Hosting;
 using SmartCam.Inference;
 using SmartCam.Messaging;

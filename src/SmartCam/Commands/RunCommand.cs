@@ -6,6 +6,7 @@ using NetMQ;
 using SmartCam.Actuation;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.Hosting;
 using SmartCam.Inference;
 using SmartCam.Messaging;

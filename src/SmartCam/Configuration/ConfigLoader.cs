@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using YamlDotNet.Core;
 using SmartCam.Actuation;
+using SmartCam.Core;
 using SmartCam.Messaging;
 using SmartCam.Realtime;
 using SmartCam.Tracking;
@@ -204,8 +205,8 @@ public static partial class ConfigLoader
         {
             var s = sections[i].Camera;
             var at = s.NodeOf("id") ?? s.Node;
-            if (cameras[i].Id == Hosting.BoxStatus.Id)
-                throw s.Error(at, "id", $"'{Hosting.BoxStatus.Id}' is reserved for the box's own status topic ({MessageNames.BoxStatusTopic}); choose another camera id");
+            if (cameras[i].Id == BoxStatus.Id)
+                throw s.Error(at, "id", $"'{BoxStatus.Id}' is reserved for the box's own status topic ({MessageNames.BoxStatusTopic}); choose another camera id");
             var first = cameras.FindIndex(c => c.Id == cameras[i].Id);
             if (first < i)
                 throw s.Error(at, "id", $"'{cameras[i].Id}' is already the id of cameras[{first}]; each camera needs its own id (it names the camera's topics)");

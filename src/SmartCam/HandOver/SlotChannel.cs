@@ -1,3 +1,5 @@
+using SmartCam.Core;
+
 namespace SmartCam.HandOver;
 
 /// <summary>What a <see cref="SlotChannel{T}"/>'s writer does when the reader has not taken what is queued.</summary>
@@ -179,7 +181,7 @@ public sealed class SlotChannel<T> : IDisposable where T : class
             // Read before the swap: once the head has moved, the writer may reuse this cell.
             var oldest = Volatile.Read(ref _queue[head & _mask])!;
             if (Interlocked.CompareExchange(ref _head, head + 1, head) != head) continue; // the writer took it back
-            Interlocked.Exchange(ref _readAtNs, Capture.MonotonicClock.NowNs());
+            Interlocked.Exchange(ref _readAtNs, MonotonicClock.NowNs());
             // A lossless writer waiting for room may go on.
             if (Mode == FullMode.Lossless) _writable.Signal();
             item = oldest;

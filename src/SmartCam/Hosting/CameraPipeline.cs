@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SmartCam.Actuation;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.HandOver;
 using SmartCam.Inference;
 using SmartCam.Messaging;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SmartCam.Actuation;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.HandOver;
 using SmartCam.Inference;
 using SmartCam.Messaging;
@@ -252,11 +253,4 @@ public sealed class DetectionPipeline : IDisposable
         _resultReady.Dispose();
         _publishLoop.Dispose();
     }
-}
-
-/// <summary>The box-wide status message.</summary>
-public static class BoxStatus
-{
-    /// <summary>The "camera" of <c>status.box</c> (<see cref="MessageNames.BoxStatusTopic"/>); no camera may take this id.</summary>
-    public const string Id = "box";
 }

@@ -1,5 +1,6 @@
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.HandOver;
 using SmartCam.Messaging;
 using SmartCam.Realtime;

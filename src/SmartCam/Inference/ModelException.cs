@@ -1,3 +1,5 @@
+using SmartCam.Core;
+
 namespace SmartCam.Inference;
 
 /// <summary>A model that cannot be used as configured: the message names the model file, what was found and what was expected.</summary>

@@ -1,3 +1,4 @@
+using SmartCam.Core;
 using SmartCam.Inference;
 using SmartCam.Tracking;
 
@@ -35,9 +36,9 @@ public sealed class DetectionResult(int maxDetections, int maxEvents = 0, int zo
     /// <summary>Brings every page of the record's arrays in now, not when a burst of results first reaches it.</summary>
     public void Prefault()
     {
-        Realtime.Prefault.Touch(Detections);
-        Realtime.Prefault.Touch(TrackIds);
-        Realtime.Prefault.Touch(Events);
-        Realtime.Prefault.Touch(ZoneCounts);
+        Core.Prefault.Touch(Detections);
+        Core.Prefault.Touch(TrackIds);
+        Core.Prefault.Touch(Events);
+        Core.Prefault.Touch(ZoneCounts);
     }
 }

@@ -90,7 +90,7 @@ public static class MessageNames
     public const string P999 = "p999";
     public const string Max = "max";
     public const string SumUs = "sum_us";
-    /// <summary>Cumulative sample counts at <see cref="LatencyHistogram.ExportBoundsUs"/>, in that order (Prometheus's <c>le</c> buckets).</summary>
+    /// <summary>Cumulative sample counts at <c>LatencyHistogram.ExportBoundsUs</c>, in that order (Prometheus's <c>le</c> buckets).</summary>
     public const string Buckets = "buckets";
     /// <summary>status.&lt;camera&gt;: evt. messages sent so far, by type.</summary>
     public const string Events = "events";

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SmartCam.Actuation;
+using SmartCam.Core;
 using SmartCam.Inference;
 using SmartCam.Tracking;
 
@@ -12,9 +13,6 @@ public readonly record struct ProcessHealth(int Gen0, int Gen1, int Gen2, (long 
 
 /// <summary>Real-time placement in effect, fixed once the loop threads are placed (so writing it allocates nothing).</summary>
 public sealed record RealtimeStatus(bool Enabled, bool MemoryLocked, (string Stage, string Outcome)[] Threads);
-
-/// <summary>Per-frame stage durations, in microseconds, as published in <c>stages_us</c>.</summary>
-public record struct StageTimes(long CaptureUs, long PreUs, long InferUs, long PostUs, long CaptureLateUs = -1, long InferLateUs = 0, long WaitUs = 0);
 
 /// <summary>
 /// Writes the bus's JSON messages (schema v1, docs/messages.md) with a reused <see cref="Utf8JsonWriter"/>
@@ -132,7 +130,7 @@ public sealed class MessageWriter
     }
 
     /// <summary>The appliance image and booted slot that status messages report; null (left out) off the image.</summary>
-    public Hosting.ApplianceImage? Image { get; init; } = Hosting.ApplianceImage.Current;
+    public ApplianceImage? Image { get; init; } = ApplianceImage.Current;
 
     /// <summary>The last message written: valid until the next Write call.</summary>
     public ReusableBufferWriter Buffer => _buffer;

@@ -1,3 +1,5 @@
+using SmartCam.Core;
+
 namespace SmartCam.Messaging;
 
 /// <summary>

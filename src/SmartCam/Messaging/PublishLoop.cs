@@ -1,5 +1,6 @@
 using SmartCam.Actuation;
 using SmartCam.Capture;
+using SmartCam.Core;
 using SmartCam.HandOver;
 using SmartCam.Inference;
 
@@ -251,7 +252,7 @@ public sealed class PublishLoop : IDisposable
             WarmedUp.Set();
         }
         Interlocked.Exchange(ref _allocatedBytes, GC.GetAllocatedBytesForCurrentThread());
-        var (minor, major) = SmartCam.Realtime.Libc.PageFaults(SmartCam.Realtime.Libc.RusageThread);
+        var (minor, major) = Libc.PageFaults(Libc.RusageThread);
         Interlocked.Exchange(ref _minorFaults, minor);
         Interlocked.Exchange(ref _majorFaults, major);
         lane.LastPublishEndNs = MonotonicClock.NowNs();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SmartCam.Configuration;
+using SmartCam.Core;
 
 namespace SmartCam.Realtime;
 
@@ -62,9 +63,9 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
     }
 
     /// <summary>Not a readiness check, a fact for the report: which image and root slot this box runs (docs/updates.md).</summary>
-    private Check Image() => Hosting.ApplianceImage.Read(root) is { } image
+    private Check Image() => ApplianceImage.Read(root) is { } image
         ? new Check("appliance image", CheckStatus.Pass, image.Slot is null ? $"{image.Version} (not booted through a RAUC slot)" : $"{image.Version}, booted slot {image.Slot}")
-        : new Check("appliance image", CheckStatus.Pass, $"none (no /{Hosting.ApplianceImage.ReleaseFile}: not the SmartCam image)");
+        : new Check("appliance image", CheckStatus.Pass, $"none (no /{ApplianceImage.ReleaseFile}: not the SmartCam image)");
 
     private Check Kernel()
     {

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SmartCam.Core;
 
 namespace SmartCam.Realtime;
 

@@ -1,4 +1,5 @@
 using SmartCam.Capture;
+using SmartCam.Core;
 using SmartCam.Messaging;
 
 namespace SmartCam.Realtime;

@@ -1,3 +1,4 @@
+using SmartCam.Core;
 using SmartCam.Inference;
 
 namespace SmartCam.Tracking;
@@ -42,8 +43,8 @@ public sealed class ObjectTracker
         _assigned = new int[options.MaxDetections];
         _pairs = new long[options.MaxTracks * options.MaxDetections];
         // 2 MiB at the defaults, mostly untouched until a crowded frame: bring it in now (see Prefault).
-        Realtime.Prefault.Touch(_pairs);
-        Realtime.Prefault.Touch(_confirmed);
+        Prefault.Touch(_pairs);
+        Prefault.Touch(_confirmed);
     }
 
     /// <summary>The confirmed tracks after the latest <see cref="Update"/>, oldest first: matched ones, and ones briefly unseen (Matched false, box predicted).</summary>

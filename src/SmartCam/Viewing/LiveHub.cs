@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using OpenCvSharp;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.Messaging;
 
 namespace SmartCam.Viewing;

@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using SmartCam.Actuation;
 using SmartCam.Capture;
+using SmartCam.Core;
 
 namespace SmartCam.Tests;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SmartCam.Core;
 using SmartCam.Hosting;
 using SmartCam.Messaging;
 using SmartCam.Realtime;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SmartCam.Capture;
 using SmartCam.Commands;
+using SmartCam.Core;
 
 namespace SmartCam.Tests.Unit;
 

@@ -1,3 +1,4 @@
+using SmartCam.Core;
 using SmartCam.Messaging;
 
 namespace SmartCam.Tests.Unit;

@@ -1,3 +1,4 @@
+using SmartCam.Core;
 using SmartCam.Realtime;
 
 namespace SmartCam.Tests.Unit;

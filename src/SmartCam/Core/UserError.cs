@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SmartCam;
+namespace SmartCam.Core;
 
 /// <summary>How a user mistake is printed: one line, whatever the file or value quoted in it holds.</summary>
 public static class UserError

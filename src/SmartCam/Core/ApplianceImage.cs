@@ -1,4 +1,4 @@
-namespace SmartCam.Hosting;
+namespace SmartCam.Core;
 
 /// <summary>
 /// What the appliance image says about itself (docs/updates.md): its version, from the release file the image

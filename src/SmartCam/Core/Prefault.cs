@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace SmartCam.Realtime;
+namespace SmartCam.Core;
 
 /// <summary>
 /// Touches every page of a buffer once, at start-up. The GC hands out fresh pages from the OS without

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace SmartCam.Realtime;
+namespace SmartCam.Core;
 
 /// <summary>The few Linux calls real-time placement needs, applied per thread (never to the whole process).</summary>
 internal static partial class Libc

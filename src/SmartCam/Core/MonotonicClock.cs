@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace SmartCam.Capture;
+namespace SmartCam.Core;
 
 /// <summary>CLOCK_MONOTONIC in nanoseconds: what <see cref="Stopwatch.GetTimestamp"/> reads on Linux, comparable with other processes on the box.</summary>
 public static partial class MonotonicClock

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace SmartCam.Messaging;
+namespace SmartCam.Core;
 
 /// <summary>
 /// A fixed-size latency histogram in microseconds: exact below 128 µs, then 128 buckets per power of two
