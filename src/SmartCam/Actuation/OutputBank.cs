@@ -1,6 +1,5 @@
 using System.Device.Gpio;
 using Microsoft.Extensions.Logging;
-using SmartCam.Capture;
 using SmartCam.Core;
 using SmartCam.HandOver;
 
@@ -30,18 +29,14 @@ namespace SmartCam.Actuation;
 public sealed class OutputBank : IDisposable
 {
     private readonly OutputDefinition[] _outputs;
-    private readonly GpioController[] _controllerOf;
-    private readonly int[] _pinOf;
-    private readonly string[] _describe;
-    private readonly List<GpioController> _controllers;
     private readonly ILogger _log;
-    private readonly long _watchdogNs;
 
     // Owned by sc-actuate (by the disposing thread once sc-actuate has ended).
+    private readonly OutputLines _lines;
+    private readonly HeartbeatWatchdog _watchdog;
     private readonly Desire[][] _desired; // [requester][output]
     private readonly bool[][] _drives; // [requester][output]: the requester's rules drive the output
     private readonly bool[] _high;
-    private readonly bool[] _requesterTripped;
 
     private readonly OutputRequester[] _requesters;
     private readonly OutputRequest?[] _pending; // [requester]: its oldest request, read and not yet applied (sc-actuate's own)
@@ -60,22 +55,16 @@ public sealed class OutputBank : IDisposable
 
     private static readonly Desire Inactive = new(0, 0, OutputTransition.Safe, default);
 
-    private OutputBank(OutputDefinition[] outputs, GpioController[] controllerOf, int[] pinOf, string[] describe,
-        List<GpioController> controllers, ILogger log, TimeSpan watchdog, IReadOnlyList<IReadOnlyList<int>>? drivenBy)
+    private OutputBank(OutputDefinition[] outputs, OutputLines lines, ILogger log, TimeSpan watchdog, IReadOnlyList<IReadOnlyList<int>>? drivenBy)
     {
         _outputs = outputs;
-        _controllerOf = controllerOf;
-        _pinOf = pinOf;
-        _describe = describe;
-        _controllers = controllers;
+        _lines = lines;
         _log = log;
-        _watchdogNs = watchdog > TimeSpan.Zero && watchdog != Timeout.InfiniteTimeSpan ? (long)(watchdog.TotalMilliseconds * 1_000_000) : 0;
         // Without a plan, one requester drives every output: a single camera, or a test.
         drivenBy ??= [Enumerable.Range(0, outputs.Length).ToArray()];
         _desired = new Desire[drivenBy.Count][];
         _drives = new bool[drivenBy.Count][];
         _requesters = new OutputRequester[drivenBy.Count];
-        _requesterTripped = new bool[drivenBy.Count];
         _pending = new OutputRequest?[drivenBy.Count];
         for (var r = 0; r < drivenBy.Count; r++)
         {
@@ -83,8 +72,9 @@ public sealed class OutputBank : IDisposable
             _desired[r].AsSpan().Fill(Inactive);
             _drives[r] = new bool[outputs.Length];
             foreach (var o in drivenBy[r]) _drives[r][o] = true;
-            _requesters[r] = new OutputRequester(this, r, new SlotChannel<OutputRequest>(RequestDepth, FullMode.Freshest, () => new OutputRequest(), _wake));
+            _requesters[r] = new OutputRequester(this, new SlotChannel<OutputRequest>(RequestDepth, FullMode.Freshest, () => new OutputRequest(), _wake));
         }
+        _watchdog = new HeartbeatWatchdog(_requesters, watchdog, log);
         _high = new bool[outputs.Length];
         for (var i = 0; i < outputs.Length; i++) _high[i] = outputs[i].SafeHigh;
         _transitions = new SlotChannel<TransitionSlot>(TransitionDepth, FullMode.Freshest, () => new TransitionSlot());
@@ -108,78 +98,9 @@ public sealed class OutputBank : IDisposable
         IReadOnlyList<IReadOnlyList<int>>? drivenBy = null)
     {
         var defs = outputs.ToArray();
-        var controllerOf = new GpioController[defs.Length];
-        var pinOf = new int[defs.Length];
-        var describe = new string[defs.Length];
-        var controllers = new List<GpioController>();
-        var byChip = new Dictionary<int, (GpioController Controller, string Via)>();
-        GpioController? logController = null;
-        try
-        {
-            for (var i = 0; i < defs.Length; i++)
-            {
-                var o = defs[i];
-                if (o.IsLog)
-                {
-                    logController ??= Track(controllers, new GpioController(new LogGpioDriver()));
-                    controllerOf[i] = logController;
-                    pinOf[i] = i; // log outputs have no line; the output index keeps their pins apart
-                    describe[i] = "log";
-                }
-                else
-                {
-                    for (var j = 0; j < i; j++)
-                        if (!defs[j].IsLog && defs[j].Chip == o.Chip && defs[j].Line == o.Line)
-                            throw new OutputException($"output {o.Name}: GPIO chip {o.Chip} line {o.Line} is already output {defs[j].Name}; give each output its own line.");
-                    if (!byChip.TryGetValue(o.Chip, out var chip))
-                    {
-                        var driver = driverForChip is null ? LibGpiod.OpenChip(o) : driverForChip(o.Chip);
-                        var via = driverForChip is null ? $"libgpiod v{LibGpiod.ApiVersion}" : driver.GetType().Name;
-                        chip = byChip[o.Chip] = (Track(controllers, new GpioController(driver)), via);
-                    }
-                    controllerOf[i] = chip.Controller;
-                    pinOf[i] = o.Line;
-                    describe[i] = $"gpiochip{o.Chip} line {o.Line} via {chip.Via}";
-                }
-                OpenSafe(o, controllerOf[i], pinOf[i]);
-            }
-        }
-        catch
-        {
-            // Lines opened so far are already at their safe level; release them so a retry can claim them.
-            foreach (var c in controllers) c.Dispose();
-            throw;
-        }
-
-        var bank = new OutputBank(defs, controllerOf, pinOf, describe, controllers, log, watchdog, drivenBy);
+        var bank = new OutputBank(defs, OutputLines.Open(defs, driverForChip), log, watchdog, drivenBy);
         bank._thread.Start();
         return bank;
-    }
-
-    private static GpioController Track(List<GpioController> controllers, GpioController controller)
-    {
-        controllers.Add(controller);
-        return controller;
-    }
-
-    // Requesting the line with its initial value (as libgpiod v1 does) avoids a glitch to the wrong level
-    // between "output" and the first write; the explicit write then states the safe level to every driver.
-    private static void OpenSafe(OutputDefinition o, GpioController controller, int pin)
-    {
-        var safe = o.SafeHigh ? PinValue.High : PinValue.Low;
-        try
-        {
-            controller.OpenPin(pin, PinMode.Output, safe);
-            controller.Write(pin, safe);
-        }
-        catch (Exception e) when (e is IOException or InvalidOperationException or ArgumentException)
-        {
-            var why = LibGpiod.Why(e);
-            var hint = why.Contains("busy", StringComparison.OrdinalIgnoreCase) // EBUSY, as libgpiod v1 and v2 word it
-                ? $"is already in use (by another process or a kernel driver; gpioinfo gpiochip{o.Chip} shows its consumer). Free it or choose another line."
-                : $"cannot be opened as an output ({why}). Check the line number against gpioinfo gpiochip{o.Chip}.";
-            throw new OutputException($"output {o.Name}: GPIO chip {o.Chip} line {o.Line} {hint}", e);
-        }
     }
 
     public int Count => _outputs.Length;
@@ -187,29 +108,21 @@ public sealed class OutputBank : IDisposable
     public OutputDefinition this[int output] => _outputs[output];
 
     /// <summary>Where the output goes, e.g. "gpiochip0 line 17 via libgpiod v1", or "log".</summary>
-    public string Describe(int output) => _describe[output];
+    public string Describe(int output) => _lines.Describe(output);
 
     /// <summary>The request side for camera (requester) <paramref name="index"/>: one producer thread each.</summary>
     public OutputRequester Requester(int index) => _requesters[index];
 
-    public int Requesters => _requesters.Length;
-
-    /// <summary>Unapplied requests dropped (the oldest first) because <c>sc-actuate</c> fell 1024 requests behind a camera.</summary>
-    public long RequestsDropped
+    /// <summary>What went wrong so far, for status messages; any thread, no allocation.</summary>
+    public OutputCounters Counters
     {
         get
         {
-            long n = 0;
-            foreach (var r in _requesters) n += r.Channel.Dropped;
-            return n;
+            long requestsDropped = 0;
+            foreach (var r in _requesters) requestsDropped += r.Channel.Dropped;
+            return new OutputCounters(Interlocked.Read(ref _writeFailures), requestsDropped, _transitions.Dropped);
         }
     }
-
-    /// <summary>Transitions dropped (the oldest first) because nobody read them with <see cref="TryReadTransition"/>.</summary>
-    public long TransitionsDropped => _transitions.Dropped;
-
-    /// <summary>Pin writes the driver refused (logged on <c>sc-actuate</c>).</summary>
-    public long WriteFailures => Interlocked.Read(ref _writeFailures);
 
     /// <summary>True while some camera's watchdog holds the outputs it drives safe.</summary>
     public bool WatchdogTripped
@@ -224,10 +137,6 @@ public sealed class OutputBank : IDisposable
 
     /// <summary>Requester 0's <see cref="OutputRequester.Set"/>: the single-camera shortcut.</summary>
     public void Set(int output, bool active, long causeCaptureNs, int ruleIndex) => _requesters[0].Set(output, active, causeCaptureNs, ruleIndex);
-
-    /// <summary>Requester 0's <see cref="OutputRequester.SetUntil"/>: the single-camera shortcut.</summary>
-    public void SetUntil(int output, long activeUntilNs, long causeCaptureNs, int ruleIndex, RuleCause cause = default) =>
-        _requesters[0].SetUntil(output, activeUntilNs, causeCaptureNs, ruleIndex, cause);
 
     /// <summary>Requester 0's <see cref="OutputRequester.Heartbeat"/>: the single-camera shortcut.</summary>
     public void Heartbeat(long nowNs) => _requesters[0].Heartbeat(nowNs);
@@ -351,15 +260,7 @@ public sealed class OutputBank : IDisposable
     /// <param name="requester">The requester whose request for <paramref name="requested"/> was just applied; -1 when none was.</param>
     private long Apply(long nowNs, int requester = -1, int requested = -1)
     {
-        var nextWakeNs = long.MaxValue;
-        for (var r = 0; r < _requesters.Length; r++)
-        {
-            var lastHeartbeat = _requesters[r].LastHeartbeatNs;
-            var armed = _watchdogNs > 0 && lastHeartbeat != 0;
-            var live = !armed || nowNs - lastHeartbeat < _watchdogNs;
-            if (live == _requesterTripped[r]) ReportWatchdog(r, live, nowNs - lastHeartbeat);
-            if (armed && live) nextWakeNs = Math.Min(nextWakeNs, lastHeartbeat + _watchdogNs);
-        }
+        var nextWakeNs = _watchdog.Check(nowNs);
 
         for (var i = 0; i < _outputs.Length; i++)
         {
@@ -369,7 +270,7 @@ public sealed class OutputBank : IDisposable
             for (var r = 0; r < _requesters.Length; r++)
             {
                 if (!_drives[r][i]) continue;
-                if (_requesterTripped[r]) tripped = r;
+                if (_watchdog.IsTripped(r)) tripped = r;
                 else if (activeBy < 0 && nowNs < _desired[r][i].UntilNs) activeBy = r;
             }
             if (tripped >= 0)
@@ -403,17 +304,6 @@ public sealed class OutputBank : IDisposable
         return found;
     }
 
-    private void ReportWatchdog(int requester, bool live, long silentNs)
-    {
-        _requesterTripped[requester] = !live;
-        _requesters[requester].Tripped = !live;
-        var who = _requesters.Length == 1 ? "the inference thread" : $"camera {requester}";
-        if (live)
-            _log.LogInformation("Actuation: heartbeats from {Who} resumed; its outputs follow the rules again", who);
-        else
-            _log.LogWarning("Actuation: no heartbeat from {Who} for {Ms} ms; the outputs it drives are at their safe level", who, silentNs / 1_000_000);
-    }
-
     /// <summary>On sc-actuate: writes <paramref name="high"/> if it differs from the pin's level (or <paramref name="force"/>) and records a transition when it changed.</summary>
     private void Write(int output, bool high, long causeNs, int rule, bool force, RuleCause cause, int camera)
     {
@@ -421,13 +311,13 @@ public sealed class OutputBank : IDisposable
         if (!changed && !force) return;
         try
         {
-            _controllerOf[output].Write(_pinOf[output], high ? PinValue.High : PinValue.Low);
+            _lines.Write(output, high);
         }
         catch (Exception e)
         {
             // Keep driving the other outputs; a pin that cannot be written is reported, not fatal to the thread.
             Interlocked.Increment(ref _writeFailures);
-            _log.LogError("Actuation: output {Output} ({Describe}): write failed: {Error}", _outputs[output].Name, _describe[output], e.Message);
+            _log.LogError("Actuation: output {Output} ({Describe}): write failed: {Error}", _outputs[output].Name, _lines.Describe(output), e.Message);
             return;
         }
         var actuateNs = MonotonicClock.NowNs();
@@ -457,23 +347,12 @@ public sealed class OutputBank : IDisposable
         _wake.Signal();
         _thread.Join();
         ApplyRequestsThenSafe();
-        foreach (var c in _controllers) c.Dispose();
+        _lines.Dispose();
         foreach (var r in _requesters) r.Channel.Dispose();
         _transitions.Dispose();
         _wake.Dispose();
         _safeDoneWake.Dispose();
     }
-}
-
-/// <summary>One output request on its way to <c>sc-actuate</c> (a reusable item of a <see cref="SlotChannel{T}"/>).</summary>
-internal sealed class OutputRequest
-{
-    /// <summary>The bank's number for the request: requests of all cameras are applied in this order.</summary>
-    public long Seq;
-    public int Output;
-    public long UntilNs, CauseNs;
-    public int Rule;
-    public RuleCause Cause;
 }
 
 /// <summary>One applied write on its way to the publish thread.</summary>
@@ -482,66 +361,8 @@ internal sealed class TransitionSlot
     public OutputTransition Value;
 }
 
-/// <summary>
-/// One camera's side of the <see cref="OutputBank"/>: what its rules want, and its heartbeat. For that camera's
-/// inference thread only (one producer): never blocks, never allocates.
-/// </summary>
-public sealed class OutputRequester
-{
-    private readonly OutputBank _bank;
-    private long _lastHeartbeatNs; // 0: no heartbeat yet, the watchdog is not armed
-
-    internal OutputRequester(OutputBank bank, int index, SlotChannel<OutputRequest> channel)
-    {
-        _bank = bank;
-        Index = index;
-        Channel = channel;
-    }
-
-    public int Index { get; }
-
-    internal SlotChannel<OutputRequest> Channel { get; }
-
-    internal long LastHeartbeatNs => Interlocked.Read(ref _lastHeartbeatNs);
-
-    /// <summary>Requests made and not yet read by <c>sc-actuate</c>.</summary>
-    internal int Pending => Channel.Count;
-
-    internal volatile bool Tripped;
-
-    /// <summary>Asks for <paramref name="output"/> on or off until further notice.</summary>
-    public void Set(int output, bool active, long causeCaptureNs, int ruleIndex) =>
-        SetUntil(output, active ? long.MaxValue : 0, causeCaptureNs, ruleIndex);
-
-    /// <summary>
-    /// Asks for <paramref name="output"/> on until <paramref name="activeUntilNs"/> (CLOCK_MONOTONIC; long.MaxValue:
-    /// until further notice; in the past: off). <c>sc-actuate</c> switches it off at that instant by itself.
-    /// </summary>
-    public void SetUntil(int output, long activeUntilNs, long causeCaptureNs, int ruleIndex, RuleCause cause = default)
-    {
-        if (_bank.Stopping) return;
-        var request = Channel.Rent(CancellationToken.None, wait: false);
-        if (request is null) return; // cannot happen in Freshest mode
-        request.Seq = _bank.NextRequestSeq();
-        request.Output = output;
-        request.UntilNs = activeUntilNs;
-        request.CauseNs = causeCaptureNs;
-        request.Rule = ruleIndex;
-        request.Cause = cause;
-        Channel.Write(request); // signals sc-actuate (the channel's readable wake-up is the bank's)
-    }
-
-    /// <summary>
-    /// Tells the watchdog that this camera's inference is alive; call once per frame, after the rules were evaluated,
-    /// with CLOCK_MONOTONIC now. The watchdog arms at the first heartbeat, so a slow start (model loading) does not trip
-    /// it. When heartbeats resume after it fired, the outputs return to what was last requested; calling this after
-    /// the rules makes that the current frame's request, not the one from before the stall.
-    /// </summary>
-    public void Heartbeat(long nowNs)
-    {
-        if (_bank.Stopping) return;
-        var previous = Interlocked.Exchange(ref _lastHeartbeatNs, nowNs);
-        // sc-actuate sleeps without a watchdog deadline until the first heartbeat and while tripped: wake it.
-        if (previous == 0 || Tripped) _bank.Wake();
-    }
-}
+/// <summary>The <see cref="OutputBank"/>'s failures since it opened (<c>status.box</c>'s <c>actuation</c>).</summary>
+/// <param name="WriteFailures">Pin writes the driver refused (each logged on <c>sc-actuate</c>, naming the output).</param>
+/// <param name="RequestsDropped">Unapplied requests dropped (the oldest first) because <c>sc-actuate</c> fell so far behind a camera that its queue was full.</param>
+/// <param name="TransitionsDropped">Applied writes dropped (the oldest first) before the publish thread read them with <see cref="OutputBank.TryReadTransition"/>: their <c>evt.</c> messages are missing.</param>
+public readonly record struct OutputCounters(long WriteFailures, long RequestsDropped, long TransitionsDropped);

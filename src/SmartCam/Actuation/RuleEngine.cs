@@ -56,7 +56,6 @@ public readonly record struct RuleChange(int Rule, int Output, bool Active);
 /// </summary>
 public sealed class RuleEngine
 {
-    private readonly string[] _names;
     private readonly int[] _output;
     private readonly int[] _minFrames;
     private readonly long[] _holdNs;
@@ -78,7 +77,6 @@ public sealed class RuleEngine
     {
         _onFrameClock = onFrameClock;
         var n = rules.Count;
-        _names = new string[n];
         _output = new int[n];
         _minFrames = new int[n];
         _holdNs = new long[n];
@@ -92,7 +90,6 @@ public sealed class RuleEngine
             if (output < 0 || output >= outputCount) throw new ArgumentException($"rule {name}: output {output} does not exist ({outputCount} outputs)");
             if (t.HoldMs > 0 && t.PulseMs > 0) throw new ArgumentException($"rule {name}: hold_ms and pulse_ms exclude each other; use one");
             if (t.MinFrames < 0 || t.HoldMs < 0 || t.PulseMs < 0 || t.CooldownMs < 0) throw new ArgumentException($"rule {name}: timings cannot be negative");
-            _names[i] = name;
             _output[i] = output;
             _minFrames[i] = Math.Max(1, t.MinFrames);
             _holdNs[i] = t.HoldMs * 1_000_000L;
@@ -104,12 +101,6 @@ public sealed class RuleEngine
         _lastRule = new int[outputCount];
         _lastRule.AsSpan().Fill(-1);
     }
-
-    public int Count => _names.Length;
-
-    public string Name(int rule) => _names[rule];
-
-    public int OutputOf(int rule) => _output[rule];
 
     public ReadOnlySpan<RuleState> States => _states;
 

@@ -15,6 +15,7 @@ public sealed class RuleStage
     private readonly bool[] _conditions;
     private readonly RuleCause[] _causes;
     private readonly OutputRequester? _outputs;
+    private readonly RuleEngine _engine;
 
     /// <param name="onFrameClock">Rules time themselves on the frames' clock (the media clock of a file) and
     /// switch outputs only at frames, so a replay gives the same transitions at any speed; see <see cref="RuleEngine"/>.</param>
@@ -32,13 +33,8 @@ public sealed class RuleStage
         }
         _conditions = new bool[_rules.Length];
         _causes = new RuleCause[_rules.Length];
-        Engine = new RuleEngine(_rules.Select(r => (r.Name, r.Output, r.Timing)).ToArray(), outputCount, onFrameClock);
+        _engine = new RuleEngine(_rules.Select(r => (r.Name, r.Output, r.Timing)).ToArray(), outputCount, onFrameClock);
     }
-
-    public RuleEngine Engine { get; }
-
-    /// <summary>The object that last made rule <paramref name="rule"/>'s condition true (sc-infer only).</summary>
-    public RuleCause CauseOf(int rule) => _causes[rule];
 
     /// <param name="ruleNs">The rules' clock: the frame's media time for files, CLOCK_MONOTONIC now for live sources.</param>
     /// <param name="captureNs">The frame's capture time (CLOCK_MONOTONIC), carried to the output events for latency.</param>
@@ -52,7 +48,7 @@ public sealed class RuleStage
             _conditions[r] = cause.TrackId != 0;
             if (cause.TrackId != 0) _causes[r] = cause;
         }
-        Engine.Evaluate(_conditions, ruleNs, captureNs, _outputs, _causes);
+        _engine.Evaluate(_conditions, ruleNs, captureNs, _outputs, _causes);
         _outputs?.Heartbeat(nowNs);
     }
 

@@ -168,9 +168,6 @@ public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegP
     /// <summary>Frames ffmpeg delivered but reported as corrupt (its decoder concealed errors in them), since start.</summary>
     public long DamagedFrames => Interlocked.Read(ref _damaged);
 
-    /// <summary>Why the last attempt failed, as ffmpeg put it.</summary>
-    public string LastError => _lastError;
-
     public void Interrupt()
     {
         try { _process?.Kill(entireProcessTree: true); }

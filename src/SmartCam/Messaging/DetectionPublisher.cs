@@ -74,9 +74,6 @@ public sealed class DetectionPublisher : IDisposable
 
     public string Endpoint { get; }
 
-    /// <summary>Subscriptions seen so far (a subscriber subscribing to two topics counts twice).</summary>
-    public int Subscriptions => _subscriptions;
-
     public long Sent { get; private set; }
 
     /// <summary>

@@ -135,16 +135,6 @@ public sealed class SceneMonitor
         return slot >= 0 && _inside[slot * _zones.Length + zone];
     }
 
-    /// <summary>Writes the ids of the tracks inside the zone, in no particular order, and returns how many fit.</summary>
-    public int TracksInZone(int zone, Span<int> trackIds)
-    {
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)zone, (uint)_zones.Length, nameof(zone));
-        var n = 0;
-        for (var slot = 0; slot < _ids.Length && n < trackIds.Length; slot++)
-            if (_ids[slot] != Free && _inside[slot * _zones.Length + zone]) trackIds[n++] = _ids[slot];
-        return n;
-    }
-
     /// <summary>Forgets every track without events, as for a camera restart where old ids mean nothing.</summary>
     public void Reset()
     {

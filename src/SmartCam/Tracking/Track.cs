@@ -19,6 +19,4 @@ public struct Track
     public int Hits;
     /// <summary>True when a detection was matched to the track in the latest frame.</summary>
     public bool Matched;
-
-    public readonly double AgeSeconds(long nowNs) => (nowNs - FirstSeenNs) / 1e9;
 }

@@ -224,7 +224,7 @@ public class RuleEngineTests
         var allocated = Allocations.OnThisThread(() => Frames(1000));
 
         Assert.Equal(0, allocated);
-        Assert.Equal(0, bank.RequestsDropped);
+        Assert.Equal(0, bank.Counters.RequestsDropped);
     }
 
     [Fact]
