@@ -117,4 +117,9 @@ public static class MessageNames
     public const string MemoryLocked = "memory_locked";
     public const string ThreadsResettled = "threads_resettled";
     public const string Threads = "threads";
+    /// <summary>status.box, with outputs configured: the output bank's failures (<see cref="SmartCam.Actuation.OutputCounters"/>).</summary>
+    public const string Actuation = "actuation";
+    public const string WriteFailures = "write_failures";
+    public const string RequestsDropped = "requests_dropped";
+    public const string TransitionsDropped = "transitions_dropped";
 }

@@ -240,10 +240,11 @@ public sealed class MessageWriter
 
     /// <summary>
     /// <c>status.box</c>: the whole box once per interval: each detector instance's load (the share of the interval it
-    /// spent on frames) and frame rate, how many cameras are configured and running, and the process's health.
+    /// spent on frames) and frame rate, how many cameras are configured and running, the output bank's failures (null:
+    /// no outputs) and the process's health.
     /// </summary>
     public void WriteBoxStatus(string runId, string state, double uptimeSeconds, ReadOnlySpan<(double Load, double Fps)> detectors,
-        int cameras, int camerasRunning, long processed, long busDropped, RealtimeStatus? realtime, ProcessHealth health)
+        int cameras, int camerasRunning, long processed, long busDropped, RealtimeStatus? realtime, ProcessHealth health, OutputCounters? outputs = null)
     {
         var j = BeginStatus(runId, state, uptimeSeconds);
         j.WriteString(MessageNames.Model, _model);
@@ -262,6 +263,14 @@ public sealed class MessageWriter
         j.WriteStartObject(MessageNames.Bus);
         j.WriteNumber(MessageNames.HwmDropped, busDropped);
         j.WriteEndObject();
+        if (outputs is { } o)
+        {
+            j.WriteStartObject(MessageNames.Actuation);
+            j.WriteNumber(MessageNames.WriteFailures, o.WriteFailures);
+            j.WriteNumber(MessageNames.RequestsDropped, o.RequestsDropped);
+            j.WriteNumber(MessageNames.TransitionsDropped, o.TransitionsDropped);
+            j.WriteEndObject();
+        }
         WriteHealth(j, health);
         WriteRealtime(j, realtime, health);
         End(j);

@@ -322,7 +322,7 @@ public sealed class PublishLoop : IDisposable
         var cameras = 0;
         foreach (var lane in _lanes)
             if (lane.Capture().Error is null) cameras++;
-        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health);
+        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health, _outputs?.Counters);
         _publisher.Send(_boxMessages.StatusTopic, _boxMessages.Buffer.WrittenSpan);
     }
 }

@@ -118,6 +118,14 @@ public static class MetricsExposition
         if (s.TryGetProperty(MessageNames.Bus, out var bus))
             m.Add("bus_messages_dropped_total", "counter", "Messages not queued for a subscriber at publish.send_hwm (one per subscriber per message).", box + ",reason=\"hwm\"",
                 Math.Max(0, Long(bus, MessageNames.HwmDropped)));
+        if (s.TryGetProperty(MessageNames.Actuation, out var actuation))
+        {
+            m.Add("output_write_failures_total", "counter", "Output writes the GPIO driver refused (each one logged, naming the output).", box, Long(actuation, MessageNames.WriteFailures));
+            m.Add("output_requests_dropped_total", "counter", "Output requests dropped because the actuation thread fell a full queue behind a camera.", box,
+                Long(actuation, MessageNames.RequestsDropped));
+            m.Add("output_transitions_dropped_total", "counter", "Output writes whose evt. message was lost because the publish thread fell a full queue behind.", box,
+                Long(actuation, MessageNames.TransitionsDropped));
+        }
         if (s.TryGetProperty(MessageNames.Detectors, out var detectors))
         {
             var i = 0;

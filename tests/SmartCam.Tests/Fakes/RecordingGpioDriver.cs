@@ -9,7 +9,7 @@ namespace SmartCam.Tests;
 /// A GPIO chip in memory for tests: it keeps every pin's mode and level and records each
 /// <c>Write</c> with its CLOCK_MONOTONIC time into a preallocated buffer (so recording does not disturb the
 /// allocation behaviour being measured). A line can be marked as held by someone else, to exercise the
-/// "line in use" path exactly as libgpiod v1 reports it.
+/// "line in use" path exactly as libgpiod v1 reports it, or as failing every write.
 /// </summary>
 public sealed class RecordingGpioDriver : GpioDriver
 {
@@ -20,6 +20,7 @@ public sealed class RecordingGpioDriver : GpioDriver
     private readonly RecordedWrite[] _writes;
     private readonly bool[] _open;
     private readonly bool[] _busy;
+    private readonly bool[] _failWrites;
     private readonly PinMode[] _mode;
     private readonly PinValue[] _level;
     private int _count;
@@ -29,6 +30,7 @@ public sealed class RecordingGpioDriver : GpioDriver
         _writes = new RecordedWrite[capacity];
         _open = new bool[pinCount];
         _busy = new bool[pinCount];
+        _failWrites = new bool[pinCount];
         _mode = new PinMode[pinCount];
         _level = new PinValue[pinCount];
     }
@@ -42,6 +44,12 @@ public sealed class RecordingGpioDriver : GpioDriver
     public void SimulateLineInUse(int line)
     {
         lock (_gate) _busy[line] = true;
+    }
+
+    /// <summary>From now on, every write to <paramref name="line"/> fails as a write to a line whose expander or adapter went away does.</summary>
+    public void SimulateWriteFailure(int line)
+    {
+        lock (_gate) _failWrites[line] = true;
     }
 
     /// <summary>A copy of the writes so far, oldest first.</summary>
@@ -134,6 +142,7 @@ public sealed class RecordingGpioDriver : GpioDriver
         lock (_gate)
         {
             if (!_open[pinNumber]) throw new InvalidOperationException($"Can not access pin {pinNumber} that is not open.");
+            if (_failWrites[pinNumber]) throw new IOException($"Error writing pin {pinNumber}, error: 5 (Input/output error)");
             _level[pinNumber] = value;
             if (_count < _writes.Length) _writes[_count++] = new RecordedWrite(pinNumber, value, ns);
             else Overflowed++;

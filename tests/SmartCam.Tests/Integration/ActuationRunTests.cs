@@ -24,7 +24,7 @@ public sealed class ActuationRunFixture : IDisposable
     public ActuationRunFixture()
     {
         var port = ChildProcess.FreePort();
-        var path = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, waitForSubscribers: 3 /* det. (1), evt. with its status. (2) */, sendHighWatermark: 4000, extra: $"""
+        var path = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, waitForSubscribers: 4 /* det. (1), evt. with its status. (2), status.box (1) */, sendHighWatermark: 4000, extra: $"""
             zones:
               middle: {"{"} polygon: [[0.40, 0.30], [0.60, 0.30], [0.60, 0.60], [0.40, 0.60]] {"}"}
             lines:
@@ -46,6 +46,8 @@ public sealed class ActuationRunFixture : IDisposable
         // How many events there are is what the tests find out: collect until the run's final status (a quiet spell on a
         // loaded machine can be longer than any idle limit).
         using var evt = Collect(port, "evt.cam0", "evt.v1.schema.json", EvtFile, count: 100_000, untilEnded: true);
+        BoxFile = _dir.File("box.jsonl");
+        using var box = Collect(port, "status.box", "status-box.v1.schema.json", BoxFile, count: 100_000, untilEnded: true);
 
         var (config, detector) = RunCommand.Load(path);
         Config = config;
@@ -61,8 +63,10 @@ public sealed class ActuationRunFixture : IDisposable
         }
         DetExit = det.WaitForExit(TimeSpan.FromSeconds(30));
         EvtExit = evt.WaitForExit(TimeSpan.FromSeconds(30));
+        BoxExit = box.WaitForExit(TimeSpan.FromSeconds(30));
         DetSummary = det.Stdout + det.Stderr;
         EvtSummary = evt.Stdout + evt.Stderr;
+        BoxSummary = box.Stdout + box.Stderr;
     }
 
     private static ChildProcess Collect(int port, string topic, string schema, string output, int count, bool untilEnded = false)
@@ -87,6 +91,9 @@ public sealed class ActuationRunFixture : IDisposable
     public int EvtExit { get; }
     public string DetSummary { get; }
     public string EvtSummary { get; }
+    public string BoxFile { get; }
+    public int BoxExit { get; }
+    public string BoxSummary { get; }
 
     public void Dispose() => _dir.Dispose();
 }
@@ -121,6 +128,17 @@ public sealed class ActuationRunTests(ActuationRunFixture run) : IClassFixture<A
         Assert.Equal(0, evt.RootElement.GetProperty("invalid").GetInt32());
         Assert.True(evt.RootElement.GetProperty("received").GetInt32() > 0, run.EvtSummary);
         Assert.Equal(795, Messages.ReadJsonLines(run.DetFile, wrapped: true).Count);
+    }
+
+    [Fact]
+    public void The_box_status_validates_and_reports_no_output_failures()
+    {
+        Assert.True(run.BoxExit == 0, run.BoxSummary);
+        var last = Messages.ReadJsonLines(run.BoxFile, wrapped: true)[^1];
+        Assert.Equal("ended", last.GetProperty("state").GetString());
+        var actuation = last.GetProperty("actuation");
+        Assert.Equal((0L, 0L, 0L), (actuation.GetProperty("write_failures").GetInt64(), actuation.GetProperty("requests_dropped").GetInt64(),
+            actuation.GetProperty("transitions_dropped").GetInt64()));
     }
 
     [Fact]

@@ -27,16 +27,7 @@ public class ActuationTests
         return (OutputBank.Open(outputs, _ => driver, NullLogger.Instance, watchdog), driver);
     }
 
-    private static OutputTransition NextTransition(OutputBank bank)
-    {
-        var deadline = Environment.TickCount64 + (long)Wait.TotalMilliseconds;
-        while (Environment.TickCount64 < deadline)
-        {
-            if (bank.TryReadTransition(out var t)) return t;
-            Thread.Sleep(1);
-        }
-        throw new TimeoutException("no transition");
-    }
+    private static OutputTransition NextTransition(OutputBank bank) => Eventually.Get<OutputTransition>(bank.TryReadTransition, Wait, "an output transition");
 
     [Fact]
     public void Open_drives_every_output_to_its_safe_level_active_low_included()
@@ -67,6 +58,27 @@ public class ActuationTests
             var strikeOn = new[] { NextTransition(bank), NextTransition(bank) }.Single(t => t.Output == 1);
             Assert.True(strikeOn.Active);
             Assert.False(strikeOn.High);
+        }
+    }
+
+    [Fact]
+    public void A_write_the_driver_refuses_is_counted_and_the_other_outputs_go_on()
+    {
+        var (bank, driver) = Open(TimeSpan.Zero, Door, Beacon);
+        using (bank)
+        {
+            driver.SimulateWriteFailure(Door.Line);
+            bank.Set(0, true, 1000, 0); // refused
+            bank.Set(1, true, 2000, 1); // applied after it, in the order asked
+            var beaconOn = NextTransition(bank);
+            Assert.Equal((1, true, 2000L), (beaconOn.Output, beaconOn.Active, beaconOn.CauseCaptureNs));
+            Assert.False(bank.TryReadTransition(out _)); // the refused write is no transition: its level never reached the pin
+            // Each try counts: sc-actuate tries the door again whenever it brings the pins up to date (after each request).
+            var counters = bank.Counters;
+            Assert.True(counters.WriteFailures >= 1, $"{counters.WriteFailures} write failures counted");
+            Assert.Equal((0L, 0L), (counters.RequestsDropped, counters.TransitionsDropped));
+            Assert.Equal(PinValue.Low, driver.Level(Door.Line));
+            Assert.Equal(PinValue.High, driver.Level(Beacon.Line));
         }
     }
 

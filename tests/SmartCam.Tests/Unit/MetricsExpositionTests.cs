@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SmartCam.Actuation;
 using SmartCam.Messaging;
 using SmartCam.Tests.Integration;
 using SmartCam.Viewing;
@@ -18,7 +19,8 @@ public class MetricsExpositionTests
         writer.WriteStatus(stats, "0123456789abcdef", "running", 12.5, 9.5, health: new ProcessHealth(1, 0, 0, (10, 1), (2, 0), 0));
         var camera = writer.Buffer.WrittenSpan.ToArray();
         var box = new MessageWriter("box", "yolox_nano", ["person"]);
-        box.WriteBoxStatus("0123456789abcdef", "running", 12.5, [(0.5, 9.5)], 1, 1, 42, 0, null, new ProcessHealth(1, 0, 0, (10, 1), (2, 0), 0));
+        box.WriteBoxStatus("0123456789abcdef", "running", 12.5, [(0.5, 9.5)], 1, 1, 42, 0, null, new ProcessHealth(1, 0, 0, (10, 1), (2, 0), 0),
+            new OutputCounters(WriteFailures: 3, RequestsDropped: 2, TransitionsDropped: 1));
         return (camera, box.Buffer.WrittenSpan.ToArray(), latencies);
     }
 
@@ -47,6 +49,9 @@ public class MetricsExpositionTests
         Assert.Equal(0.5, Sample(text, "smartcam_detector_load_ratio{camera=\"box\",detector=\"0\"}"));
         Assert.Equal(50_000_000, Sample(text, "smartcam_resident_memory_bytes{camera=\"box\"}"));
         Assert.Equal(1, Sample(text, "smartcam_build_info{camera=\"box\",version=\"1.2.3\"}"));
+        Assert.Equal(3, Sample(text, "smartcam_output_write_failures_total{camera=\"box\"}"));
+        Assert.Equal(2, Sample(text, "smartcam_output_requests_dropped_total{camera=\"box\"}"));
+        Assert.Equal(1, Sample(text, "smartcam_output_transitions_dropped_total{camera=\"box\"}"));
         // Each family's HELP and TYPE once, before its samples.
         var types = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).ToList();
         Assert.Equal(types.Distinct().Count(), types.Count);
