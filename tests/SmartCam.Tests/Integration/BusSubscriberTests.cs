@@ -133,14 +133,9 @@ public sealed class BusSubscriberTests(ITestOutputHelper output) : IDisposable
     /// <summary>Waits until the service has closed the connections that went away: at most <paramref name="fdLimit"/> open files.</summary>
     private static (int Fds, long RssKb) Settle(int pid, int fdLimit, string when)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var fds = OpenFiles(pid);
-        while (fds > fdLimit && clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            Thread.Sleep(100);
-            fds = OpenFiles(pid);
-        }
-        Assert.True(fds <= fdLimit, $"{when}: {fds} open files, more than {fdLimit}, 30 s after the subscribers left");
+        var fds = 0;
+        var settled = Eventually.Within(() => (fds = OpenFiles(pid)) <= fdLimit, TimeSpan.FromSeconds(30));
+        Assert.True(settled, $"{when}: {fds} open files, more than {fdLimit}, 30 s after the subscribers left");
         return (fds, RssKb(pid));
     }
 

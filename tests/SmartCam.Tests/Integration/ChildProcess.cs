@@ -81,14 +81,10 @@ public sealed partial class ChildProcess : IDisposable
     /// <summary>Waits until <paramref name="condition"/> holds for the output so far; false after <paramref name="timeout"/>.</summary>
     public bool WaitFor(Func<ChildProcess, bool> condition, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < timeout)
-        {
-            if (condition(this)) return true;
-            if (_process.HasExited) return condition(this);
-            Thread.Sleep(50);
-        }
-        return false;
+        var met = false;
+        // Once the process has exited its output is complete: one more look decides.
+        Eventually.Within(() => (met = condition(this)) || _process.HasExited, timeout);
+        return met || (_process.HasExited && condition(this));
     }
 
     public void Signal(int signal)

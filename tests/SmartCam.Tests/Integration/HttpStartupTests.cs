@@ -40,16 +40,15 @@ public sealed class HttpStartupTests : IDisposable
         Assert.True(run.WaitFor(p => (address = Between(p.Stderr, "metrics on ", "\n")) is not null, TimeSpan.FromSeconds(120)), run.Stderr);
         using var client = new HttpClient { BaseAddress = new Uri(address!.Trim()) };
         // Until the first status arrives the camera is "starting" (also 503); then "reconnecting".
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
         (HttpStatusCode Code, string Body) answer = (0, "");
-        while (DateTime.UtcNow < deadline)
+        await Eventually.UntilAsync(async () =>
         {
             using var response = await client.GetAsync("/healthz");
             answer = (response.StatusCode, await response.Content.ReadAsStringAsync());
-            if (answer.Body.Contains("reconnecting", StringComparison.Ordinal)) break;
+            if (answer.Body.Contains("reconnecting", StringComparison.Ordinal)) return true;
             Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Code);
-            await Task.Delay(100);
-        }
+            return false;
+        }, TimeSpan.FromSeconds(120), "/healthz saying reconnecting");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.Code);
         var body = JsonDocument.Parse(answer.Body).RootElement;
         Assert.False(body.GetProperty("healthy").GetBoolean());

@@ -286,17 +286,16 @@ public sealed class BusRecorder : IDisposable
     /// <summary>The first message that matches (a later one once it arrives), or null after <paramref name="timeout"/>.</summary>
     public Message? WaitFor(Func<Message, bool> match, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
         var seen = 0;
-        while (clock.Elapsed < timeout)
+        Message? found = null;
+        Eventually.Within(() =>
         {
             List<Message> fresh;
             lock (_messages) fresh = _messages.GetRange(seen, _messages.Count - seen);
             seen += fresh.Count;
-            if (fresh.FirstOrDefault(match) is { } found) return found;
-            Thread.Sleep(20);
-        }
-        return null;
+            return (found = fresh.FirstOrDefault(match)) is not null;
+        }, timeout);
+        return found;
     }
 
     public Message? Last(Func<Message, bool> match)

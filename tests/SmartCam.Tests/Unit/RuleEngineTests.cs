@@ -240,13 +240,7 @@ public class RuleEngineTests
         for (var frame = 0; frame <= 4; frame++)
             e.Evaluate([frame == 0], T(frame * 100), captureNs: 1000 + frame, bank.Requester(0), causes);
 
-        var transitions = new List<OutputTransition>();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!transitions.Any(t => t.CauseCaptureNs == 1003) && clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            while (bank.TryReadTransition(out var t)) transitions.Add(t);
-            Thread.Sleep(5);
-        }
+        var transitions = Transitions(bank, until: t => t.CauseCaptureNs == 1003, "the pulse switched off at frame 3");
         // On from frame 0, off from frame 3 (300 ms of media time later), nothing else.
         Assert.Equal(2, transitions.Count);
         Assert.Equal((true, 1000L, 0, new RuleCause(7, 0)), (transitions[0].Active, transitions[0].CauseCaptureNs, transitions[0].RuleIndex, transitions[0].Cause));
@@ -265,14 +259,20 @@ public class RuleEngineTests
         Assert.True(e.States[0].Active);
         // A second request the bank must apply after the first, to know the first was applied: switch it for ever.
         bank.Set(0, true, 2000, 0);
-        var transitions = new List<OutputTransition>();
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!transitions.Any(t => t.CauseCaptureNs == 2000) && clock.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            while (bank.TryReadTransition(out var t)) transitions.Add(t);
-            Thread.Sleep(5);
-        }
+        var transitions = Transitions(bank, until: t => t.CauseCaptureNs == 2000, "the second request's transition");
         Assert.DoesNotContain(transitions, t => t.CauseCaptureNs == 1000);
         Assert.Contains(transitions, t => t.CauseCaptureNs == 2000 && t.Active);
+    }
+
+    /// <summary>The bank's transitions, read until one matches <paramref name="until"/>.</summary>
+    private static List<OutputTransition> Transitions(OutputBank bank, Func<OutputTransition, bool> until, string what)
+    {
+        var transitions = new List<OutputTransition>();
+        Eventually.Until(() =>
+        {
+            while (bank.TryReadTransition(out var t)) transitions.Add(t);
+            return transitions.Any(until);
+        }, TimeSpan.FromSeconds(30), what);
+        return transitions;
     }
 }
