@@ -6,7 +6,7 @@ namespace SmartCam.Configuration;
 /// <summary>The <c>realtime:</c> section: its keys and their reader.</summary>
 public static class RealtimeSection
 {
-    public static readonly Setting<bool> Enabled = Setting.Bool("realtime.enabled", true, "Place the threads as below; a realtime: section is written to be used, so it is on unless it says otherwise.");
+    public static readonly Setting<bool> Enabled = Setting.Bool("realtime.enabled", true, "Apply the section; false keeps it but applies none of it. A realtime: section is written to be used, so it is on unless it says otherwise.");
     public static readonly ConfigKey Cpus = Setting.Without("realtime.threads.<capture|inference|publish>.cpus", "unchanged", "CPU numbers the loop thread may run on.");
     public static readonly Setting<SchedPolicy> Policy = Setting.Choice("realtime.threads.<…>.policy", YamlEnums.Policy, SchedPolicy.Other, "The loop thread's scheduling policy.");
     public static readonly Setting<int> Priority = Setting.Int("realtime.threads.<…>.priority", 50, 1, 99, "The loop thread's priority under fifo or rr; 0 or absent for other.", documented: "`50` for fifo/rr");
