@@ -55,6 +55,7 @@ public sealed class Setting<T> : ConfigKey
 /// <summary>The ways to declare a key; each section's declarations are static fields of its reader (e.g. <see cref="CameraSection"/>).</summary>
 public static class Setting
 {
+    /// <param name="documented">How the docs show the default, where it is not the plain value (<c>`[640, 640]`</c>).</param>
     public static Setting<int> Int(string path, int @default, int min, int max, string doc, string? documented = null) =>
         new(path, @default, min, max, null, doc, documented);
 
@@ -65,9 +66,9 @@ public static class Setting
 
     public static Setting<string> Text(string path, string @default, string doc) => new(path, @default, "", "", null, doc, null);
 
-    /// <summary>One of <paramref name="names"/>; <paramref name="documented"/> replaces the default where it depends on something else.</summary>
-    public static Setting<T> Choice<T>(string path, YamlEnum<T> names, T @default, string doc, string? documented = null) =>
-        new(path, @default, @default, @default, names, doc, documented);
+    /// <summary>One of <paramref name="names"/>.</summary>
+    public static Setting<T> Choice<T>(string path, YamlEnum<T> names, T @default, string doc) =>
+        new(path, @default, @default, @default, names, doc, null);
 
     /// <summary>One of <paramref name="names"/>, with no default of its own: absent, it follows another key (<paramref name="documented"/> says which).</summary>
     public static Setting<T> ChoiceWithout<T>(string path, YamlEnum<T> names, string documented, string doc) =>
