@@ -151,7 +151,7 @@ public static class BenchCommand
             var pipelineBytes = (endAlloc.Capture - startAlloc.Capture) + (endAlloc.Infer - startAlloc.Infer) + (endAlloc.Publish - startAlloc.Publish);
             var startup = pipeline.Publishing.FirstPublishedNs > 0 ? SecondsSinceProcessStart(pipeline.Publishing.FirstPublishedNs) : double.NaN;
             report = new Report(
-                detector.Name, ExecutionProviders.ConfigName(detector.Provider), detector.Providers, FfmpegPipeSource.Redact(config.Camera.Source), config.Camera.Pace.ToString().ToLowerInvariant(), measured, fps,
+                detector.Name, YamlEnums.Provider.NameOf(detector.Provider), detector.Providers, FfmpegPipeSource.Redact(config.Camera.Source), YamlEnums.Pace.NameOf(config.Camera.Pace), measured, fps,
                 s.Stages.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Max, x.Histogram.Count)).ToArray(),
                 bare.P50, bare.P99,
                 (double)s.CaptureToPublish.Percentile(0.5) / bare.P50, (double)s.CaptureToPublish.Percentile(0.99) / bare.P99,

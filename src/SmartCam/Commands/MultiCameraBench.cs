@@ -128,7 +128,7 @@ public static class MultiCameraBench
             var dying = context.Measure(Copies(config, dyingCameras), options.Seconds, 2, dying: dyingCameras - 1);
             if (dying is null) return 1;
 
-            var report = new Report(detector.Name, ExecutionProviders.ConfigName(detector.Provider), FfmpegPipeSource.Redact(config.Camera.Source), instances,
+            var report = new Report(detector.Name, YamlEnums.Provider.NameOf(detector.Provider), FfmpegPipeSource.Redact(config.Camera.Source), instances,
                 config.Cameras.Count, options.WarmupSeconds, bare.P50, bare.P99, nominal, configured[0],
                 probes.ToArray(), probeSeconds, capacity, failed < 0, nominal > 0 ? 0.9 * (1e6 / bare.P50) / nominal : 0,
                 overloadCameras, overload[0], dyingCameras, $"cam{dyingCameras - 1}", dying[0], dying[1], configuredRss, BenchCommand.PeakRss());

@@ -80,8 +80,8 @@ public static class RunCommand
             foreach (var camera in config.Cameras)
                 log.LogInformation("SmartCam {Version}: camera {Camera} ({Source}), model {Model} ({Family}, {W}x{H}, provider {Provider}: {Providers}), publishing on {Endpoint}",
                     Program.Version, camera.Id, FfmpegPipeSource.Redact(camera.Source), detector.Name,
-                    ModelShapes.Name(detector.Family), detector.InputWidth, detector.InputHeight,
-                    ExecutionProviders.ConfigName(detector.Provider), string.Join(", ", detector.Providers), config.Publish.Endpoint);
+                    YamlEnums.Family.NameOf(detector.Family), detector.InputWidth, detector.InputHeight,
+                    YamlEnums.Provider.NameOf(detector.Provider), string.Join(", ", detector.Providers), config.Publish.Endpoint);
             if (detectors.Length > 1) log.LogInformation("{Count} detector instances share {Cameras} cameras", detectors.Length, config.Cameras.Count);
             // On the appliance image: whether the boot chain was verified (docs/security.md). Off it (a container, a
             // developer's machine) the firmware is not ours to judge; `smartcam doctor` still reports it.

@@ -33,7 +33,7 @@ public static class SafeCommand
         {
             // Open already wrote each safe level; say so per output.
             for (var i = 0; i < outputs.Count; i++)
-                output.WriteLine($"{outputs[i].Name}: {outputs.Describe(i)} set to its safe level ({(outputs[i].SafeHigh ? "high" : "low")})");
+                output.WriteLine($"{outputs[i].Name}: {outputs.Describe(i)} set to its safe level ({YamlEnums.Level.NameOf(outputs[i].SafeHigh)})");
         }
         return RunCommand.ExitOk;
     }

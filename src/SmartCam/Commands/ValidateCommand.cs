@@ -3,7 +3,6 @@ using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Inference;
 using SmartCam.Messaging;
-using SmartCam.Tracking;
 
 namespace SmartCam.Commands;
 
@@ -37,14 +36,14 @@ public static class ValidateCommand
                 output.WriteLine($"config   {config.FilePath}: OK");
                 foreach (var c in config.Cameras)
                 {
-                    output.WriteLine($"camera   {c.Id}: {(c.IsLive ? FfmpegPipeSource.Redact(c.Source) : c.Location)} ({c.Kind.ToString().ToLowerInvariant()}, pace {c.Pace.ToString().ToLowerInvariant()}, loop {(c.Loop ? "true" : "false")}{(c.KeepsFreshestOnly ? ", freshest frame" : ", every frame")})");
+                    output.WriteLine($"camera   {c.Id}: {(c.IsLive ? FfmpegPipeSource.Redact(c.Source) : c.Location)} ({YamlEnums.SourceKind.NameOf(c.Kind)}, pace {YamlEnums.Pace.NameOf(c.Pace)}, loop {(c.Loop ? "true" : "false")}{(c.KeepsFreshestOnly ? ", freshest frame" : ", every frame")})");
                     // Several cameras: each one's scene right under it; one camera: after the model, as always.
                     if (!single)
                         foreach (var line in DescribeScene(config, c.Scene)) output.WriteLine("  " + line);
                 }
                 output.WriteLine($"model    {detector.Name}: {config.Model.Path}");
-                output.WriteLine($"         family {ModelShapes.Name(detector.Family)}, input {detector.InputWidth}x{detector.InputHeight} {input.Channels.ToString().ToUpperInvariant()} {(input.Scale == 1 ? "0-255" : "0-1")} pad {input.Pad} {(input.Align == PadAlign.TopLeft ? "top-left" : "center")}, output {ModelShapes.Format(detector.OutputShape)}, {detector.Labels.Length} classes");
-                output.WriteLine($"         provider {ExecutionProviders.ConfigName(detector.Provider)}: session on {DescribeProviders(detector.Providers)}");
+                output.WriteLine($"         family {YamlEnums.Family.NameOf(detector.Family)}, input {detector.InputWidth}x{detector.InputHeight} {YamlEnums.Channels.NameOf(input.Channels).ToUpperInvariant()} {YamlEnums.Range.NameOf(input.Scale)} pad {input.Pad} {YamlEnums.Align.NameOf(input.Align)}, output {ModelShapes.Format(detector.OutputShape)}, {detector.Labels.Length} classes");
+                output.WriteLine($"         provider {YamlEnums.Provider.NameOf(detector.Provider)}: session on {DescribeProviders(detector.Providers)}");
                 if (!single || config.Model.Instances > 1)
                     output.WriteLine($"         {config.Model.Instances} detector instance{(config.Model.Instances == 1 ? "" : "s")} for {config.Cameras.Count} cameras, batch {(detector.BatchIsDynamic ? "dynamic" : "fixed at 1: frames are inferred one at a time")}");
                 output.WriteLine($"detect   score > {d.Score}, NMS IoU {d.NmsIou}, at most {d.MaxDetections}{(d.Classes.Count > 0 ? ", classes " + string.Join(", ", d.Classes) : ", all classes")}");
@@ -75,7 +74,7 @@ public static class ValidateCommand
         if (single)
             foreach (var line in DescribeScene(config, config.Scene, rules: false)) yield return line;
         foreach (var o in config.Outputs)
-            yield return $"output   {o.Name}: {(o.IsLog ? "log" : $"gpio chip {o.Chip} line {o.Line}")}, active {Level(o.ActiveHigh)}, safe {Level(o.SafeHigh)}{(single ? "" : $", camera {config.Cameras[o.Owner].Id}")}";
+            yield return $"output   {o.Name}: {(o.IsLog ? o.Driver : $"{o.Driver} chip {o.Chip} line {o.Line}")}, active {Level(o.ActiveHigh)}, safe {Level(o.SafeHigh)}{(single ? "" : $", camera {config.Cameras[o.Owner].Id}")}";
         if (config.Outputs.Count > 0)
             yield return config.WatchdogMs > 0
                 ? $"watchdog {config.WatchdogMs} ms: {(single ? "outputs go" : "a camera's outputs go")} to their safe level when no frame has been processed for this long"
@@ -90,7 +89,7 @@ public static class ValidateCommand
     {
         var t = scene.Tracker;
         yield return scene.Tracking
-            ? $"tracking on, anchor {(scene.Anchor == AnchorPoint.Center ? "center" : "bottom_center")}: new track at score ≥ {N(t.NewTrackScore)}, confirmed after {t.MinHits} hit{(t.MinHits == 1 ? "" : "s")}, kept {N(t.MaxLostSeconds * 1000)} ms unseen, at most {t.MaxTracks} tracks"
+            ? $"tracking on, anchor {YamlEnums.Anchor.NameOf(scene.Anchor)}: new track at score ≥ {N(t.NewTrackScore)}, confirmed after {t.MinHits} hit{(t.MinHits == 1 ? "" : "s")}, kept {N(t.MaxLostSeconds * 1000)} ms unseen, at most {t.MaxTracks} tracks"
             : "tracking off (no track ids, zones, lines or rules)";
         foreach (var z in scene.Zones)
         {
@@ -109,7 +108,7 @@ public static class ValidateCommand
     {
         var what = r.Labels.Count == 0 ? "any object" : string.Join(" or ", r.Labels);
         var where = r.Zone >= 0 ? $"in zone {scene.Zones[r.Zone].Name}"
-            : r.Line >= 0 ? $"crossing line {scene.Lines[r.Line].Name} {r.Direction switch { LineDirection.In => "in", LineDirection.Out => "out", _ => "either way" }}"
+            : r.Line >= 0 ? $"crossing line {scene.Lines[r.Line].Name} {(r.Direction is null ? "either way" : YamlEnums.Direction.NameOf(r.Direction))}"
             : "anywhere";
         var extra = new List<string>();
         if (r.MinScore > 0) extra.Add($"score ≥ {N(r.MinScore)}");
@@ -130,7 +129,7 @@ public static class ValidateCommand
 
     private static string Point(float x, float y) => $"({N(x)}, {N(y)})";
 
-    private static string Level(bool high) => high ? "high" : "low";
+    private static string Level(bool high) => YamlEnums.Level.NameOf(high);
 
     private static string N(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
 }

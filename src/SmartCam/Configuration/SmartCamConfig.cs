@@ -1,6 +1,9 @@
 namespace SmartCam.Configuration;
 
-/// <summary>The whole service configuration, as loaded from one YAML file. Defaults are documented in docs/configuration.md.</summary>
+/// <summary>
+/// The whole service configuration, as loaded from one YAML file. The records' defaults are the key declarations'
+/// (<see cref="CameraSection"/>, <see cref="ModelSection"/>, …), which docs/configuration.md lists.
+/// </summary>
 /// <param name="Cameras">Every camera, in the file's order (a single <c>camera:</c> section is a list of one).</param>
 public sealed record SmartCamConfig(
     string FilePath,
@@ -14,8 +17,7 @@ public sealed record SmartCamConfig(
     public IReadOnlyList<Actuation.OutputDefinition> Outputs { get; init; } = [];
 
     /// <summary>A camera's outputs go to their safe level when it has processed no frame for this long; 0 disables (<c>actuation.watchdog_ms</c>).</summary>
-    public int WatchdogMs { get; init; } = DefaultWatchdogMs;
-    public const int DefaultWatchdogMs = 2000;
+    public int WatchdogMs { get; init; } = ActuationSection.WatchdogMs.Default;
 
     /// <summary>The embedded HTTP server (live view, status API, metrics); null when the config has no <c>http:</c> section (off).</summary>
     public HttpConfig? Http { get; init; }
@@ -40,26 +42,25 @@ public enum Pace { Max, Realtime }
 
 public sealed record CameraConfig
 {
-    public string Id { get; init; } = "cam0";
+    public string Id { get; init; } = CameraSection.Id.Default;
     /// <summary>The source as written in the config (file://, v4l2://, rtsp://, http://, https://).</summary>
     public string Source { get; init; } = "";
     public SourceKind Kind { get; init; }
     /// <summary>Absolute file path (file sources), device path (v4l2) or URL (ffmpeg sources).</summary>
     public string Location { get; init; } = "";
-    public bool Loop { get; init; }
-    public Pace Pace { get; init; } = Pace.Realtime;
-    public int Width { get; init; }
-    public int Height { get; init; }
-    public double Fps { get; init; }
-    public string PixelFormat { get; init; } = "MJPG";
-    public string RtspTransport { get; init; } = "tcp";
-    public int ReconnectInitialMs { get; init; } = 500;
-    public int ReconnectMaxMs { get; init; } = 10_000;
+    public bool Loop { get; init; } = CameraSection.Loop.Default;
+    public Pace Pace { get; init; } = CameraSection.Pace.Default;
+    public int Width { get; init; } = CameraSection.Width.Default;
+    public int Height { get; init; } = CameraSection.Height.Default;
+    public double Fps { get; init; } = CameraSection.Fps.Default;
+    public string PixelFormat { get; init; } = CameraSection.PixelFormat.Default;
+    public string RtspTransport { get; init; } = CameraSection.RtspTransport.Default;
+    public int ReconnectInitialMs { get; init; } = CameraSection.ReconnectInitialMs.Default;
+    public int ReconnectMaxMs { get; init; } = CameraSection.ReconnectMaxMs.Default;
     /// <summary>rtsp/http: a stream that delivers no frame for this long (its connection open or not) is reopened.</summary>
-    public int StallMs { get; init; } = DefaultStallMs;
-    public const int DefaultStallMs = 2000;
+    public int StallMs { get; init; } = CameraSection.StallMs.Default;
     /// <summary>How many unreadable frames in a row end a file source (a live source reconnects instead).</summary>
-    public int MaxConsecutiveErrors { get; init; } = 50;
+    public int MaxConsecutiveErrors { get; init; } = CameraSection.MaxConsecutiveErrors.Default;
 
     public bool IsLive => Kind is SourceKind.V4l2 or SourceKind.Ffmpeg;
     /// <summary>
@@ -91,8 +92,8 @@ public sealed record InputConfig(ResizeMode Resize, ChannelOrder Channels, float
     /// <summary>Each family's reference preprocessing: YOLOX feeds 0..255 BGR padded top-left; Ultralytics feeds 0..1 RGB centred.</summary>
     public static InputConfig DefaultFor(ModelFamily family) => family switch
     {
-        ModelFamily.Yolox => new(ResizeMode.Linear, ChannelOrder.Bgr, 1f, 114, PadAlign.TopLeft),
-        _ => new(ResizeMode.Linear, ChannelOrder.Rgb, 1f / 255f, 114, PadAlign.Center),
+        ModelFamily.Yolox => new(ModelSection.Resize.Default, ChannelOrder.Bgr, 1f, (byte)ModelSection.Pad.Default, PadAlign.TopLeft),
+        _ => new(ModelSection.Resize.Default, ChannelOrder.Rgb, 1f / 255f, (byte)ModelSection.Pad.Default, PadAlign.Center),
     };
 }
 
@@ -100,22 +101,22 @@ public sealed record ModelConfig
 {
     public string Path { get; init; } = "";
     public string? Labels { get; init; }
-    public ModelFamily Family { get; init; } = ModelFamily.Auto;
+    public ModelFamily Family { get; init; } = ModelSection.Family.Default;
     public string Name { get; init; } = "";
     /// <summary>Input size for models whose input dimensions are dynamic.</summary>
-    public int InputWidth { get; init; } = 640;
-    public int InputHeight { get; init; } = 640;
+    public int InputWidth { get; init; } = ModelSection.InputSize.Default;
+    public int InputHeight { get; init; } = ModelSection.InputSize.Default;
     /// <summary>Null where the YAML is silent: the family's default applies once the family is known.</summary>
     public ResizeMode? Resize { get; init; }
     public ChannelOrder? Channels { get; init; }
     public float? Scale { get; init; }
     public byte? Pad { get; init; }
     public PadAlign? Align { get; init; }
-    public int IntraOpThreads { get; init; } = 1;
+    public int IntraOpThreads { get; init; } = ModelSection.Threads.Default;
     /// <summary>Detector instances, each with its own session and inference thread; cameras are shared out among them.</summary>
-    public int Instances { get; init; } = 1;
-    public string Optimization { get; init; } = "all";
-    public ExecutionProvider Provider { get; init; } = ExecutionProvider.Cpu;
+    public int Instances { get; init; } = ModelSection.Instances.Default;
+    public string Optimization { get; init; } = ModelSection.Optimization.Default;
+    public ExecutionProvider Provider { get; init; } = ModelSection.Provider.Default;
 
     public InputConfig InputFor(ModelFamily family)
     {
@@ -128,44 +129,44 @@ public sealed record ClassFilter(float? MinScore, float MinArea, float MaxArea);
 
 public sealed record DetectConfig
 {
-    public float Score { get; init; } = 0.3f;
-    public float NmsIou { get; init; } = 0.45f;
-    public int MaxDetections { get; init; } = 100;
+    public float Score { get; init; } = DetectSection.Score.Default;
+    public float NmsIou { get; init; } = DetectSection.NmsIou.Default;
+    public int MaxDetections { get; init; } = DetectSection.MaxDetections.Default;
     /// <summary>Labels to keep; empty keeps every class.</summary>
     public IReadOnlyList<string> Classes { get; init; } = [];
-    public float MinArea { get; init; }
+    public float MinArea { get; init; } = DetectSection.MinArea.Default;
     /// <summary>0 means no upper limit.</summary>
-    public float MaxArea { get; init; }
+    public float MaxArea { get; init; } = DetectSection.MaxArea.Default;
     public IReadOnlyDictionary<string, ClassFilter> PerClass { get; init; } = new Dictionary<string, ClassFilter>();
 }
 
 public sealed record PublishConfig
 {
-    public string Endpoint { get; init; } = "tcp://127.0.0.1:5556";
-    public int SendHighWatermark { get; init; } = 64;
-    public int StatusIntervalMs { get; init; } = 1000;
+    public string Endpoint { get; init; } = PublishSection.Endpoint.Default;
+    public int SendHighWatermark { get; init; } = PublishSection.SendHighWatermark.Default;
+    public int StatusIntervalMs { get; init; } = PublishSection.StatusIntervalMs.Default;
     /// <summary>Start capturing only once this many subscribers have subscribed (ZeroMQ drops what is sent before).</summary>
-    public int WaitForSubscribers { get; init; }
-    public int WaitTimeoutMs { get; init; } = 10_000;
-    public int LingerMs { get; init; } = 2000;
+    public int WaitForSubscribers { get; init; } = PublishSection.WaitForSubscribers.Default;
+    public int WaitTimeoutMs { get; init; } = PublishSection.WaitTimeoutMs.Default;
+    public int LingerMs { get; init; } = PublishSection.LingerMs.Default;
     /// <summary>SO_SNDBUF per subscriber connection in bytes; 0 leaves it to the kernel's automatic sizing (up to tcp_wmem's maximum).</summary>
-    public int SendBufferBytes { get; init; }
+    public int SendBufferBytes { get; init; } = PublishSection.SendBufferBytes.Default;
     /// <summary>CURVE: the server's secret key (32 bytes) from <c>curve.secret_key_file</c>; null publishes in plain text.</summary>
     public byte[]? CurveSecretKey { get; init; }
     /// <summary>Plain text on a non-loopback endpoint, chosen explicitly with <c>insecure: true</c>.</summary>
-    public bool Insecure { get; init; }
+    public bool Insecure { get; init; } = PublishSection.Insecure.Default;
 }
 
 /// <summary>The <c>http:</c> section: where the live view, status API and Prometheus metrics are served (docs/http.md).</summary>
 public sealed record HttpConfig
 {
     /// <summary>host:port as written; the loader also gives it parsed as <see cref="Address"/> and <see cref="Port"/>.</summary>
-    public string Listen { get; init; } = "127.0.0.1:8080";
-    public System.Net.IPAddress Address { get; init; } = System.Net.IPAddress.Loopback;
-    public int Port { get; init; } = 8080;
+    public string Listen { get; init; } = HttpSection.Listen.Default;
+    public System.Net.IPAddress Address { get; init; } = HttpSection.DefaultListen.Address;
+    public int Port { get; init; } = HttpSection.DefaultListen.Port;
     /// <summary>At most this many JPEGs per second per viewer (page and MJPEG).</summary>
-    public int LiveFps { get; init; } = 10;
-    public int JpegQuality { get; init; } = 75;
+    public int LiveFps { get; init; } = HttpSection.LiveFps.Default;
+    public int JpegQuality { get; init; } = HttpSection.JpegQuality.Default;
     /// <summary>From <c>auth.token_file</c>: when set, every route but /healthz needs it; null: no authentication.</summary>
     public string? Token { get; init; }
     public string? TokenFile { get; init; }
@@ -178,10 +179,10 @@ public sealed record HttpConfig
 public sealed record SceneConfig
 {
     /// <summary>Track objects (stable track_id in det messages). Zones, lines and rules need it; on by default.</summary>
-    public bool Tracking { get; init; } = true;
+    public bool Tracking { get; init; } = TrackingSection.Enabled.Default;
     public SmartCam.Tracking.TrackerOptions Tracker { get; init; } = new();
     /// <summary>Which point of a box decides zone membership and line crossings.</summary>
-    public SmartCam.Tracking.AnchorPoint Anchor { get; init; } = SmartCam.Tracking.AnchorPoint.BottomCenter;
+    public SmartCam.Tracking.AnchorPoint Anchor { get; init; } = TrackingSection.Anchor.Default;
     public IReadOnlyList<SmartCam.Tracking.ZoneDefinition> Zones { get; init; } = [];
     public IReadOnlyList<SmartCam.Tracking.LineDefinition> Lines { get; init; } = [];
     /// <summary>Rules name their output by its index among every camera's outputs (<see cref="SmartCamConfig.Outputs"/>).</summary>

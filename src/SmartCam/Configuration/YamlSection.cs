@@ -101,14 +101,44 @@ internal sealed class YamlSection
 
     public float Float(string key, float fallback, float min, float max) => Float(key, min, max) ?? fallback;
 
-    /// <summary>An enumerated value: <paramref name="names"/> and <paramref name="values"/> line up.</summary>
-    public T? Choice<T>(string key, string[] names, T[] values) where T : struct
+    /// <summary>Whether the key is given; <paramref name="value"/> is the one of <paramref name="names"/> it names (case aside).</summary>
+    public bool TryChoice<T>(string key, YamlEnum<T> names, out T value)
     {
         var text = String(key);
-        if (text is null) return null;
-        var index = Array.IndexOf(names, text.ToLowerInvariant());
-        if (index < 0) throw Error(Find(key)!, key, $"'{text}' is not one of: {string.Join(", ", names)}");
-        return values[index];
+        value = default!;
+        if (text is null) return false;
+        if (!names.TryParse(text.ToLowerInvariant(), out value))
+            throw Error(Find(key)!, key, $"'{text}' is not one of: {string.Join(", ", names.Names)}");
+        return true;
+    }
+
+    public int Int(Setting<int> s) => Int(s.Key, s.Default, s.Min, s.Max);
+
+    public float Float(Setting<float> s) => Float(s.Key, s.Default, s.Min, s.Max);
+
+    /// <summary>Null when absent: for keys whose absence means something no value says.</summary>
+    public float? OptionalFloat(Setting<float> s) => Float(s.Key, s.Min, s.Max);
+
+    public bool Bool(Setting<bool> s) => Bool(s.Key, s.Default);
+
+    public string String(Setting<string> s) => String(s.Key, s.Default);
+
+    public T Choice<T>(Setting<T> s) => TryChoice(s.Key, s.Names!, out var value) ? value : s.Default;
+
+    /// <summary>Null when absent: for choices whose default depends on another key.</summary>
+    public T? OptionalChoice<T>(Setting<T> s) where T : struct => TryChoice(s.Key, s.Names!, out var value) ? value : null;
+
+    /// <summary>
+    /// A text key that takes one of a few words, in any case; the word as <paramref name="s"/>'s names spell it, upper
+    /// case (<paramref name="upper"/>: V4L2 pixel formats) or lower case.
+    /// </summary>
+    public string OneOf(Setting<string> s, bool upper = false)
+    {
+        var text = String(s);
+        var word = upper ? text.ToUpperInvariant() : text.ToLowerInvariant();
+        if (!s.Names!.TryParse(word, out var value))
+            throw Error(Find(s.Key)!, s.Key, $"'{word}' is not one of: {string.Join(", ", s.Names.Names)}");
+        return value;
     }
 
     public IReadOnlyList<string> StringList(string key)
@@ -214,6 +244,29 @@ internal sealed class YamlSection
         YamlMappingNode map => "{ " + string.Join(", ", map.Children.Select(kv => Flow(kv.Key) + ": " + Flow(kv.Value))) + " }",
         _ => node.ToString(),
     };
+
+    /// <summary><paramref name="value"/> (given as <paramref name="key"/>) relative to the config's folder; a NUL character (possible in a quoted YAML string) is no path.</summary>
+    public string FullPath(string key, string value, string baseDir)
+    {
+        if (value.Contains('\0'))
+            throw Error(NodeOf(key)!, key, "contains a NUL character (\\0); expected a file path");
+        return Path.GetFullPath(value, baseDir);
+    }
+
+    /// <summary>As <see cref="FullPath"/>, and the file must exist; <paramref name="hint"/> is added to the message when it does not.</summary>
+    public string ExistingFile(string key, string value, string baseDir, string hint = "")
+    {
+        var full = FullPath(key, value, baseDir);
+        if (!File.Exists(full)) throw Error(NodeOf(key)!, key, $"file not found: {full}{hint}");
+        return full;
+    }
+
+    /// <summary>Zone, line and output names: what a user can type and read in a log.</summary>
+    public void CheckName(YamlNode keyNode, string name, string what)
+    {
+        if (name.Length > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            throw SectionError(keyNode, $"'{name}' is not a valid {what} name; expected 1-64 letters, digits, '_' or '-'");
+    }
 
     public YamlNode? NodeOf(string key) => Find(key);
 

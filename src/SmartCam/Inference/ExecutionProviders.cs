@@ -13,15 +13,6 @@ public static class ExecutionProviders
 {
     public const string Cpu = "CPUExecutionProvider";
 
-    /// <summary>The value as written in the config.</summary>
-    public static string ConfigName(ExecutionProvider provider) => provider switch
-    {
-        ExecutionProvider.Cuda => "cuda",
-        ExecutionProvider.Tensorrt => "tensorrt",
-        ExecutionProvider.OpenVino => "openvino",
-        _ => "cpu",
-    };
-
     /// <summary>ONNX Runtime's name for the provider, as <see cref="OrtEnv.GetAvailableProviders"/> lists it.</summary>
     public static string OrtName(ExecutionProvider provider) => provider switch
     {
@@ -118,7 +109,7 @@ public static class ExecutionProviders
     }
 
     private static ModelException Error(ExecutionProvider provider, string message) =>
-        new($"model.provider: {ConfigName(provider)}: {message}", "model.provider");
+        new($"{ModelSection.Provider.Path}: {YamlEnums.Provider.NameOf(provider)}: {message}", ModelSection.Provider.Path);
 
     private static string Display(ExecutionProvider provider) => provider switch
     {

@@ -33,7 +33,7 @@ public static class ModelShapes
                 ModelFamily.Yolov5 => $"[1, {3 * grid}, 5+{c}]",
                 _ => $"[1, 4+{c}, {grid}]",
             };
-            throw new ModelException($"{modelPath}: output shape {found} does not fit family {Name(requested)}, which for a {inputWidth}x{inputHeight} input expects {expected}");
+            throw new ModelException($"{modelPath}: output shape {found} does not fit family {YamlEnums.Family.NameOf(requested)}, which for a {inputWidth}x{inputHeight} input expects {expected}");
         }
         if (fits.Count == 1) return CheckLabels(modelPath, fits[0].Item1, fits[0].Item2, output, labelCount);
         if (fits.Count == 0)
@@ -44,11 +44,9 @@ public static class ModelShapes
     private static (ModelFamily, int) CheckLabels(string modelPath, ModelFamily family, int classes, long[] output, int? labelCount)
     {
         if (labelCount is { } n && n != classes)
-            throw new ModelException($"{modelPath}: the model has {classes} classes (family {Name(family)}, output {Format(output)}) but the labels file has {n} names; expected one name per class");
+            throw new ModelException($"{modelPath}: the model has {classes} classes (family {YamlEnums.Family.NameOf(family)}, output {Format(output)}) but the labels file has {n} names; expected one name per class");
         return (family, classes);
     }
-
-    public static string Name(ModelFamily family) => family.ToString().ToLowerInvariant();
 
     public static string Format(IEnumerable<long> shape) => "[" + string.Join(", ", shape) + "]";
 }

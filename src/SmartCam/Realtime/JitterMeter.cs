@@ -44,9 +44,9 @@ public static class JitterMeter
         if (plan.Cpus.Count > 0 && Libc.SetAffinity(0, plan.Cpus) != 0) notes.Add("affinity refused");
         var policy = plan.Policy switch { SchedPolicy.Fifo => Libc.SchedFifo, SchedPolicy.RoundRobin => Libc.SchedRr, _ => Libc.SchedOther };
         var refused = Libc.SetScheduler(0, policy, plan.Policy == SchedPolicy.Other ? 0 : plan.Priority) != 0;
-        var text = refused || plan.Policy == SchedPolicy.Other ? "other" : $"{plan.PolicyName} {plan.Priority}";
+        var text = refused || plan.Policy == SchedPolicy.Other ? "other" : $"{Configuration.YamlEnums.Policy.NameOf(plan.Policy)} {plan.Priority}";
         if (plan.Cpus.Count > 0) text += " on cpus " + string.Join(",", plan.Cpus);
-        if (refused) notes.Add($"{plan.PolicyName} refused (no CAP_SYS_NICE / RLIMIT_RTPRIO)");
+        if (refused) notes.Add($"{Configuration.YamlEnums.Policy.NameOf(plan.Policy)} refused (no CAP_SYS_NICE / RLIMIT_RTPRIO)");
         return notes.Count > 0 ? $"{text} ({string.Join("; ", notes)})" : text;
     }
 }

@@ -72,9 +72,9 @@ public sealed class ThreadPlacement
         var policy = plan.Policy switch { SchedPolicy.Fifo => Libc.SchedFifo, SchedPolicy.RoundRobin => Libc.SchedRr, _ => Libc.SchedOther };
         var priority = plan.Policy == SchedPolicy.Other ? 0 : plan.Priority;
         var refused = Libc.SetScheduler(0, policy | Libc.SchedResetOnFork, priority);
-        if (refused != 0) notes.Add($"{plan.PolicyName} {priority} refused: {Errno(refused)}");
+        if (refused != 0) notes.Add($"{Configuration.YamlEnums.Policy.NameOf(plan.Policy)} {priority} refused: {Errno(refused)}");
 
-        var effective = refused == 0 ? (plan.Policy == SchedPolicy.Other ? "other" : $"{plan.PolicyName} {priority}") : "other";
+        var effective = refused == 0 ? (plan.Policy == SchedPolicy.Other ? "other" : $"{Configuration.YamlEnums.Policy.NameOf(plan.Policy)} {priority}") : "other";
         var where = plan.Cpus.Count > 0 && !notes.Any(n => n.StartsWith("cpus", StringComparison.Ordinal)) ? $" on cpus {Cpus(plan.Cpus)}" : "";
         _tids[thread] = tid;
         _refused[thread] = refused == Libc.EPERM;

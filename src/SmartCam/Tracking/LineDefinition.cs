@@ -16,10 +16,11 @@ public sealed class LineDefinition
     /// <param name="margin">
     /// Half-width of a dead band along the line (normalised distance): an anchor closer than this is on the
     /// line and keeps its side. A box's bottom edge jitters by a few pixels from frame to frame, so a person
-    /// standing at the line would otherwise "cross" back and forth.
+    /// standing at the line would otherwise "cross" back and forth. No default here: the config's is declared once,
+    /// as <c>lines.margin</c> (<see cref="Configuration.LinesSection.Margin"/>), and 0 turns the band off.
     /// </param>
     /// <exception cref="ArgumentException">The points are unusable; the message says why (see <see cref="Validate"/>).</exception>
-    public LineDefinition(string name, (float X, float Y) a, (float X, float Y) b, double margin = 0)
+    public LineDefinition(string name, (float X, float Y) a, (float X, float Y) b, double margin)
     {
         ArgumentNullException.ThrowIfNull(name);
         if (Validate(a, b) is { } problem) throw new ArgumentException(problem, nameof(b));

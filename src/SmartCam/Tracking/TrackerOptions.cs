@@ -1,8 +1,11 @@
+using SmartCam.Configuration;
+
 namespace SmartCam.Tracking;
 
 /// <summary>
 /// Thresholds and capacities of <see cref="ObjectTracker"/>. The defaults follow ByteTrack's published
-/// settings where it has one, adapted to time in seconds instead of frames.
+/// settings where it has one, adapted to time in seconds instead of frames; those the config sets are declared with
+/// their YAML keys in <see cref="TrackingSection"/>.
 /// </summary>
 /// <param name="HighScore">Detections at or above this take part in the first association pass.</param>
 /// <param name="LowScore">Detections below this are ignored; those in [LowScore, HighScore) may only continue a confirmed track (second pass).</param>
@@ -21,14 +24,14 @@ namespace SmartCam.Tracking;
 /// <param name="MaxTracks">Live tracks, tentative ones included; detections that would start more are ignored.</param>
 /// <param name="MaxDetections">Detections considered per frame; beyond this the lowest scores are ignored.</param>
 public sealed record TrackerOptions(
-    float HighScore = 0.5f,
-    float LowScore = 0.1f,
-    float NewTrackScore = 0.6f,
-    float MatchIou = 0.3f,
-    float LowMatchIou = 0.5f,
-    int MinHits = 2,
-    double MaxLostSeconds = 1.0,
-    int MaxTracks = 256,
+    float HighScore = TrackingSection.HighScoreDefault,
+    float LowScore = TrackingSection.LowScoreDefault,
+    float NewTrackScore = TrackingSection.NewTrackScoreDefault,
+    float MatchIou = TrackingSection.MatchIouDefault,
+    float LowMatchIou = TrackingSection.LowMatchIouDefault,
+    int MinHits = TrackingSection.MinHitsDefault,
+    double MaxLostSeconds = TrackingSection.MaxLostMsDefault / 1000.0,
+    int MaxTracks = TrackingSection.MaxTracksDefault,
     int MaxDetections = 1024)
 {
     /// <summary>Bounds the association buffer, which holds MaxTracks × MaxDetections candidate pairs.</summary>

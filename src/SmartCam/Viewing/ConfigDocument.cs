@@ -7,7 +7,8 @@ namespace SmartCam.Viewing;
 /// <summary>
 /// The running config as JSON for <c>/api/config</c>, and a camera's scene for the live page's hello, written field by
 /// field (Native AOT: no reflection). Secrets never leave the box: passwords in source URLs are replaced by ***, and
-/// the token and the CURVE key appear only as whether they are set.
+/// the token and the CURVE key appear only as whether they are set. Settings are named by their YAML keys and values
+/// by their YAML names, from their declarations (<see cref="CameraSection"/>, …, <see cref="YamlEnums"/>).
 /// </summary>
 public static class ConfigDocument
 {
@@ -22,11 +23,11 @@ public static class ConfigDocument
             foreach (var c in config.Cameras)
             {
                 j.WriteStartObject();
-                j.WriteString("id", c.Id);
-                j.WriteString("source", FfmpegPipeSource.Redact(c.Source));
-                j.WriteString("kind", c.Kind.ToString().ToLowerInvariant());
-                j.WriteString("pace", c.Pace.ToString().ToLowerInvariant());
-                j.WriteBoolean("loop", c.Loop);
+                j.WriteString(CameraSection.Id.Key, c.Id);
+                j.WriteString(CameraSection.Source.Key, FfmpegPipeSource.Redact(c.Source));
+                j.WriteString("kind", YamlEnums.SourceKind.NameOf(c.Kind));
+                j.WriteString(CameraSection.Pace.Key, YamlEnums.Pace.NameOf(c.Pace));
+                j.WriteBoolean(CameraSection.Loop.Key, c.Loop);
                 WriteScene(j, c);
                 j.WriteStartArray("rules");
                 foreach (var r in c.Scene.Rules) j.WriteStringValue(r.Name);
@@ -35,21 +36,21 @@ public static class ConfigDocument
             }
             j.WriteEndArray();
             j.WriteStartObject("model");
-            j.WriteString("path", config.Model.Path);
-            j.WriteString("family", config.Model.Family.ToString().ToLowerInvariant());
-            j.WriteString("provider", config.Model.Provider.ToString().ToLowerInvariant());
-            j.WriteNumber("instances", config.Model.Instances);
-            j.WriteNumber("threads", config.Model.IntraOpThreads);
+            j.WriteString(ModelSection.Path.Key, config.Model.Path);
+            j.WriteString(ModelSection.Family.Key, YamlEnums.Family.NameOf(config.Model.Family));
+            j.WriteString(ModelSection.Provider.Key, YamlEnums.Provider.NameOf(config.Model.Provider));
+            j.WriteNumber(ModelSection.Instances.Key, config.Model.Instances);
+            j.WriteNumber(ModelSection.Threads.Key, config.Model.IntraOpThreads);
             j.WriteEndObject();
             j.WriteStartObject("detect");
-            j.WriteNumber("score", config.Detect.Score);
-            j.WriteNumber("nms_iou", config.Detect.NmsIou);
-            j.WriteNumber("max_detections", config.Detect.MaxDetections);
+            j.WriteNumber(DetectSection.Score.Key, config.Detect.Score);
+            j.WriteNumber(DetectSection.NmsIou.Key, config.Detect.NmsIou);
+            j.WriteNumber(DetectSection.MaxDetections.Key, config.Detect.MaxDetections);
             j.WriteEndObject();
             j.WriteStartObject("publish");
-            j.WriteString("endpoint", config.Publish.Endpoint);
-            j.WriteNumber("send_hwm", config.Publish.SendHighWatermark);
-            j.WriteNumber("status_interval_ms", config.Publish.StatusIntervalMs);
+            j.WriteString(PublishSection.Endpoint.Key, config.Publish.Endpoint);
+            j.WriteNumber(PublishSection.SendHighWatermark.Key, config.Publish.SendHighWatermark);
+            j.WriteNumber(PublishSection.StatusIntervalMs.Key, config.Publish.StatusIntervalMs);
             j.WriteBoolean("curve", config.Publish.CurveSecretKey is not null);
             j.WriteEndObject();
             j.WriteStartArray("outputs");
@@ -57,24 +58,24 @@ public static class ConfigDocument
             {
                 j.WriteStartObject();
                 j.WriteString("name", o.Name);
-                j.WriteString("driver", o.Driver);
-                j.WriteNumber("chip", o.Chip);
-                j.WriteNumber("line", o.Line);
-                j.WriteString("safe", o.SafeHigh ? "high" : "low");
+                j.WriteString(OutputsSection.Driver.Key, o.Driver);
+                j.WriteNumber(OutputsSection.Chip.Key, o.Chip);
+                j.WriteNumber(OutputsSection.Line.Key, o.Line);
+                j.WriteString(OutputsSection.Safe.Key, YamlEnums.Level.NameOf(o.SafeHigh));
                 j.WriteEndObject();
             }
             j.WriteEndArray();
             if (config.Http is { } http)
             {
                 j.WriteStartObject("http");
-                j.WriteString("listen", http.Listen);
-                j.WriteNumber("live_fps", http.LiveFps);
-                j.WriteNumber("jpeg_quality", http.JpegQuality);
+                j.WriteString(HttpSection.Listen.Key, http.Listen);
+                j.WriteNumber(HttpSection.LiveFps.Key, http.LiveFps);
+                j.WriteNumber(HttpSection.JpegQuality.Key, http.JpegQuality);
                 j.WriteBoolean("auth", http.Token is not null);
                 j.WriteEndObject();
             }
             j.WriteStartObject("realtime");
-            j.WriteBoolean("enabled", config.Realtime.Enabled);
+            j.WriteBoolean(RealtimeSection.Enabled.Key, config.Realtime.Enabled);
             j.WriteEndObject();
             j.WriteEndObject();
         }

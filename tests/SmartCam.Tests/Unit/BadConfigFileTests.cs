@@ -202,7 +202,7 @@ public sealed class BadConfigFileTests : IDisposable
     {
         var (exit, _, stderr) = Validate(Repo.Video);
         Assert.Equal(2, exit);
-        Assert.Equal($"smartcam: {Repo.Video}: more than {ConfigLoader.MaxFileBytes} bytes is too big for a config file; is this the right file?", stderr.Trim());
+        Assert.Equal($"smartcam: {Repo.Video}: more than {YamlDocument.MaxFileBytes} bytes is too big for a config file; is this the right file?", stderr.Trim());
     }
 
     [Fact]

@@ -192,7 +192,7 @@ public class OnnxDetectorTests(TestModelsFixture models) : IClassFixture<TestMod
 
         // The key, not the model file, is at fault: RunCommand.Load puts the config file in front of it, not "model: PATH".
         Assert.Equal("model.provider", e.Key);
-        Assert.StartsWith($"model.provider: {ExecutionProviders.ConfigName(provider)}: this build's ONNX Runtime has no {name} execution provider (it has: CPUExecutionProvider); ", e.Message);
+        Assert.StartsWith($"model.provider: {YamlEnums.Provider.NameOf(provider)}: this build's ONNX Runtime has no {name} execution provider (it has: CPUExecutionProvider); ", e.Message);
     }
 
     [Fact]

@@ -63,6 +63,18 @@ public class SceneConfigTests
         return e;
     }
 
+    /// <summary>The dead band every configured line had before it was declared once: the loader's 0.005, not LineDefinition's old 0.</summary>
+    [Fact]
+    public void A_line_without_margin_gets_the_declared_dead_band_and_margin_0_turns_it_off()
+    {
+        using var dir = new TempDir();
+        var lines = ConfigLoader.Load(WriteMinimal(dir, "lines:", "  gate: { points: [[0.5, 0], [0.5, 1]] }", "  fence: { points: [[0.2, 0], [0.2, 1]], margin: 0 }")).Scene.Lines;
+
+        Assert.Equal(0.005f, (float)lines[0].Margin);
+        Assert.Equal((double)LinesSection.Margin.Default, lines[0].Margin);
+        Assert.Equal(0, lines[1].Margin);
+    }
+
     [Fact]
     public void Without_the_sections_tracking_is_on_and_the_scene_is_empty()
     {

@@ -19,7 +19,7 @@ public class SceneTests
     private static readonly (float X, float Y)[] Triangle = [(0.1f, 0.9f), (0.5f, 0.1f), (0.9f, 0.9f)];
 
     /// <summary>The config example: drawn top to bottom, "in" = left to right.</summary>
-    private static LineDefinition Gate() => new("gate", (0.50f, 0.00f), (0.50f, 1.00f));
+    private static LineDefinition Gate() => new("gate", (0.50f, 0.00f), (0.50f, 1.00f), margin: 0);
 
     /// <summary>A 20×100 px box whose bottom centre (feet) is at pixel (x, y); its centre is 50 px higher.</summary>
     private static Track Feet(int id, float x, float y, bool matched = true, int classId = 0) => new()
@@ -44,7 +44,7 @@ public class SceneTests
         // Feet hover ±2 px around the gate, then walk on: without a band every jitter is a crossing.
         var gate = W * 0.5f;
         (float, float)[] path = [(gate - 20, 300), (gate - 2, 300), (gate + 2, 300), (gate - 2, 300), (gate + 2, 300), (gate - 1, 300), (gate + 20, 300)];
-        var bare = Walk(Monitor(lines: [new LineDefinition("gate", (0.5f, 0f), (0.5f, 1f))]), path).Where(e => e.Type == SceneEventType.Cross).ToList();
+        var bare = Walk(Monitor(lines: [new LineDefinition("gate", (0.5f, 0f), (0.5f, 1f), margin: 0)]), path).Where(e => e.Type == SceneEventType.Cross).ToList();
         var banded = Walk(Monitor(lines: [new LineDefinition("gate", (0.5f, 0f), (0.5f, 1f), margin: 0.005)]), path).Where(e => e.Type == SceneEventType.Cross).ToList();
 
         Assert.Equal(5, bare.Count); // in, out, in, out, in
@@ -258,7 +258,7 @@ public class SceneTests
     {
         Assert.Equal("the line's two points are the same (0.3, 0.4): a line needs two distinct points",
             LineDefinition.Validate((0.3f, 0.4f), (0.3f, 0.4f)));
-        var e = Assert.Throws<ArgumentException>(() => new LineDefinition("l", (0.3f, 0.4f), (0.3f, 0.4f)));
+        var e = Assert.Throws<ArgumentException>(() => new LineDefinition("l", (0.3f, 0.4f), (0.3f, 0.4f), margin: 0));
         Assert.StartsWith("the line's two points are the same", e.Message);
     }
 
@@ -310,7 +310,7 @@ public class SceneTests
     [Fact]
     public void Crossing_the_extension_beyond_the_segment_end_gives_nothing_but_sets_the_side()
     {
-        var monitor = Monitor(lines: [new LineDefinition("short", (0.5f, 0.2f), (0.5f, 0.6f))]);
+        var monitor = Monitor(lines: [new LineDefinition("short", (0.5f, 0.2f), (0.5f, 0.6f), margin: 0)]);
         Assert.Empty(Step(monitor, 0, Feet(1, 400, 800)));
         Assert.Empty(Step(monitor, 100, Feet(1, 600, 800))); // below B: passes the end
         Assert.Empty(Step(monitor, 200, Feet(1, 600, 400))); // up, on the right side now
@@ -321,7 +321,7 @@ public class SceneTests
     [Fact]
     public void Passing_exactly_through_an_end_of_the_segment_counts()
     {
-        var monitor = Monitor(lines: [new LineDefinition("short", (0.5f, 0.2f), (0.5f, 0.6f))]);
+        var monitor = Monitor(lines: [new LineDefinition("short", (0.5f, 0.2f), (0.5f, 0.6f), margin: 0)]);
         Step(monitor, 0, Feet(1, 400, 600));
         Assert.Equal([Cross(1, 0, LineDirection.In, 100)], Step(monitor, 100, Feet(1, 600, 600)));
     }
@@ -358,7 +358,7 @@ public class SceneTests
     {
         // A=(0,0) top-left, B=(1,1) bottom-right. side = 1*(py-0) - 1*(px-0) = py - px.
         // (0.2,0.8): 0.6 > 0, the left side (below-left of the diagonal); (0.8,0.2): -0.6, the right. So up-right is In.
-        var line = new LineDefinition("diag", (0f, 0f), (1f, 1f));
+        var line = new LineDefinition("diag", (0f, 0f), (1f, 1f), margin: 0);
         Assert.Equal(1, line.SideOf(0.2, 0.8));
         Assert.Equal([Cross(1, 0, LineDirection.In, 100)], Walk(Monitor(lines: [line]), (200, 800), (800, 200)));
         Assert.Equal([Cross(1, 0, LineDirection.Out, 100)], Walk(Monitor(lines: [line]), (800, 200), (200, 800)));
@@ -368,10 +368,10 @@ public class SceneTests
     public void Horizontal_line_direction_follows_the_drawing_order()
     {
         // A=(0.1,0.5) left, B=(0.9,0.5) right: side = 0.8*(py-0.5) - 0 > 0 below the line. Moving up is In.
-        var leftToRight = new LineDefinition("lr", (0.1f, 0.5f), (0.9f, 0.5f));
+        var leftToRight = new LineDefinition("lr", (0.1f, 0.5f), (0.9f, 0.5f), margin: 0);
         Assert.Equal([Cross(1, 0, LineDirection.In, 100)], Walk(Monitor(lines: [leftToRight]), (500, 700), (500, 300)));
         // Drawn the other way, the same movement is Out.
-        var rightToLeft = new LineDefinition("rl", (0.9f, 0.5f), (0.1f, 0.5f));
+        var rightToLeft = new LineDefinition("rl", (0.9f, 0.5f), (0.1f, 0.5f), margin: 0);
         Assert.Equal([Cross(1, 0, LineDirection.Out, 100)], Walk(Monitor(lines: [rightToLeft]), (500, 700), (500, 300)));
     }
 
@@ -380,7 +380,7 @@ public class SceneTests
     {
         // A gate over the top half only (y 0..0.5), and a box from y 0.2 to 0.7 moving from x 0.4 to 0.6: its centre
         // (y 0.45) goes through the gate; its feet (y 0.7) pass below the gate's end.
-        var gate = new LineDefinition("upper", (0.5f, 0f), (0.5f, 0.5f));
+        var gate = new LineDefinition("upper", (0.5f, 0f), (0.5f, 0.5f), margin: 0);
         static Track Tall(float x) => new() { Id = 1, X1 = x - 10, X2 = x + 10, Y1 = 200, Y2 = 700, Matched = true };
         foreach (var anchor in new[] { AnchorPoint.Center, AnchorPoint.BottomCenter })
         {
@@ -395,7 +395,7 @@ public class SceneTests
     [Fact]
     public void Several_lines_report_their_index()
     {
-        var second = new LineDefinition("second", (0.7f, 0f), (0.7f, 1f));
+        var second = new LineDefinition("second", (0.7f, 0f), (0.7f, 1f), margin: 0);
         var events = Walk(Monitor(lines: [Gate(), second]), (400, 500), (600, 500), (800, 500));
         Assert.Equal([Cross(1, 0, LineDirection.In, 100), Cross(1, 1, LineDirection.In, 200)], events);
     }
@@ -651,7 +651,7 @@ public class SceneTests
             new ZoneDefinition("b", U, loiterSeconds: 0.5),
             new ZoneDefinition("c", Triangle),
         };
-        var lines = new[] { Gate(), new LineDefinition("diag", (0f, 0f), (1f, 1f)) };
+        var lines = new[] { Gate(), new LineDefinition("diag", (0f, 0f), (1f, 1f), margin: 0) };
         var monitor = new SceneMonitor(zones, lines, AnchorPoint.BottomCenter, maxTracks: 64);
         var tracks = new Track[20];
         var events = new SceneEvent[monitor.MaxEventsPerUpdate];
