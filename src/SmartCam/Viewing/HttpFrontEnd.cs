@@ -29,6 +29,7 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
     private const string JsonType = "application/json";
     private const string TextType = "text/plain; charset=utf-8";
+    private const string HtmlType = "text/html; charset=utf-8";
 
     private readonly LiveHub _hub;
     private readonly ILogger _log;
@@ -90,8 +91,8 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     private void MapRoutes(IEndpointRouteBuilder app)
     {
         app.MapMethods(Routes.Health, GetOrHead, Health).WithMetadata(OpenToAll.Instance);
-        app.MapMethods("/", GetOrHead, context => Resource(context.Response, "index.html", "text/html; charset=utf-8"));
-        app.MapMethods("/index.html", GetOrHead, context => Resource(context.Response, "index.html", "text/html; charset=utf-8"));
+        app.MapMethods("/", GetOrHead, context => Resource(context.Response, "index.html", HtmlType));
+        app.MapMethods("/index.html", GetOrHead, context => Resource(context.Response, "index.html", HtmlType));
         app.MapMethods("/live.js", GetOrHead, context => Resource(context.Response, "live.js", "text/javascript; charset=utf-8"));
         app.MapMethods("/live.css", GetOrHead, context => Resource(context.Response, "live.css", "text/css; charset=utf-8"));
         app.MapMethods(Routes.Metrics, GetOrHead, Metrics);
