@@ -3,11 +3,13 @@ using System.IO.Pipelines;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SmartCam.Core;
@@ -15,13 +17,20 @@ using SmartCam.Core;
 namespace SmartCam.Viewing;
 
 /// <summary>
-/// The embedded HTTP server (docs/http.md): Kestrel from ASP.NET Core's slim builder, which publishes as Native AOT,
-/// with one request delegate and a plain switch for routing (no minimal-API binding, no reflection). Every route but
-/// /healthz needs the token when <c>http.auth</c> is set. Requests run on the thread pool, on the housekeeping CPUs;
-/// they read the <see cref="LiveHub"/>, never the loop.
+/// The embedded HTTP server (docs/http.md): Kestrel from ASP.NET Core's empty builder, which publishes as Native AOT,
+/// with the routes declared as minimal APIs (their parameter binding written at compile time by the request-delegate
+/// generator: no reflection) and JSON from source-generated serializers or a <see cref="Utf8JsonWriter"/>. One
+/// middleware admits requests before any route runs: GET and HEAD only, and the token on every route but /healthz
+/// when <c>http.auth</c> is set. Requests run on the thread pool, on the housekeeping CPUs; they read the
+/// <see cref="LiveHub"/>, never the loop.
 /// </summary>
 public sealed class HttpFrontEnd : IAsyncDisposable
 {
+    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+    private const string JsonType = "application/json";
+    private const string TextType = "text/plain; charset=utf-8";
+    private const string HtmlType = "text/html; charset=utf-8";
+
     private readonly LiveHub _hub;
     private readonly ILogger _log;
     private readonly byte[]? _token;
@@ -53,9 +62,12 @@ public sealed class HttpFrontEnd : IAsyncDisposable
             // A page, an MJPEG stream and a few scrapers; not a public web server.
             k.Limits.MaxConcurrentConnections = 256;
         });
+        builder.Services.AddRoutingCore();
         _app = builder.Build();
         _app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(15) });
-        _app.Run(Handle);
+        _app.UseRouting(); // before Admit, which reads the matched route's metadata
+        _app.Use(Admit);
+        MapRoutes(_app);
         try
         {
             await _app.StartAsync();
@@ -75,10 +87,29 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         _log.LogInformation("HTTP: live view, status and metrics on {Address}{Auth}", bound, _token is null ? "" : " (token required)");
     }
 
-    private async Task Handle(HttpContext context)
+    /// <summary>Every route (docs/http.md), for GET and HEAD; anything else is <see cref="NoSuchRoute"/>.</summary>
+    private void MapRoutes(IEndpointRouteBuilder app)
+    {
+        app.MapMethods(Routes.Health, GetOrHead, Health).WithMetadata(OpenToAll.Instance);
+        app.MapMethods("/", GetOrHead, context => Resource(context.Response, "index.html", HtmlType));
+        app.MapMethods("/index.html", GetOrHead, context => Resource(context.Response, "index.html", HtmlType));
+        app.MapMethods("/live.js", GetOrHead, context => Resource(context.Response, "live.js", "text/javascript; charset=utf-8"));
+        app.MapMethods("/live.css", GetOrHead, context => Resource(context.Response, "live.css", "text/css; charset=utf-8"));
+        app.MapMethods(Routes.Metrics, GetOrHead, Metrics);
+        app.MapMethods(Routes.Status, GetOrHead, context => Json(context.Response, StatusDocument()));
+        app.MapMethods(Routes.Config, GetOrHead, context => Json(context.Response, ConfigDocument.Write(_hub.Config)));
+        app.MapMethods(Routes.Cameras, GetOrHead, context => Json(context.Response,
+            JsonSerializer.SerializeToUtf8Bytes(new CameraListDocument(_hub.CameraIds.ToArray()), HttpJson.Default.CameraListDocument)));
+        app.MapMethods(Routes.Live, GetOrHead, (HttpContext context, string? camera) => Live(context, camera));
+        app.MapMethods(Routes.Snapshot, GetOrHead, (HttpContext context, string id) => Snapshot(context, id));
+        app.MapMethods(Routes.Mjpeg, GetOrHead, (HttpContext context, string id) => Mjpeg(context, id));
+        app.MapFallback("{**path}", NoSuchRoute);
+    }
+
+    /// <summary>Before any route runs: GET and HEAD only (405), then the token on every route not <see cref="OpenToAll"/> (401, even where no route matches).</summary>
+    private async Task Admit(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
-        var path = request.Path.Value ?? "/";
         var response = context.Response;
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
@@ -86,67 +117,30 @@ public sealed class HttpFrontEnd : IAsyncDisposable
             response.Headers.Allow = "GET, HEAD";
             return;
         }
-        if (path == Routes.Health)
+        if (context.GetEndpoint()?.Metadata.GetMetadata<OpenToAll>() is null)
         {
-            await Health(response);
-            return;
-        }
-        if (!Authorised(request))
-        {
-            response.StatusCode = StatusCodes.Status401Unauthorized;
-            response.Headers.WWWAuthenticate = "Bearer realm=\"smartcam\"";
-            await Text(response, "a token is required: Authorization: Bearer <token>, or ?token=<token>\n");
-            return;
-        }
-        response.Headers.CacheControl = "no-store";
-        switch (path)
-        {
-            case "/":
-            case "/index.html":
-                await Resource(response, "index.html", "text/html; charset=utf-8");
-                return;
-            case "/live.js":
-                await Resource(response, "live.js", "text/javascript; charset=utf-8");
-                return;
-            case "/live.css":
-                await Resource(response, "live.css", "text/css; charset=utf-8");
-                return;
-            case Routes.Metrics:
-                response.ContentType = MetricsExposition.ContentType;
-                await response.Body.WriteAsync(MetricsExposition.Render(_hub));
-                return;
-            case Routes.Status:
-                await Json(response, StatusDocument());
-                return;
-            case Routes.Config:
-                await Json(response, ConfigDocument.Write(_hub.Config));
-                return;
-            case Routes.Cameras:
-                await Json(response, Encoding.UTF8.GetBytes("{\"cameras\":[" + string.Join(",", _hub.CameraIds.Select(JsonString)) + "]}"));
-                return;
-            case Routes.Live:
-                await Live(context);
-                return;
-        }
-        if (path.StartsWith(Routes.CameraPrefix, StringComparison.Ordinal))
-        {
-            var rest = path[Routes.CameraPrefix.Length..];
-            var slash = rest.IndexOf('/');
-            if (slash > 0 && _hub.Camera(rest[..slash]) is { } camera)
+            if (!Authorised(request))
             {
-                switch (rest[(slash + 1)..])
-                {
-                    case "snapshot.jpg":
-                        await Snapshot(context, camera);
-                        return;
-                    case "mjpeg":
-                        await Mjpeg(context, camera);
-                        return;
-                }
+                response.StatusCode = StatusCodes.Status401Unauthorized;
+                response.Headers.WWWAuthenticate = "Bearer realm=\"smartcam\"";
+                await Text(response, "a token is required: Authorization: Bearer <token>, or ?token=<token>\n");
+                return;
             }
+            response.Headers.CacheControl = "no-store";
         }
-        response.StatusCode = StatusCodes.Status404NotFound;
-        await Text(response, $"no such route: {path}; see /, /api/status, /api/config, /api/cameras, /api/cameras/<id>/snapshot.jpg, /api/cameras/<id>/mjpeg, /metrics, /healthz\n");
+        await next(context);
+    }
+
+    /// <summary>A route anyone may read, token or not (the probes').</summary>
+    private sealed class OpenToAll
+    {
+        public static readonly OpenToAll Instance = new();
+    }
+
+    private static async Task NoSuchRoute(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        await Text(context.Response, $"no such route: {context.Request.Path.Value}; see /, /api/status, /api/config, /api/cameras, /api/cameras/<id>/snapshot.jpg, /api/cameras/<id>/mjpeg, /metrics, /healthz\n");
     }
 
     /// <summary>The token from an Authorization: Bearer header or a token= query parameter (browsers cannot set headers on a WebSocket or an img), compared in constant time.</summary>
@@ -160,36 +154,51 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _token);
     }
 
-    private async Task Health(HttpResponse response)
+    private async Task Health(HttpContext context)
     {
         var (healthy, cameras) = _hub.Health();
-        response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-        var body = "{\"healthy\":" + (healthy ? "true" : "false") + ",\"cameras\":{"
-            + string.Join(",", cameras.Select(c => JsonString(c.Id) + ":" + JsonString(c.State))) + "}}";
-        await Json(response, Encoding.UTF8.GetBytes(body));
+        var states = new OrderedDictionary<string, string>();
+        foreach (var (id, state) in cameras) states[id] = state;
+        context.Response.StatusCode = healthy ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        await Json(context.Response, JsonSerializer.SerializeToUtf8Bytes(new HealthDocument(healthy, states), HttpJson.Default.HealthDocument));
     }
 
-    /// <summary>{"box": status.box, "cameras": {"id": status.id}}: the latest messages as the bus carried them.</summary>
+    private async Task Metrics(HttpContext context)
+    {
+        context.Response.ContentType = MetricsExposition.ContentType;
+        await context.Response.Body.WriteAsync(MetricsExposition.Render(_hub));
+    }
+
+    /// <summary>{"box": status.box, "cameras": {"id": status.id}}: the latest messages as the bus carried them, byte for byte.</summary>
     private byte[] StatusDocument()
     {
-        var body = new MemoryStream();
-        body.Write("{\"box\":"u8);
-        body.Write(_hub.BoxStatus ?? "null"u8.ToArray());
-        body.Write(",\"cameras\":{"u8);
-        var first = true;
-        foreach (var (id, status) in _hub.Statuses)
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var j = new Utf8JsonWriter(buffer))
         {
-            if (!first) body.WriteByte((byte)',');
-            first = false;
-            body.Write(Encoding.UTF8.GetBytes(JsonString(id) + ":"));
-            body.Write(status ?? "null"u8.ToArray());
+            j.WriteStartObject();
+            j.WritePropertyName("box");
+            j.WriteRawValue(_hub.BoxStatus ?? NullJson, skipInputValidation: true);
+            j.WriteStartObject("cameras");
+            foreach (var (id, status) in _hub.Statuses)
+            {
+                j.WritePropertyName(id);
+                j.WriteRawValue(status ?? NullJson, skipInputValidation: true);
+            }
+            j.WriteEndObject();
+            j.WriteEndObject();
         }
-        body.Write("}}"u8);
-        return body.ToArray();
+        return buffer.WrittenSpan.ToArray();
     }
 
-    private async Task Snapshot(HttpContext context, CameraView camera)
+    private static readonly byte[] NullJson = "null"u8.ToArray();
+
+    private async Task Snapshot(HttpContext context, string id)
     {
+        if (_hub.Camera(id) is not { } camera)
+        {
+            await NoSuchRoute(context);
+            return;
+        }
         var jpeg = await _hub.Snapshot(camera, TimeSpan.FromSeconds(5), context.RequestAborted);
         if (jpeg is null)
         {
@@ -203,8 +212,13 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     }
 
     /// <summary>multipart/x-mixed-replace JPEGs with the boxes drawn in, for VLC, Home Assistant and other URL-only viewers.</summary>
-    private async Task Mjpeg(HttpContext context, CameraView camera)
+    private async Task Mjpeg(HttpContext context, string id)
     {
+        if (_hub.Camera(id) is not { } camera)
+        {
+            await NoSuchRoute(context);
+            return;
+        }
         var response = context.Response;
         response.ContentType = "multipart/x-mixed-replace; boundary=" + MjpegBoundary;
         var viewer = _hub.Join(camera, burnBoxes: true);
@@ -249,7 +263,7 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     private static readonly byte[] CrLf = "\r\n"u8.ToArray();
 
     /// <summary>The page's one connection: a WebSocket carrying hello, frame (+ JPEG), evt and status messages (docs/http.md).</summary>
-    private async Task Live(HttpContext context)
+    private async Task Live(HttpContext context, string? id)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -257,8 +271,7 @@ public sealed class HttpFrontEnd : IAsyncDisposable
             await Text(context.Response, "expected a WebSocket upgrade\n");
             return;
         }
-        var id = context.Request.Query["camera"].ToString();
-        var camera = id.Length == 0 ? _hub.Camera(_hub.CameraIds.First()) : _hub.Camera(id);
+        var camera = string.IsNullOrEmpty(id) ? _hub.Camera(_hub.CameraIds.First()) : _hub.Camera(id);
         if (camera is null)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -333,18 +346,16 @@ public sealed class HttpFrontEnd : IAsyncDisposable
 
     private static async Task Json(HttpResponse response, byte[] body)
     {
-        response.ContentType = "application/json";
+        response.ContentType = JsonType;
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body);
     }
 
     private static async Task Text(HttpResponse response, string text)
     {
-        response.ContentType = "text/plain; charset=utf-8";
+        response.ContentType = TextType;
         await response.Body.WriteAsync(Encoding.UTF8.GetBytes(text));
     }
-
-    internal static string JsonString(string s) => "\"" + System.Text.Json.JsonEncodedText.Encode(s) + "\"";
 
     public async ValueTask DisposeAsync()
     {
@@ -370,6 +381,8 @@ public static class Routes
     public const string Config = "/api/config";
     public const string Cameras = "/api/cameras";
     public const string CameraPrefix = "/api/cameras/";
+    public const string Snapshot = CameraPrefix + "{id}/snapshot.jpg";
+    public const string Mjpeg = CameraPrefix + "{id}/mjpeg";
     public const string Live = "/api/live";
 }
 

@@ -24,11 +24,11 @@ public static class MetricsExposition
 
     private static readonly string[] Loops = [MessageNames.Capture, MessageNames.Infer, MessageNames.Publish];
 
-    public static byte[] Render(LiveHub hub) => Render(hub.Statuses, hub.BoxStatus, Program.Version, ResidentBytes(), hub.ViewerCounts, hub.BusCopiesDropped);
+    public static byte[] Render(LiveHub hub) => Render(hub.Statuses, hub.BoxStatus, Program.Version, ResidentBytes(), hub.ViewerCounts, hub.BusCopiesDropped, hub.BusCopiesTooLarge);
 
     /// <summary>The exposition of the given status messages (null: not yet published) and the HTTP server's own counters.</summary>
     public static byte[] Render(IReadOnlyList<(string Id, byte[]? Status)> cameras, byte[]? box, string version, long residentBytes,
-        IReadOnlyList<(string Id, int Viewers, long Dropped)>? viewers = null, long busCopiesDropped = 0)
+        IReadOnlyList<(string Id, int Viewers, long Dropped)>? viewers = null, long busCopiesDropped = 0, long busCopiesTooLarge = 0)
     {
         var m = new Families();
         m.Add("build_info", "gauge", "SmartCam's version; always 1.", $"camera=\"{BoxStatus.Id}\",version=\"{Escape(version)}\"", 1);
@@ -58,7 +58,10 @@ public static class MetricsExposition
         foreach (var (id, _, dropped) in viewers ?? [])
             m.Add("http_viewer_items_dropped_total", "counter", "Pictures and messages dropped from viewers' queues because a viewer did not read them in time.", Label(id), dropped);
         if (viewers is not null)
+        {
             m.Add("http_bus_copies_dropped_total", "counter", "Bus messages the HTTP server did not read in time (its copy drops the oldest).", $"camera=\"{BoxStatus.Id}\"", busCopiesDropped);
+            m.Add("http_bus_copies_too_large_total", "counter", $"Bus messages too large for the HTTP server's copy (over {TappedMessage.Capacity / 1024} KiB), never seen by it.", $"camera=\"{BoxStatus.Id}\"", busCopiesTooLarge);
+        }
         return m.ToBytes();
     }
 

@@ -79,15 +79,7 @@ public sealed class PicturePool
 {
     private readonly ConcurrentQueue<Picture> _free = new(); // a queue: segments are reused, where a stack allocates a node per push
 
-    /// <summary>Pictures made so far (steady once every viewer's queue has been full once).</summary>
-    public int Created { get; private set; }
-
-    internal Picture Rent()
-    {
-        if (_free.TryDequeue(out var picture)) return picture;
-        Created++;
-        return new Picture(this);
-    }
+    internal Picture Rent() => _free.TryDequeue(out var picture) ? picture : new Picture(this);
 
     internal void Return(Picture picture) => _free.Enqueue(picture);
 }

@@ -75,21 +75,28 @@ public sealed class HttpServiceFixture : IDisposable
     public static List<JsonElement> Collected(string file) =>
         File.Exists(file) ? File.ReadAllLines(file).Where(l => l.EndsWith('}')).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("msg")).ToList() : [];
 
-    /// <summary>Polls <paramref name="route"/> until <paramref name="ready"/> holds for its body (the service is still starting, or a message has yet to come).</summary>
+    /// <summary>Asks <paramref name="route"/> until <paramref name="ready"/> holds for its body (the service is still starting, or a message has yet to come).</summary>
     public string GetWhen(string route, Func<string, bool> ready, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
         var last = "";
-        while (DateTime.UtcNow < deadline)
+        var body = "";
+        bool Ready()
         {
             Assert.False(Service.HasExited, "the service exited\n" + Service.Stderr);
             using var response = Client.GetAsync(route).GetAwaiter().GetResult();
-            last = $"{(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}";
-            if (response.IsSuccessStatusCode && ready(last[4..])) return last[4..];
-            Thread.Sleep(100);
+            body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            last = $"{(int)response.StatusCode} {body}";
+            return response.IsSuccessStatusCode && ready(body);
         }
-        Assert.Fail($"{route} not ready within {timeout.TotalSeconds} s; last answer: {last[..Math.Min(last.Length, 2000)]}");
-        return "";
+        try
+        {
+            Eventually.Until(Ready, timeout, $"{route} answering as expected");
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}; last answer: {last[..Math.Min(last.Length, 2000)]}");
+        }
+        return body;
     }
 
     public void Dispose()
@@ -124,14 +131,9 @@ public sealed class HttpTests(HttpServiceFixture service, ITestOutputHelper outp
     {
         JsonElement? found = null;
         // The collector may not have written it yet: it has, within a few seconds, or the bus lost it (a failure).
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (found is null && DateTime.UtcNow < deadline)
-        {
-            found = HttpServiceFixture.Collected(service.StatusFile).Cast<JsonElement?>()
-                .FirstOrDefault(m => m!.Value.GetProperty("uptime_s").GetDouble() == uptime);
-            if (found is null) Thread.Sleep(100);
-        }
-        Assert.True(found is not null, $"no status.cam0 message on the bus with uptime_s {uptime}");
+        Eventually.Until(() => (found = HttpServiceFixture.Collected(service.StatusFile).Cast<JsonElement?>()
+            .FirstOrDefault(m => m!.Value.GetProperty("uptime_s").GetDouble() == uptime)) is not null,
+            TimeSpan.FromSeconds(60), $"a status.cam0 message on the bus with uptime_s {uptime}");
         return found!.Value;
     }
 
@@ -168,6 +170,8 @@ public sealed class HttpTests(HttpServiceFixture service, ITestOutputHelper outp
         foreach (var e in status.GetProperty("events").EnumerateObject())
             Assert.Equal(e.Value.GetInt64(), (long)Sample(metrics, $"smartcam_events_total{{camera=\"cam0\",type=\"{e.Name}\"}}"));
         Assert.Equal(1, Sample(metrics, "smartcam_build_info{camera=\"box\",version=\"" + Program.Version + "\"}"));
+        // Every bus message fits the HTTP side's copy.
+        Assert.Equal(0, Sample(metrics, "smartcam_http_bus_copies_too_large_total{camera=\"box\"}"));
         Assert.True(Sample(metrics, "smartcam_resident_memory_bytes{camera=\"box\"}") > 10_000_000);
         output.WriteLine($"/metrics: {metrics.Split('\n').Length} lines; matched status.cam0 of uptime {status.GetProperty("uptime_s")} (processed {status.GetProperty("processed")})");
     }
@@ -273,13 +277,8 @@ public sealed class HttpTests(HttpServiceFixture service, ITestOutputHelper outp
             await browser.Screenshot(screenshot);
 
             JsonElement? det = null;
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (det is null && DateTime.UtcNow < deadline)
-            {
-                det = HttpServiceFixture.Collected(service.DetFile).Cast<JsonElement?>().FirstOrDefault(m => m!.Value.GetProperty("seq").GetInt64() == seq);
-                if (det is null) await Task.Delay(100);
-            }
-            Assert.True(det is not null, $"no det.cam0 with seq {seq} on the bus");
+            Eventually.Until(() => (det = HttpServiceFixture.Collected(service.DetFile).Cast<JsonElement?>()
+                .FirstOrDefault(m => m!.Value.GetProperty("seq").GetInt64() == seq)) is not null, TimeSpan.FromSeconds(60), $"a det.cam0 with seq {seq} on the bus");
             var expected = det!.Value.GetProperty("detections").EnumerateArray().ToList();
             var boxes = page.GetProperty("boxes").EnumerateArray().ToList();
             Assert.Equal(expected.Count, boxes.Count);
@@ -349,24 +348,29 @@ public sealed class HttpTests(HttpServiceFixture service, ITestOutputHelper outp
         using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         // Prometheus's own query API: the target is up and a counter came through, labelled by camera.
         string Query(string q) => $"/api/v1/query?query={Uri.EscapeDataString(q)}";
-        var deadline = DateTime.UtcNow + Patience;
         string answer = "";
-        while (DateTime.UtcNow < deadline)
+        bool Scraped()
         {
             Assert.False(prometheus.HasExited, "prometheus exited\n" + prometheus.Stderr);
             try
             {
-                answer = await client.GetStringAsync(Query("smartcam_frames_processed_total{camera=\"cam0\"} > 0 and on() up{job=\"smartcam\"} == 1"));
-                if (JsonDocument.Parse(answer).RootElement.GetProperty("data").GetProperty("result").GetArrayLength() == 1) break;
+                answer = client.GetStringAsync(Query("smartcam_frames_processed_total{camera=\"cam0\"} > 0 and on() up{job=\"smartcam\"} == 1")).GetAwaiter().GetResult();
+                return JsonDocument.Parse(answer).RootElement.GetProperty("data").GetProperty("result").GetArrayLength() == 1;
             }
             catch (HttpRequestException)
             {
-                // Still starting.
+                return false; // still starting
             }
-            await Task.Delay(250);
+        }
+        try
+        {
+            Eventually.Until(Scraped, Patience, "prometheus scraping smartcam_frames_processed_total");
+        }
+        catch (Xunit.Sdk.XunitException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message}: {answer}\n{prometheus.Stderr[^Math.Min(prometheus.Stderr.Length, 2000)..]}");
         }
         var result = JsonDocument.Parse(answer).RootElement.GetProperty("data").GetProperty("result");
-        Assert.True(result.GetArrayLength() == 1, $"prometheus has no scraped smartcam_frames_processed_total: {answer}\n{prometheus.Stderr[^Math.Min(prometheus.Stderr.Length, 2000)..]}");
         var histogram = await client.GetStringAsync(Query("histogram_quantile(0.5, smartcam_capture_to_publish_seconds_bucket{camera=\"cam0\"})"));
         var p50 = JsonDocument.Parse(histogram).RootElement.GetProperty("data").GetProperty("result")[0].GetProperty("value")[1].GetString();
         Assert.InRange(double.Parse(p50!, CultureInfo.InvariantCulture), 0.0001, 2.5);

@@ -18,7 +18,7 @@ public sealed class BurntBoxesTests
     {
         using var drawn = new Mat(576, 768, MatType.CV_8UC3, new Scalar(40, 80, 120));
         using var expected = drawn.Clone();
-        LiveHub.DrawDetections(drawn, Det, new LabelTexts());
+        Overlay.DrawDetections(drawn, Det, new LabelTexts());
 
         // The independent expectation: OpenCvSharp's Mat overloads with the captions written out by hand.
         var boxColour = new Scalar(0, 220, 255);
@@ -47,11 +47,11 @@ public sealed class BurntBoxesTests
     {
         using var image = new Mat(576, 768, MatType.CV_8UC3, Scalar.All(0));
         var texts = new LabelTexts();
-        LiveHub.DrawDetections(image, Det, texts); // first sight: the captions are made
+        Overlay.DrawDetections(image, Det, texts); // first sight: the captions are made
         Assert.Equal(2, texts.Count);
         var allocated = Allocations.OnThisThread(() =>
         {
-            for (var i = 0; i < 50; i++) LiveHub.DrawDetections(image, Det, texts);
+            for (var i = 0; i < 50; i++) Overlay.DrawDetections(image, Det, texts);
         });
         Assert.Equal(2, texts.Count);
         // 100 boxes: no caption, no JSON document; Cv2.PutText's InputOutputArray (an object and its safe handle, 104 B) each.
