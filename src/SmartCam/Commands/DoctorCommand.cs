@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using SmartCam.Configuration;
 using SmartCam.Realtime;
@@ -7,6 +8,28 @@ namespace SmartCam.Commands;
 /// <summary><c>smartcam doctor</c>: a pass/warn/fail report of the host's real-time readiness, each problem with its fix.</summary>
 public static class DoctorCommand
 {
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var doctorConfig = new Option<string?>("--config", "-c") { Description = "Also check this config's loop CPUs and camera device" };
+        var doctorJson = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var doctorRoot = new Option<string>("--root") { Description = "Read /sys and /proc under this folder instead of / (for testing)", DefaultValueFactory = _ => "/" };
+        var doctor = new Command("doctor", "Check this host for real-time readiness (PREEMPT_RT, isolated CPUs, IRQs, limits, capabilities, camera); exit 1 on any failure.")
+        {
+            doctorConfig, doctorJson, doctorRoot,
+        };
+        doctor.SetAction(r =>
+        {
+            var rootFolder = r.GetValue(doctorRoot)!;
+            if (!Directory.Exists(rootFolder))
+            {
+                error.WriteLine($"smartcam doctor: --root '{rootFolder}' is not a folder; expected the folder holding proc/ and sys/ (default /)");
+                return RunCommand.ExitBadInput;
+            }
+            return Run(r.GetValue(doctorConfig), r.GetValue(doctorJson), rootFolder, output);
+        });
+        return doctor;
+    }
+
     public static int Run(string? configPath, bool json, string root, TextWriter output)
     {
         if (!RunCommand.TryLoadOptional(configPath, out var config)) return RunCommand.ExitBadInput;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Json;
 using SmartCam.Viewing;
 
@@ -11,6 +12,30 @@ namespace SmartCam.Commands;
 /// </summary>
 public static class ViewCommand
 {
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var viewUrl = new Option<string>("--url") { Description = "The box's HTTP address, e.g. http://127.0.0.1:8080/", Required = true };
+        var viewCamera = new Option<string>("--camera") { Description = "The camera to watch", DefaultValueFactory = _ => "cam0" };
+        var viewMjpeg = new Option<int>("--mjpeg") { Description = "MJPEG clients", DefaultValueFactory = _ => 1 };
+        var viewPages = new Option<int>("--pages") { Description = "Live pages (one WebSocket each)", DefaultValueFactory = _ => 2 };
+        var viewToken = new Option<string?>("--token") { Description = "The box's http.auth token, if it has one" };
+        var view = new Command("view", "Connect to a box's HTTP server as live viewers until standard input ends, then print the pictures each received (JSON). The viewers of smartcam bench --viewers.")
+        {
+            viewUrl, viewCamera, viewMjpeg, viewPages, viewToken,
+        };
+        view.SetAction(r =>
+        {
+            var (m, p) = (r.GetValue(viewMjpeg), r.GetValue(viewPages));
+            if (m is < 0 or > 64 || p is < 0 or > 64)
+            {
+                error.WriteLine("smartcam view: --mjpeg and --pages must be 0-64");
+                return RunCommand.ExitBadInput;
+            }
+            return Run(r.GetValue(viewUrl)!, r.GetValue(viewCamera)!, m, p, r.GetValue(viewToken), output);
+        });
+        return view;
+    }
+
     public static int Run(string url, string camera, int mjpeg, int pages, string? token, TextWriter output)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var server) || server.Scheme != "http")
