@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using SmartCam.Configuration;
 using SmartCam.Realtime;
 
@@ -49,27 +50,15 @@ public static class DoctorCommand
         return failures > 0 ? 1 : 0;
     }
 
-    private static string ToJson(List<Check> checks, int failures, int warnings)
+    /// <summary>The --json report; <c>fix</c> only where there is one.</summary>
+    internal sealed record ReportJson(ReportJson.CheckJson[] Checks, int Failures, int Warnings)
     {
-        using var stream = new MemoryStream();
-        using (var j = new Utf8JsonWriter(stream))
-        {
-            j.WriteStartObject();
-            j.WriteStartArray("checks");
-            foreach (var c in checks)
-            {
-                j.WriteStartObject();
-                j.WriteString("name", c.Name);
-                j.WriteString("status", c.Status.ToString().ToLowerInvariant());
-                j.WriteString("found", c.Found);
-                if (c.Fix.Length > 0) j.WriteString("fix", c.Fix);
-                j.WriteEndObject();
-            }
-            j.WriteEndArray();
-            j.WriteNumber("failures", failures);
-            j.WriteNumber("warnings", warnings);
-            j.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        internal sealed record CheckJson(string Name, string Status, string Found,
+            [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Fix);
     }
+
+    private static string ToJson(List<Check> checks, int failures, int warnings) => JsonSerializer.Serialize(
+        new ReportJson(checks.Select(c => new ReportJson.CheckJson(c.Name, c.Status.ToString().ToLowerInvariant(), c.Found, c.Fix.Length > 0 ? c.Fix : null)).ToArray(),
+            failures, warnings),
+        ReportJsonContext.Default.ReportJson);
 }

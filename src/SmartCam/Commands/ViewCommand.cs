@@ -54,16 +54,10 @@ public static class ViewCommand
         }
         stop.Cancel();
         var counts = viewers.Select(v => v.GetAwaiter().GetResult()).ToArray();
-        using var json = new MemoryStream();
-        using (var j = new Utf8JsonWriter(json))
-        {
-            j.WriteStartObject();
-            j.WriteStartArray("pictures");
-            foreach (var n in counts) j.WriteNumberValue(n);
-            j.WriteEndArray();
-            j.WriteEndObject();
-        }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(json.ToArray()));
+        output.WriteLine(JsonSerializer.Serialize(new PicturesJson(counts), ReportJsonContext.Default.PicturesJson));
         return 0;
     }
+
+    /// <summary>What <c>smartcam view</c> prints, and <c>smartcam bench --viewers</c> reads: the pictures each viewer received, MJPEG clients first.</summary>
+    internal sealed record PicturesJson(long[] Pictures);
 }

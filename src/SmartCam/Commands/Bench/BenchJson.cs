@@ -45,9 +45,3 @@ internal sealed record MultiCameraJson(
         long OthersP50BeforeUs, long OthersP50AfterUs, long OthersMaxBeforeUs, long OthersMaxAfterUs,
         double OthersMinFpsBefore, double OthersMinFpsAfter, string StateAfter);
 }
-
-/// <summary>Source-generated (no reflection, Native AOT clean).</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(SingleCameraJson))]
-[JsonSerializable(typeof(MultiCameraJson))]
-internal sealed partial class BenchJsonContext : JsonSerializerContext;

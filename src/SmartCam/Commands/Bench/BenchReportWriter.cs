@@ -33,7 +33,7 @@ public static class BenchReportWriter
             new(r.PeriodUs, r.DeadlineMisses),
             r.Lateness.ToDictionary(l => l.Loop, l => new SingleCameraJson.LatenessJson(l.P50, l.P99, l.P999, l.Max)),
             new(r.ProcessFaults.Minor, r.ProcessFaults.Major, r.LoopFaults.Minor, r.LoopFaults.Major), r.ViewerPictures);
-        return JsonSerializer.Serialize(json, BenchJsonContext.Default.SingleCameraJson);
+        return JsonSerializer.Serialize(json, ReportJsonContext.Default.SingleCameraJson);
     }
 
     public static string ToJson(MultiCameraReport r)
@@ -47,7 +47,7 @@ public static class BenchReportWriter
             new(r.DyingCameras, r.DyingCamera, r.DyingBefore.Others.P99, r.DyingAfter.Others.P99, Math.Round(r.DyingP99Change, 4), r.DyingMet,
                 r.DyingBefore.Others.P50, r.DyingAfter.Others.P50, r.DyingBefore.Others.Max, r.DyingAfter.Others.Max,
                 Math.Round(r.DyingBefore.MinFpsOfOthers, 3), Math.Round(r.DyingAfter.MinFpsOfOthers, 3), r.DyingAfter.Cameras[^1].State));
-        return JsonSerializer.Serialize(json, BenchJsonContext.Default.MultiCameraJson);
+        return JsonSerializer.Serialize(json, ReportJsonContext.Default.MultiCameraJson);
     }
 
     private static MultiCameraJson.WindowJson ToJson(Window w) => new(Math.Round(w.Seconds, 3),

@@ -43,8 +43,7 @@ internal static class BenchViewers
         viewers.Dispose();
         try
         {
-            using var doc = JsonDocument.Parse(line);
-            return doc.RootElement.GetProperty("pictures").EnumerateArray().Select(p => p.GetInt64()).ToArray();
+            return JsonSerializer.Deserialize(line, ReportJsonContext.Default.PicturesJson)?.Pictures ?? [];
         }
         catch (JsonException)
         {

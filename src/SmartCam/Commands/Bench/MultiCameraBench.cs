@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SmartCam.Capture;
 using SmartCam.Configuration;
-using SmartCam.Hosting;
 using SmartCam.Inference;
 using SmartCam.Messaging;
 
