@@ -14,11 +14,11 @@ public static class BenchCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var configOption = ConfigOption.Create();
+        var config = ConfigOption.Create();
         var frames = new Option<int>("--frames", "-n") { Description = "Frames to measure after the warm-up", DefaultValueFactory = _ => 1000 };
         var warmup = new Option<int>("--warmup") { Description = "Frames to run before measuring", DefaultValueFactory = _ => 100 };
         var bare = new Option<int>("--bare") { Description = "Bare session.Run calls to time on a fixed input", DefaultValueFactory = _ => 300 };
-        var benchJson = new Option<bool>("--json") { Description = "Print only the JSON line" };
+        var json = new Option<bool>("--json") { Description = "Print only the JSON line" };
         var seconds = new Option<int>("--seconds") { Description = "Several cameras: the measured window of each run, after the warm-up", DefaultValueFactory = _ => 20 };
         var warmupSeconds = new Option<int>("--warmup-seconds") { Description = "Several cameras: seconds each run goes before measuring", DefaultValueFactory = _ => 2 };
         var probeSeconds = new Option<int>("--probe-seconds") { Description = "Several cameras: the window of each capacity probe (at most --seconds)", DefaultValueFactory = _ => 5 };
@@ -26,7 +26,7 @@ public static class BenchCommand
         var viewers = new Option<int>("--viewers") { Description = "Single camera: run the HTTP server with this many live viewers connected (one MJPEG client, the rest live pages over WebSocket)", DefaultValueFactory = _ => 0 };
         var bench = new Command("bench", "Measure the configured pipeline: fps, per-stage and capture→publish latency against the bare model, allocations, GCs, memory, start-up. With several cameras: per camera, the capacity, fairness under overload and one camera dying.")
         {
-            configOption, frames, warmup, bare, benchJson, seconds, warmupSeconds, probeSeconds, maxCameras, viewers,
+            config, frames, warmup, bare, json, seconds, warmupSeconds, probeSeconds, maxCameras, viewers,
         };
         bench.SetAction(r =>
         {
@@ -45,8 +45,8 @@ public static class BenchCommand
             static bool Given(ParseResult p, Option o) => p.GetResult(o) is { Implicit: false };
             var given = new Given(Given(r, frames) || Given(r, warmup) || Given(r, viewers),
                 Given(r, seconds) || Given(r, warmupSeconds) || Given(r, probeSeconds) || Given(r, maxCameras));
-            return Run(r.GetValue(configOption)!, new SingleCameraBench.Options(n, w, r.GetValue(viewers), b),
-                new MultiCameraBench.Options(s, ws, ps, mc, b), r.GetValue(benchJson), given, output);
+            return Run(r.GetValue(config)!, new SingleCameraBench.Options(n, w, r.GetValue(viewers), b),
+                new MultiCameraBench.Options(s, ws, ps, mc, b), r.GetValue(json), given, output);
         });
         return bench;
     }

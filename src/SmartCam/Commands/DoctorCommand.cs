@@ -11,22 +11,22 @@ public static class DoctorCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var doctorConfig = new Option<string?>("--config", "-c") { Description = "Also check this config's loop CPUs and camera device" };
-        var doctorJson = new Option<bool>("--json") { Description = "Print the report as JSON" };
-        var doctorRoot = new Option<string>("--root") { Description = "Read /sys and /proc under this folder instead of / (for testing)", DefaultValueFactory = _ => "/" };
+        var config = new Option<string?>("--config", "-c") { Description = "Also check this config's loop CPUs and camera device" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        var root = new Option<string>("--root") { Description = "Read /sys and /proc under this folder instead of / (for testing)", DefaultValueFactory = _ => "/" };
         var doctor = new Command("doctor", "Check this host for real-time readiness (PREEMPT_RT, isolated CPUs, IRQs, limits, capabilities, camera); exit 1 on any failure.")
         {
-            doctorConfig, doctorJson, doctorRoot,
+            config, json, root,
         };
         doctor.SetAction(r =>
         {
-            var rootFolder = r.GetValue(doctorRoot)!;
-            if (!Directory.Exists(rootFolder))
+            var folder = r.GetValue(root)!;
+            if (!Directory.Exists(folder))
             {
-                error.WriteLine($"smartcam doctor: --root '{rootFolder}' is not a folder; expected the folder holding proc/ and sys/ (default /)");
+                error.WriteLine($"smartcam doctor: --root '{folder}' is not a folder; expected the folder holding proc/ and sys/ (default /)");
                 return RunCommand.ExitBadInput;
             }
-            return Run(r.GetValue(doctorConfig), r.GetValue(doctorJson), rootFolder, output);
+            return Run(r.GetValue(config), r.GetValue(json), folder, output);
         });
         return doctor;
     }

@@ -20,26 +20,26 @@ public static class JitterCommand
     /// <summary>The command line of <c>smartcam jitter</c> (declared here rather than in Program).</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var jitterConfig = new Option<string?>("--config", "-c") { Description = "Measure on this config's inference CPU, and again while its pipeline runs" };
-        var jitterCpu = new Option<int?>("--cpu") { Description = "The CPU to measure on (default: the config's inference CPU, else any)" };
-        var jitterPriority = new Option<int>("--priority") { Description = "SCHED_FIFO priority of the measuring thread", DefaultValueFactory = _ => 90 };
-        var jitterInterval = new Option<int>("--interval-us") { Description = "Wake-up period", DefaultValueFactory = _ => 1000 };
-        var jitterSeconds = new Option<int>("--seconds") { Description = "How long each run lasts", DefaultValueFactory = _ => 10 };
-        var jitterJson = new Option<bool>("--json") { Description = "Print the figures as JSON" };
+        var config = new Option<string?>("--config", "-c") { Description = "Measure on this config's inference CPU, and again while its pipeline runs" };
+        var cpu = new Option<int?>("--cpu") { Description = "The CPU to measure on (default: the config's inference CPU, else any)" };
+        var priority = new Option<int>("--priority") { Description = "SCHED_FIFO priority of the measuring thread", DefaultValueFactory = _ => 90 };
+        var interval = new Option<int>("--interval-us") { Description = "Wake-up period", DefaultValueFactory = _ => 1000 };
+        var seconds = new Option<int>("--seconds") { Description = "How long each run lasts", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON" };
         var jitter = new Command("jitter", "Measure an RT thread's wake-up lateness like cyclictest, alone and while the configured pipeline runs.")
         {
-            jitterConfig, jitterCpu, jitterPriority, jitterInterval, jitterSeconds, jitterJson,
+            config, cpu, priority, interval, seconds, json,
         };
         jitter.SetAction(r =>
         {
-            var (p, i, s) = (r.GetValue(jitterPriority), r.GetValue(jitterInterval), r.GetValue(jitterSeconds));
-            var cpu = r.GetValue(jitterCpu);
-            if (p is < 1 or > 99 || i < 50 || s < 1 || cpu is < 0 || cpu >= Libc.ConfiguredCpus)
+            var (p, i, s) = (r.GetValue(priority), r.GetValue(interval), r.GetValue(seconds));
+            var chosenCpu = r.GetValue(cpu);
+            if (p is < 1 or > 99 || i < 50 || s < 1 || chosenCpu is < 0 || chosenCpu >= Libc.ConfiguredCpus)
             {
                 error.WriteLine($"smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1, --cpu 0-{Libc.ConfiguredCpus - 1}");
                 return RunCommand.ExitBadInput;
             }
-            return Run(r.GetValue(jitterConfig), r.GetValue(jitterCpu), p, i, s, r.GetValue(jitterJson), output);
+            return Run(r.GetValue(config), chosenCpu, p, i, s, r.GetValue(json), output);
         });
         return jitter;
     }

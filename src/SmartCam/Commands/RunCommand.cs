@@ -25,12 +25,12 @@ public static class RunCommand
     /// <summary>The command line of <c>smartcam run</c> (declared here rather than in Program).</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var configOption = ConfigOption.Create();
+        var config = ConfigOption.Create();
         var run = new Command("run", "Run the camera pipeline until stopped (SIGINT/SIGTERM) or, for a file with loop: false, until it ends.")
         {
-            configOption,
+            config,
         };
-        run.SetAction(r => Run(r.GetValue(configOption)!));
+        run.SetAction(r => Run(r.GetValue(config)!));
         return run;
     }
 

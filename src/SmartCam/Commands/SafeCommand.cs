@@ -13,12 +13,12 @@ public static class SafeCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var configOption = ConfigOption.Create();
+        var config = ConfigOption.Create();
         var safe = new Command("safe", "Drive every configured output to its safe level and exit (the systemd unit's ExecStopPost).")
         {
-            configOption,
+            config,
         };
-        safe.SetAction(r => Run(r.GetValue(configOption)!, output));
+        safe.SetAction(r => Run(r.GetValue(config)!, output));
         return safe;
     }
 

@@ -14,13 +14,13 @@ public static class ValidateCommand
     /// <summary>The command line of <c>smartcam validate</c> (declared here rather than in Program).</summary>
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var configOption = ConfigOption.Create();
+        var config = ConfigOption.Create();
         var configOnly = new Option<bool>("--config-only") { Description = "Check the configuration file only: neither load the model nor open the source" };
         var validate = new Command("validate", "Load the configuration and the model, print a summary, and exit non-zero on any problem.")
         {
-            configOption, configOnly,
+            config, configOnly,
         };
-        validate.SetAction(r => Run(r.GetValue(configOption)!, output, error, r.GetValue(configOnly)));
+        validate.SetAction(r => Run(r.GetValue(config)!, output, error, r.GetValue(configOnly)));
         return validate;
     }
 

@@ -14,24 +14,24 @@ public static class ViewCommand
 {
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var viewUrl = new Option<string>("--url") { Description = "The box's HTTP address, e.g. http://127.0.0.1:8080/", Required = true };
-        var viewCamera = new Option<string>("--camera") { Description = "The camera to watch", DefaultValueFactory = _ => "cam0" };
-        var viewMjpeg = new Option<int>("--mjpeg") { Description = "MJPEG clients", DefaultValueFactory = _ => 1 };
-        var viewPages = new Option<int>("--pages") { Description = "Live pages (one WebSocket each)", DefaultValueFactory = _ => 2 };
-        var viewToken = new Option<string?>("--token") { Description = "The box's http.auth token, if it has one" };
+        var url = new Option<string>("--url") { Description = "The box's HTTP address, e.g. http://127.0.0.1:8080/", Required = true };
+        var camera = new Option<string>("--camera") { Description = "The camera to watch", DefaultValueFactory = _ => "cam0" };
+        var mjpeg = new Option<int>("--mjpeg") { Description = "MJPEG clients", DefaultValueFactory = _ => 1 };
+        var pages = new Option<int>("--pages") { Description = "Live pages (one WebSocket each)", DefaultValueFactory = _ => 2 };
+        var token = new Option<string?>("--token") { Description = "The box's http.auth token, if it has one" };
         var view = new Command("view", "Connect to a box's HTTP server as live viewers until standard input ends, then print the pictures each received (JSON). The viewers of smartcam bench --viewers.")
         {
-            viewUrl, viewCamera, viewMjpeg, viewPages, viewToken,
+            url, camera, mjpeg, pages, token,
         };
         view.SetAction(r =>
         {
-            var (m, p) = (r.GetValue(viewMjpeg), r.GetValue(viewPages));
+            var (m, p) = (r.GetValue(mjpeg), r.GetValue(pages));
             if (m is < 0 or > 64 || p is < 0 or > 64)
             {
                 error.WriteLine("smartcam view: --mjpeg and --pages must be 0-64");
                 return RunCommand.ExitBadInput;
             }
-            return Run(r.GetValue(viewUrl)!, r.GetValue(viewCamera)!, m, p, r.GetValue(viewToken), output);
+            return Run(r.GetValue(url)!, r.GetValue(camera)!, m, p, r.GetValue(token), output);
         });
         return view;
     }
