@@ -66,7 +66,7 @@ public static class BenchCommand
             : $"smartcam bench: --seconds, --warmup-seconds, --probe-seconds and --max-cameras are for a config with several cameras; {config.FilePath} has one (use --frames, --warmup)";
     }
 
-    public static int Run(string configPath, SingleCameraBench.Options single, MultiCameraBench.Options multi, bool jsonOnly, Given given, TextWriter output)
+    private static int Run(string configPath, SingleCameraBench.Options single, MultiCameraBench.Options multi, bool jsonOnly, Given given, TextWriter output)
     {
         var viewers = single.Viewers;
         // File sources loop, so any frame count can be reached; nothing waits at shutdown for a subscriber. Viewers need the

@@ -5,10 +5,10 @@ using SmartCam.Inference;
 namespace SmartCam.Commands.Bench;
 
 /// <summary>The figures both benches take besides the pipeline's own: the bare model, the process's start-up and its peak memory.</summary>
-public static class BenchFigures
+internal static class BenchFigures
 {
     /// <summary>The bare model on a fixed input, nothing else running: the limit the pipeline is judged against.</summary>
-    internal static (long P50, long P99) MeasureBare(OnnxDetector detector, DetectorInput input, int runs)
+    public static (long P50, long P99) MeasureBare(OnnxDetector detector, DetectorInput input, int runs)
     {
         for (var i = 0; i < 10; i++) detector.Run(input);
         var times = new long[runs];
@@ -27,7 +27,7 @@ public static class BenchFigures
     /// the start time in /proc/self/stat counts clock ticks on CLOCK_BOOTTIME. <c>Process.StartTime</c> is wall-clock
     /// based, so an NTP step during a run made start-up negative (−1.46 s seen on 2026-12-03).
     /// </summary>
-    internal static double SecondsSinceProcessStart(long monotonicNs)
+    public static double SecondsSinceProcessStart(long monotonicNs)
     {
         var stat = File.ReadAllText("/proc/self/stat");
         // Fields after the command name, which is in parentheses and may itself hold spaces or parentheses.
