@@ -1,9 +1,11 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using NetMQ;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.Hosting;
 using SmartCam.Realtime;
 
@@ -15,6 +17,33 @@ namespace SmartCam.Commands;
 /// </summary>
 public static class JitterCommand
 {
+    /// <summary>The command line of <c>smartcam jitter</c> (declared here rather than in Program).</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var config = new Option<string?>("--config", "-c") { Description = "Measure on this config's inference CPU, and again while its pipeline runs" };
+        var cpu = new Option<int?>("--cpu") { Description = "The CPU to measure on (default: the config's inference CPU, else any)" };
+        var priority = new Option<int>("--priority") { Description = "SCHED_FIFO priority of the measuring thread", DefaultValueFactory = _ => 90 };
+        var interval = new Option<int>("--interval-us") { Description = "Wake-up period", DefaultValueFactory = _ => 1000 };
+        var seconds = new Option<int>("--seconds") { Description = "How long each run lasts", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON" };
+        var jitter = new Command("jitter", "Measure an RT thread's wake-up lateness like cyclictest, alone and while the configured pipeline runs.")
+        {
+            config, cpu, priority, interval, seconds, json,
+        };
+        jitter.SetAction(r =>
+        {
+            var (p, i, s) = (r.GetValue(priority), r.GetValue(interval), r.GetValue(seconds));
+            var chosenCpu = r.GetValue(cpu);
+            if (p is < 1 or > 99 || i < 50 || s < 1 || chosenCpu is < 0 || chosenCpu >= Libc.ConfiguredCpus)
+            {
+                error.WriteLine($"smartcam jitter: --priority must be 1-99, --interval-us at least 50, --seconds at least 1, --cpu 0-{Libc.ConfiguredCpus - 1}");
+                return RunCommand.ExitBadInput;
+            }
+            return Run(r.GetValue(config), chosenCpu, p, i, s, r.GetValue(json), output);
+        });
+        return jitter;
+    }
+
     public static int Run(string? configPath, int? cpu, int priority, int intervalUs, int seconds, bool json, TextWriter output)
     {
         if (!RunCommand.TryLoadOptional(configPath, out var config)) return RunCommand.ExitBadInput;

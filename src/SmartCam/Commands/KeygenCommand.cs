@@ -1,3 +1,4 @@
+using System.CommandLine;
 using SmartCam.Messaging;
 
 namespace SmartCam.Commands;
@@ -5,6 +6,17 @@ namespace SmartCam.Commands;
 /// <summary><c>smartcam keygen FILE</c>: a new CURVE key pair for <c>publish.curve</c>; the secret stays in FILE, the public key is printed.</summary>
 public static class KeygenCommand
 {
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var keyFile = new Argument<string>("secret-key-file") { Description = "Where to write the new secret key, e.g. /etc/smartcam/bus.key (never overwritten)" };
+        var keygen = new Command("keygen", "Make a CURVE key pair for an encrypted bus: writes the secret key file (mode 600) and prints the public key subscribers need.")
+        {
+            keyFile,
+        };
+        keygen.SetAction(r => Run(r.GetValue(keyFile)!, output));
+        return keygen;
+    }
+
     public static int Run(string path, TextWriter output)
     {
         string publicKey;

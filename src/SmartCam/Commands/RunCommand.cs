@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,18 @@ namespace SmartCam.Commands;
 /// </summary>
 public static class RunCommand
 {
+    /// <summary>The command line of <c>smartcam run</c> (declared here rather than in Program).</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var config = ConfigOption.Create();
+        var run = new Command("run", "Run the camera pipeline until stopped (SIGINT/SIGTERM) or, for a file with loop: false, until it ends.")
+        {
+            config,
+        };
+        run.SetAction(r => Run(r.GetValue(config)!));
+        return run;
+    }
+
     public const int ExitOk = 0, ExitFailure = 1, ExitBadInput = 2;
 
     public static int Run(string configPath)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using SmartCam.Configuration;
 
@@ -10,6 +11,17 @@ namespace SmartCam.Commands;
 /// </summary>
 public static class SafeCommand
 {
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var config = ConfigOption.Create();
+        var safe = new Command("safe", "Drive every configured output to its safe level and exit (the systemd unit's ExecStopPost).")
+        {
+            config,
+        };
+        safe.SetAction(r => Run(r.GetValue(config)!, output));
+        return safe;
+    }
+
     public static int Run(string configPath, TextWriter output)
     {
         SmartCamConfig config;

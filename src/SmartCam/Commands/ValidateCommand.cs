@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using SmartCam.Capture;
 using SmartCam.Configuration;
@@ -9,6 +10,19 @@ namespace SmartCam.Commands;
 /// <summary><c>smartcam validate</c>: everything <c>run</c> checks before it starts, plus opening a file source, then a summary.</summary>
 public static class ValidateCommand
 {
+    /// <summary>The command line of <c>smartcam validate</c> (declared here rather than in Program).</summary>
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var config = ConfigOption.Create();
+        var configOnly = new Option<bool>("--config-only") { Description = "Check the configuration file only: neither load the model nor open the source" };
+        var validate = new Command("validate", "Load the configuration and the model, print a summary, and exit non-zero on any problem.")
+        {
+            config, configOnly,
+        };
+        validate.SetAction(r => Run(r.GetValue(config)!, output, error, r.GetValue(configOnly)));
+        return validate;
+    }
+
     /// <param name="configOnly">Check the file alone (every key and value, and that the files it names exist): no model load, no source open.</param>
     public static int Run(string configPath, TextWriter output, TextWriter? error = null, bool configOnly = false)
     {

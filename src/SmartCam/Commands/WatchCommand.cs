@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -12,6 +13,37 @@ namespace SmartCam.Commands;
 /// <summary><c>smartcam watch</c>: a subscriber that prints each message on one line, like mosquitto_sub.</summary>
 public static class WatchCommand
 {
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var endpoint = new Option<string>("--endpoint", "-e")
+        {
+            Description = "The service's publish endpoint",
+            DefaultValueFactory = _ => "tcp://127.0.0.1:5556",
+        };
+        var topic = new Option<string>("--topic", "-t")
+        {
+            Description = "Topic prefix to subscribe to, e.g. det. or status.cam0 (default: everything)",
+            DefaultValueFactory = _ => "",
+        };
+        var count = new Option<int>("--count", "-n") { Description = "Exit after this many messages (default: run until Ctrl-C)" };
+        var json = new Option<bool>("--json") { Description = "Print each message's JSON as received instead of a summary line" };
+        var serverKey = new Option<string?>("--server-key") { Description = "The service's CURVE public key (Z85, 40 characters) when its bus is encrypted (publish.curve)" };
+        var watch = new Command("watch", "Subscribe to a running service and print its messages live, one line each.")
+        {
+            endpoint, topic, count, json, serverKey,
+        };
+        watch.SetAction(r =>
+        {
+            if (r.GetValue(count) < 0)
+            {
+                error.WriteLine($"smartcam watch: --count {r.GetValue(count)}: expected a number of messages, at least 1 (or 0: run until Ctrl-C)");
+                return RunCommand.ExitBadInput;
+            }
+            return Run(r.GetValue(endpoint)!, r.GetValue(topic) ?? "", r.GetValue(count), r.GetValue(json), r.GetValue(serverKey));
+        });
+        return watch;
+    }
+
     public static int Run(string endpoint, string topic, int count, bool json, string? serverKey = null)
     {
         var problem = Configuration.ConfigLoader.EndpointProblem(endpoint);

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SmartCam.Capture;
+using SmartCam.Configuration;
+using SmartCam.Inference;
+using SmartCam.Messaging;
+
+namespace SmartCam.Commands.Bench;
+
+/// <summary>
+/// <c>smartcam bench</c> for a config with several cameras (docs/benchmarks.md#many-cameras): the configured cameras over a
+/// measured window; the capacity (the most copies of the first camera that all keep ≥ 95 % of their frames); fairness with
+/// twice that many; and the others' latency when one camera's source goes away. Which cameras each run has:
+/// <see cref="MultiCameraPlan"/>; how a run is measured: <see cref="MultiCameraHarness"/>; the fault: <see cref="GoneSource"/>.
+/// </summary>
+public static class MultiCameraBench
+{
+    /// <param name="Seconds">The measured window of the configured run, the overload run and each half of the dying run.</param>
+    /// <param name="ProbeSeconds">Each capacity probe's window (never longer than <paramref name="Seconds"/>).</param>
+    /// <param name="MaxCameras">The capacity search stops here (the capacity is then "at least").</param>
+    public sealed record Options(int Seconds, int WarmupSeconds, int ProbeSeconds, int MaxCameras, int BareRuns);
+
+    /// <summary>Runs the whole benchmark on an already loaded config, detector and bound publisher (all disposed by the caller).</summary>
+    public static int Run(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, Options options, bool jsonOnly, TextWriter output)
+    {
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter(level => level >= LogLevel.Warning)
+            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var log = loggers.CreateLogger("SmartCam");
+        var instances = config.Model.Instances;
+        if (instances > options.MaxCameras)
+        {
+            Console.Error.WriteLine($"smartcam bench: --max-cameras {options.MaxCameras} is below model.instances ({instances}) of {config.FilePath}: there cannot be more instances than cameras");
+            return RunCommand.ExitBadInput;
+        }
+        var detectors = RunCommand.WithInstances(config, detector);
+        try
+        {
+            var harness = new MultiCameraHarness(config, detectors, publisher, log, options.WarmupSeconds);
+
+            // 1. The configured cameras, as configured; then the bare model with nothing else running.
+            (long P50, long P99) bare = default;
+            long configuredRss = 0;
+            var configured = harness.Measure(config.Cameras.ToArray(), options.Seconds, windows: 1, dying: -1, afterRun: p =>
+            {
+                configuredRss = BenchFigures.PeakRss();
+                bare = BenchFigures.MeasureBare(detectors[0], p.SampleInput, options.BareRuns);
+            });
+            if (configured is null) return 1;
+            var nominal = configured[0].Cameras[0].NominalFps;
+
+            // 2. Capacity: copies of the first camera.
+            var probeSeconds = Math.Min(options.ProbeSeconds, options.Seconds);
+            var probes = new List<Probe>();
+            bool Keeps(int n)
+            {
+                var w = harness.Measure(MultiCameraPlan.Copies(config, n), probeSeconds, 1, -1);
+                if (w is null) return false;
+                probes.Add(new Probe(n, w[0].MinFps, w[0].KeepsUp));
+                return w[0].KeepsUp;
+            }
+            var (capacity, limited) = MultiCameraPlan.SearchCapacity(instances, options.MaxCameras, Keeps);
+
+            // 3. Fairness under 2× overload.
+            var overloadCameras = MultiCameraPlan.OverloadCameras(instances, capacity);
+            var overload = harness.Measure(MultiCameraPlan.Copies(config, overloadCameras), options.Seconds, 1, -1);
+            if (overload is null) return 1;
+
+            // 4. One camera dying: the last copy's file goes away at the end of the first window; the second window starts then.
+            var dyingCameras = MultiCameraPlan.DyingCameras(instances, capacity);
+            var dying = harness.Measure(MultiCameraPlan.Copies(config, dyingCameras), options.Seconds, 2, dying: dyingCameras - 1);
+            if (dying is null) return 1;
+
+            var report = new MultiCameraReport(detector.Name, YamlEnums.Provider.NameOf(detector.Provider), FfmpegPipeSource.Redact(config.Camera.Source), instances,
+                config.Cameras.Count, options.WarmupSeconds, bare.P50, bare.P99, nominal, configured[0],
+                probes.ToArray(), probeSeconds, capacity, limited, nominal > 0 ? 0.9 * (1e6 / bare.P50) / nominal : 0,
+                overloadCameras, overload[0], dyingCameras, $"cam{dyingCameras - 1}", dying[0], dying[1], configuredRss, BenchFigures.PeakRss());
+            BenchReportWriter.Write(report, jsonOnly, output);
+            return 0;
+        }
+        finally
+        {
+            for (var i = 1; i < detectors.Length; i++) detectors[i].Dispose();
+        }
+    }
+}

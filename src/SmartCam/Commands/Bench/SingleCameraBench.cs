@@ -1,0 +1,130 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using NetMQ;
+using SmartCam.Capture;
+using SmartCam.Configuration;
+using SmartCam.Core;
+using SmartCam.Hosting;
+using SmartCam.Inference;
+using SmartCam.Messaging;
+using SmartCam.Viewing;
+
+namespace SmartCam.Commands.Bench;
+
+/// <summary>
+/// <c>smartcam bench</c> for a single camera: runs the configured pipeline for a number of frames after a warm-up and
+/// reports what users size hardware by: throughput, per-stage and end-to-end latency, the model's bare
+/// <c>session.Run</c> time on a fixed input in the same process (the limit), allocations, GCs, peak memory and start-up
+/// time; with --viewers, while that many live viewers watch.
+/// </summary>
+public static class SingleCameraBench
+{
+    /// <param name="Frames">Frames measured after the warm-up.</param>
+    /// <param name="Warmup">Frames run before measuring.</param>
+    /// <param name="Viewers">Live viewers connected during the run (0: no HTTP server unless configured).</param>
+    /// <param name="BareRuns">Bare session.Run calls timed on a fixed input.</param>
+    public sealed record Options(int Frames, int Warmup, int Viewers, int BareRuns);
+
+    /// <summary>Runs the bench on an already loaded config, detector and bound publisher (disposed here).</summary>
+    public static int Run(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, Options options, bool jsonOnly, TextWriter output)
+    {
+        var (frames, warmup, viewers, bareRuns) = (options.Frames, options.Warmup, options.Viewers, options.BareRuns);
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter(level => level >= LogLevel.Warning)
+            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        var log = loggers.CreateLogger("SmartCam");
+        if (!RunCommand.TryOpenOutputs(config, null, log, out var outputs))
+        {
+            detector.Dispose();
+            publisher.Dispose();
+            return RunCommand.ExitBadInput;
+        }
+
+        SingleCameraReport report;
+        var frameTaps = viewers > 0 ? new[] { new FrameTap() } : null;
+        using var bus = viewers > 0 ? new BusTap() : null;
+        var hub = viewers > 0 ? new LiveHub(config, bus!, frameTaps!, log) : null;
+        var web = hub is null ? null : new HttpFrontEnd(hub, log);
+        System.Diagnostics.Process? watching = null;
+        if (web is not null)
+        {
+            try
+            {
+                web.Start().GetAwaiter().GetResult();
+            }
+            catch (HttpBindException e)
+            {
+                Console.Error.WriteLine($"smartcam bench: {e.Message}");
+                return RunCommand.ExitBadInput;
+            }
+            publisher.Tap = bus;
+            hub!.Start();
+            watching = BenchViewers.Start(web.Address!, config.Camera.Id, viewers);
+            // Every viewer connected before the first frame, so every measured frame is served to all of them.
+            if (!BenchViewers.Connected(hub, config.Camera.Id, viewers, watching, TimeSpan.FromSeconds(60)))
+            {
+                var connected = hub.ViewerCounts.FirstOrDefault(c => c.Id == config.Camera.Id).Viewers;
+                Console.Error.WriteLine($"smartcam bench: {connected} of {viewers} live viewers connected to {web.Address} within 60 s{(watching.HasExited ? $" (smartcam view exited with {watching.ExitCode})" : "")}");
+                if (!watching.HasExited) watching.Kill(entireProcessTree: true);
+                watching.WaitForExit();
+                return 1;
+            }
+        }
+        using (detector)
+        using (publisher)
+        using (outputs)
+        using (var pipeline = new DetectionPipeline(config, [detector], publisher, [FrameSources.Create(config.Camera)], log, warmup, warmup + frames, outputs, frameTaps))
+        {
+            var exit = 0;
+            var thread = new Thread(() => exit = pipeline.Run(CancellationToken.None)) { Name = "sc-infer" };
+            thread.Start();
+            var finished = false;
+            while (!pipeline.Publishing.WarmedUp.Wait(100))
+                if (!thread.IsAlive) { finished = true; break; }
+            var startAlloc = pipeline.AllocatedBytes;
+            var startProcess = GC.GetTotalAllocatedBytes(precise: true);
+            int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
+            var startFaults = Libc.PageFaults(Libc.RusageSelf);
+            var startLoopFaults = pipeline.LoopPageFaults;
+            thread.Join();
+            if (finished || exit != 0 || pipeline.Stats.Processed < warmup + frames)
+            {
+                Console.Error.WriteLine($"smartcam bench: the pipeline ended after {pipeline.Stats.Processed} of {warmup + frames} frames");
+                return 1;
+            }
+
+            var endAlloc = pipeline.AllocatedBytes;
+            var end = pipeline.EndSnapshot;
+            var bare = BenchFigures.MeasureBare(detector, pipeline.SampleInput, bareRuns);
+            var s = pipeline.Stats;
+            var measured = s.Processed - warmup;
+            var seconds = (pipeline.Publishing.LastPublishedNs - pipeline.Publishing.WarmedUpAtNs) / 1e9;
+            var fps = measured / seconds;
+            var pipelineBytes = (endAlloc.Capture - startAlloc.Capture) + (endAlloc.Infer - startAlloc.Infer) + (endAlloc.Publish - startAlloc.Publish);
+            var startup = pipeline.Publishing.FirstPublishedNs > 0 ? BenchFigures.SecondsSinceProcessStart(pipeline.Publishing.FirstPublishedNs) : double.NaN;
+            report = new SingleCameraReport(
+                detector.Name, YamlEnums.Provider.NameOf(detector.Provider), detector.Providers, FfmpegPipeSource.Redact(config.Camera.Source), YamlEnums.Pace.NameOf(config.Camera.Pace), measured, fps,
+                s.Stages.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Max, x.Histogram.Count)).ToArray(),
+                bare.P50, bare.P99,
+                (double)s.CaptureToPublish.Percentile(0.5) / bare.P50, (double)s.CaptureToPublish.Percentile(0.99) / bare.P99,
+                fps / (1e6 / bare.P50),
+                (double)pipelineBytes / measured, (double)(end.AllocatedBytes - startProcess) / measured,
+                (endAlloc.Capture - startAlloc.Capture, endAlloc.Infer - startAlloc.Infer, endAlloc.Publish - startAlloc.Publish),
+                (end.Gen0 - g0, end.Gen1 - g1, end.Gen2 - g2), BenchFigures.PeakRss(), startup, s.Dropped, s.Burst,
+                s.PeriodUs, s.DeadlineMisses,
+                s.Loops.Select(x => (x.Name, x.Histogram.Percentile(0.5), x.Histogram.Percentile(0.99), x.Histogram.Percentile(0.999), x.Histogram.Max)).ToArray(),
+                (end.PageFaults.Minor - startFaults.Minor, end.PageFaults.Major - startFaults.Major),
+                (pipeline.LoopPageFaults.Minor - startLoopFaults.Minor, pipeline.LoopPageFaults.Major - startLoopFaults.Major));
+            if (watching is not null) report = report with { ViewerPictures = BenchViewers.Stop(watching) };
+        }
+        // The hub before the taps: its encoder and drawing wrappers refer to the taps' picture buffers.
+        hub?.Dispose();
+        web?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        foreach (var t in frameTaps ?? []) t.Dispose();
+        NetMQConfig.Cleanup(block: false);
+
+        BenchReportWriter.Write(report, jsonOnly, output);
+        return 0;
+    }
+}
