@@ -4,7 +4,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
-using NetMQ;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Core;
@@ -57,55 +56,33 @@ public static class BenchCommand
         // File sources loop, so any frame count can be reached; nothing waits at shutdown for a subscriber. Viewers need the
         // HTTP server: the config's http: section, or one on a free loopback port.
         // Options that do not suit the config are refused before anything binds (a busy port must not hide them).
-        if (!RunCommand.TryStart(configPath, c => c with
+        using var appliance = Appliance.TryLoad(configPath, new ApplianceOptions(c => c with
                 {
                     Cameras = c.Cameras.Select(x => x with { Loop = true }).ToArray(),
                     Publish = c.Publish with { LingerMs = 0 },
                     Http = viewers > 0 ? (c.Http ?? new HttpConfig()) with { Address = System.Net.IPAddress.Loopback, Port = 0, Listen = "127.0.0.1:0", Token = null } : c.Http,
                 },
-                out var config, out var detector, out var publisher, c => Unsuited(c, given)))
+                c => Unsuited(c, given), warmup, warmup + frames, Http: viewers > 0, WaitForQueuedMessages: false));
+        if (appliance is null)
             return RunCommand.ExitBadInput;
+        var (config, detector) = (appliance.Config, appliance.Detector);
         // Several cameras: measured over time windows, with a capacity search (docs/benchmarks.md#many-cameras).
         var several = config.Cameras.Count > 1;
         if (several)
         {
-            int exitCode;
-            using (detector)
-            using (publisher)
-                exitCode = MultiCameraBench.Run(config, detector, publisher, (multi ?? new MultiCameraBench.Options(20, 2, 5, 32, bareRuns, jsonOnly)) with { BareRuns = bareRuns, JsonOnly = jsonOnly }, output);
-            NetMQConfig.Cleanup(block: false);
-            return exitCode;
+            return MultiCameraBench.Run(appliance, (multi ?? new MultiCameraBench.Options(20, 2, 5, 32, bareRuns, jsonOnly)) with { BareRuns = bareRuns, JsonOnly = jsonOnly }, output);
         }
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter(level => level >= LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var log = loggers.CreateLogger("SmartCam");
-        if (!RunCommand.TryOpenOutputs(config, null, log, out var outputs))
-        {
-            detector.Dispose();
-            publisher.Dispose();
+        if (!appliance.TryOpenOutputs(log) || !appliance.TryStartHttp(log))
             return RunCommand.ExitBadInput;
-        }
 
         Report report;
-        var frameTaps = viewers > 0 ? new[] { new FrameTap() } : null;
-        using var bus = viewers > 0 ? new BusTap() : null;
-        var hub = viewers > 0 ? new LiveHub(config, bus!, frameTaps!, log) : null;
-        var web = hub is null ? null : new HttpFrontEnd(hub, log);
         System.Diagnostics.Process? watching = null;
-        if (web is not null)
+        if (appliance is { Web: { } web, Hub: { } hub })
         {
-            try
-            {
-                web.Start().GetAwaiter().GetResult();
-            }
-            catch (HttpBindException e)
-            {
-                Console.Error.WriteLine($"smartcam bench: {e.Message}");
-                return RunCommand.ExitBadInput;
-            }
-            publisher.Tap = bus;
-            hub!.Start();
             // The viewers in a process of their own (smartcam view), as browsers would be: the figures are the box's alone.
             watching = StartViewers(web.Address!, config.Camera.Id, viewers);
             // Every viewer connected before the first frame, so every measured frame is served to all of them.
@@ -118,10 +95,8 @@ public static class BenchCommand
                 return 1;
             }
         }
-        using (detector)
-        using (publisher)
-        using (outputs)
-        using (var pipeline = new DetectionPipeline(config, [detector], publisher, [FrameSources.Create(config.Camera)], log, warmup, warmup + frames, outputs, frameTaps))
+        // Made once the viewers are in, as the measured run starts.
+        var pipeline = appliance.CreatePipeline(log);
         {
             var exit = 0;
             var thread = new Thread(() => exit = pipeline.Run(CancellationToken.None)) { Name = "sc-infer" };
@@ -165,11 +140,8 @@ public static class BenchCommand
                 (pipeline.LoopPageFaults.Minor - startLoopFaults.Minor, pipeline.LoopPageFaults.Major - startLoopFaults.Major));
             if (watching is not null) report = report with { ViewerPictures = StopViewers(watching) };
         }
-        // The hub before the taps: its encoder and drawing wrappers refer to the taps' picture buffers.
-        hub?.Dispose();
-        web?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        foreach (var t in frameTaps ?? []) t.Dispose();
-        NetMQConfig.Cleanup(block: false);
+        // Closed before the report is written, as the measured run's end.
+        appliance.Dispose();
 
         if (!jsonOnly) WriteTable(report, output);
         output.WriteLine(ToJson(report));

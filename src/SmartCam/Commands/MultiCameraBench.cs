@@ -62,9 +62,10 @@ public static class MultiCameraBench
         public double DyingP99Change => DyingBefore.Others.P99 > 0 ? (double)(DyingAfter.Others.P99 - DyingBefore.Others.P99) / DyingBefore.Others.P99 : 0;
     }
 
-    /// <summary>Runs the whole benchmark on an already loaded config, detector and bound publisher (all disposed by the caller).</summary>
-    public static int Run(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, Options options, TextWriter output)
+    /// <summary>Runs the whole benchmark on an already loaded appliance: config, detector instances and bound publisher (disposed by the caller).</summary>
+    public static int Run(Appliance appliance, Options options, TextWriter output)
     {
+        var (config, detector) = (appliance.Config, appliance.Detector);
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter(level => level >= LogLevel.Warning)
             .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
@@ -75,10 +76,9 @@ public static class MultiCameraBench
             Console.Error.WriteLine($"smartcam bench: --max-cameras {options.MaxCameras} is below model.instances ({instances}) of {config.FilePath}: there cannot be more instances than cameras");
             return RunCommand.ExitBadInput;
         }
-        var detectors = RunCommand.WithInstances(config, detector);
-        try
+        var detectors = appliance.Detectors;
         {
-            var context = new Context(config, detectors, publisher, log, options.WarmupSeconds);
+            var context = new Context(appliance, log, options.WarmupSeconds);
 
             // 1. The configured cameras, as configured; then the bare model with nothing else running.
             (long P50, long P99) bare = default;
@@ -136,17 +136,13 @@ public static class MultiCameraBench
             output.WriteLine(ToJson(report));
             return 0;
         }
-        finally
-        {
-            for (var i = 1; i < detectors.Length; i++) detectors[i].Dispose();
-        }
     }
 
     /// <summary>N cameras made by repeating the first camera (its source and scene), with ids cam0..camN-1.</summary>
     private static CameraConfig[] Copies(SmartCamConfig config, int n) =>
         Enumerable.Range(0, n).Select(i => config.Camera with { Id = $"cam{i}" }).ToArray();
 
-    private sealed class Context(SmartCamConfig config, OnnxDetector[] detectors, DetectionPublisher publisher, ILogger log, int warmupSeconds)
+    private sealed class Context(Appliance appliance, ILogger log, int warmupSeconds)
     {
         /// <summary>
         /// Runs <paramref name="cameras"/> through the pipeline: a warm-up, then <paramref name="windows"/> windows of
@@ -155,14 +151,14 @@ public static class MultiCameraBench
         /// </summary>
         public Window[]? Measure(CameraConfig[] cameras, int seconds, int windows, int dying, Action<DetectionPipeline>? afterRun = null)
         {
-            var runConfig = config with { Cameras = cameras };
-            if (!RunCommand.TryOpenOutputs(runConfig, null, log, out var outputs)) return null;
+            var runConfig = appliance.Config with { Cameras = cameras };
+            if (!Appliance.TryOpenOutputs(runConfig, null, log, out var outputs)) return null;
             using var closeOutputs = outputs;
             var sources = cameras.Select(FrameSources.Create).ToArray();
             GoneSource? gone = null;
             if (dying >= 0) sources[dying] = gone = new GoneSource(sources[dying], cameras[dying].Location);
             var result = new Window[windows];
-            using (var pipeline = new DetectionPipeline(runConfig, detectors, publisher, sources, log, outputs: outputs))
+            using (var pipeline = appliance.CreatePipeline(runConfig, sources, outputs, log))
             {
                 using var stop = new CancellationTokenSource();
                 var thread = new Thread(() => pipeline.Run(stop.Token)) { Name = "sc-infer" };
