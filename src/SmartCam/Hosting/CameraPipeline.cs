@@ -33,7 +33,7 @@ public sealed class CameraPipeline : IDisposable
         Config = config.Cameras[index];
         var camera = Config;
         var scene = camera.Scene;
-        var after = TrackingAndRules.For(camera, detector.Labels, outputs?.Requester(index), config.Outputs.Count);
+        var after = TrackingAndRules.For(index, config, detector.Labels, outputs);
         _letterbox = new LetterboxResizer(detector.InputWidth, detector.InputHeight, config.Model.InputFor(detector.Family));
         // Live cameras: only the newest frame is worth the detector's time. Files: every frame, in order.
         Frames = new SlotChannel<Frame>(1, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,

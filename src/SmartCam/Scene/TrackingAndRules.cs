@@ -27,15 +27,19 @@ public sealed class TrackingAndRules : IAfterDetection
         _onMediaClock = onMediaClock;
     }
 
-    /// <summary>The camera's stage, or null when its tracking is off (then there are no zones, lines or rules either).</summary>
-    /// <param name="outputs">The camera's requester of the opened outputs (null: no outputs; the rules then only decide).</param>
-    /// <param name="outputCount">How many outputs there are in all (rules name them by their index among every camera's outputs).</param>
-    public static TrackingAndRules? For(CameraConfig camera, string[] labels, OutputRequester? outputs, int outputCount)
+    /// <summary>Camera <paramref name="index"/>'s stage, or null when its tracking is off (then it has no zones, lines or rules).</summary>
+    /// <param name="outputs">The opened outputs (null: none; the rules then only decide). Rules name them by their index
+    /// among every camera's outputs, and request them through the camera's own requester.</param>
+    public static TrackingAndRules? For(int index, SmartCamConfig config, string[] labels, OutputBank? outputs)
     {
+        var camera = config.Cameras[index];
         var scene = camera.Scene;
         if (!scene.Tracking) return null;
-        var rules = scene.Rules.Count > 0 ? new RuleStage(scene.Rules, labels, outputs, outputCount, camera.OnMediaClock) : null;
-        return new TrackingAndRules(new SceneStage(scene), rules, camera.OnMediaClock);
+        var tracking = new SceneStage(scene);
+        var rules = scene.Rules.Count > 0
+            ? new RuleStage(scene.Rules, labels, outputs?.Requester(index), config.Outputs.Count, camera.OnMediaClock)
+            : null;
+        return new TrackingAndRules(tracking, rules, camera.OnMediaClock);
     }
 
     /// <summary>The most events one frame can produce: the size of each result's event array.</summary>
