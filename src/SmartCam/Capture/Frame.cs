@@ -31,10 +31,15 @@ public sealed class Frame : IDisposable
     /// <summary>How long the read waited for a live camera to deliver the frame (0 for files).</summary>
     public long WaitDurationNs { get; set; }
 
-    /// <summary>The model input this slot's frame is letterboxed into on the capture thread.</summary>
-    public Inference.DetectorInput? Input { get; init; }
+    /// <summary>
+    /// What this slot's frame is prepared into on the capture thread (the detector's letterboxed model input), made once
+    /// with the slot by the pipeline that composes capture with inference. Capture only passes it to that pipeline's
+    /// prepare step and disposes it with the slot, so it is opaque here: capture needs no inference type, and the
+    /// hand-over stays a swap of pre-allocated slots (the inference side casts it back, which allocates nothing).
+    /// </summary>
+    public IDisposable? Prepared { get; init; }
 
-    /// <summary>How long preparing <see cref="Input"/> took.</summary>
+    /// <summary>How long preparing <see cref="Prepared"/> took.</summary>
     public long PrepareDurationNs { get; set; }
 
     /// <summary>When the frame was handed to the inference thread: from then on it could start.</summary>
@@ -46,6 +51,6 @@ public sealed class Frame : IDisposable
     public void Dispose()
     {
         Image.Dispose();
-        Input?.Dispose();
+        Prepared?.Dispose();
     }
 }

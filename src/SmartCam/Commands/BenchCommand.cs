@@ -1,7 +1,7 @@
 using System.CommandLine;
-using NetMQ;
 using SmartCam.Commands.Bench;
 using SmartCam.Configuration;
+using SmartCam.Hosting;
 
 namespace SmartCam.Commands;
 
@@ -72,25 +72,18 @@ public static class BenchCommand
         // File sources loop, so any frame count can be reached; nothing waits at shutdown for a subscriber. Viewers need the
         // HTTP server: the config's http: section, or one on a free loopback port.
         // Options that do not suit the config are refused before anything binds (a busy port must not hide them).
-        if (!RunCommand.TryStart(configPath, c => c with
+        using var appliance = Appliance.TryLoad(configPath, new ApplianceOptions(c => c with
                 {
                     Cameras = c.Cameras.Select(x => x with { Loop = true }).ToArray(),
                     Publish = c.Publish with { LingerMs = 0 },
                     Http = viewers > 0 ? (c.Http ?? new HttpConfig()) with { Address = System.Net.IPAddress.Loopback, Port = 0, Listen = "127.0.0.1:0", Token = null } : c.Http,
                 },
-                out var config, out var detector, out var publisher, c => Unsuited(c, given)))
+                c => Unsuited(c, given), single.Warmup, single.Warmup + single.Frames, Http: viewers > 0, WaitForQueuedMessages: false));
+        if (appliance is null)
             return RunCommand.ExitBadInput;
         // Several cameras: measured over time windows, with a capacity search (docs/benchmarks.md#many-cameras).
-        var several = config.Cameras.Count > 1;
-        if (several)
-        {
-            int exitCode;
-            using (detector)
-            using (publisher)
-                exitCode = MultiCameraBench.Run(config, detector, publisher, multi, jsonOnly, output);
-            NetMQConfig.Cleanup(block: false);
-            return exitCode;
-        }
-        return SingleCameraBench.Run(config, detector, publisher, single, jsonOnly, output);
+        if (appliance.Config.Cameras.Count > 1)
+            return MultiCameraBench.Run(appliance, multi, jsonOnly, output);
+        return SingleCameraBench.Run(appliance, single, jsonOnly, output);
     }
 }

@@ -2,8 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
-using NetMQ;
-using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.Hosting;
@@ -56,22 +54,19 @@ public static class JitterCommand
         var results = new List<(string Run, JitterResult Result)> { ("idle", JitterMeter.Measure(plan, interval, duration)) };
         if (config is not null)
         {
-            if (!RunCommand.TryStart(configPath!, x => x with { Cameras = x.Cameras.Select(c => c with { Loop = true }).ToArray(), Publish = x.Publish with { WaitForSubscribers = 0, LingerMs = 0 } },
-                    out var loaded, out var detector, out var publisher))
-                return RunCommand.ExitBadInput;
-            using (detector)
-            using (publisher)
-            using (var pipeline = new DetectionPipeline(loaded, RunCommand.WithInstances(loaded, detector), publisher, loaded.Cameras.Select(FrameSources.Create).ToArray(), NullLogger.Instance))
-            using (var stop = new CancellationTokenSource())
-            {
-                var loop = new Thread(() => pipeline.Run(stop.Token)) { Name = "sc-infer" };
-                loop.Start();
-                Thread.Sleep(1000); // past start-up
-                results.Add(("with pipeline", JitterMeter.Measure(plan, interval, duration)));
-                stop.Cancel();
-                loop.Join();
-            }
-            NetMQConfig.Cleanup(block: false);
+            // Files loop, so the pipeline runs as long as the measurement. No outputs and no HTTP server: only the loop's load is wanted.
+            using var appliance = Appliance.TryLoad(configPath!, new ApplianceOptions(
+                Adjust: x => x with { Cameras = x.Cameras.Select(c => c with { Loop = true }).ToArray(), Publish = x.Publish with { WaitForSubscribers = 0, LingerMs = 0 } },
+                Http: false, WaitForQueuedMessages: false));
+            if (appliance is null) return RunCommand.ExitBadInput;
+            var pipeline = appliance.CreatePipeline(NullLogger.Instance);
+            using var stop = new CancellationTokenSource();
+            var loop = new Thread(() => pipeline.Run(stop.Token)) { Name = "sc-infer" };
+            loop.Start();
+            Thread.Sleep(1000); // past start-up
+            results.Add(("with pipeline", JitterMeter.Measure(plan, interval, duration)));
+            stop.Cancel();
+            loop.Join();
         }
 
         if (json) output.WriteLine(ToJson(results, intervalUs));

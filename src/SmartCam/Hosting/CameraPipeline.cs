@@ -2,53 +2,49 @@ using Microsoft.Extensions.Logging;
 using SmartCam.Actuation;
 using SmartCam.Capture;
 using SmartCam.Configuration;
-using SmartCam.Core;
 using SmartCam.HandOver;
 using SmartCam.Inference;
 using SmartCam.Messaging;
-using SmartCam.Tracking;
+using SmartCam.Scene;
 
 namespace SmartCam.Hosting;
 
+/// <summary>How one camera is tied to the threads it shares with the others.</summary>
+/// <param name="FrameReady">Signalled on every frame: the wake-up of the inference thread serving this camera.</param>
+/// <param name="ResultReady">Signalled on every result: the publish thread's wake-up.</param>
+/// <param name="OnCaptureStart">Runs first on the capture thread (real-time placement).</param>
+/// <param name="Tap">The live view's copy of the camera's frames (null when the HTTP server is off).</param>
+public sealed record CameraWiring(Wakeup FrameReady, Wakeup ResultReady, Action? OnCaptureStart, FrameTap? Tap = null);
+
 /// <summary>
 /// One camera's own stages: its capture thread and frame channel, its letterbox (on the capture thread), its
-/// tracking, zones and rules (on the inference thread that serves it), and its results, messages and statistics
-/// (on the publish thread). Cameras share only the detector, the publish thread and the outputs.
+/// tracking, zones and rules (<see cref="TrackingAndRules"/>, on the inference thread that serves it), and its results,
+/// messages and statistics (on the publish thread). Cameras share only the detector, the publish thread and the outputs.
 /// </summary>
-public sealed class CameraPipeline : IAfterDetection, IDisposable
+public sealed class CameraPipeline : IDisposable
 {
     private readonly LetterboxResizer _letterbox;
-    private readonly SceneStage? _scene;
-    private readonly RuleStage? _rules;
 
     /// <param name="index">The camera's place in the config's list: it owns the outputs it declares, and names its output requests.</param>
-    /// <param name="frameReady">Signalled on every frame: the wake-up of the inference thread serving this camera.</param>
-    /// <param name="resultReady">Signalled on every result: the publish thread's wake-up.</param>
-    /// <param name="onCaptureStart">Runs first on the capture thread (real-time placement).</param>
-    public CameraPipeline(int index, CameraConfig camera, SmartCamConfig config, OnnxDetector detector, IFrameSource source, ILogger log,
-        Wakeup frameReady, Wakeup resultReady, OutputBank? outputs, Action? onCaptureStart, FrameTap? frameTap = null)
+    /// <param name="outputs">The opened outputs (null: none); the camera's rules request through its own requester.</param>
+    public CameraPipeline(int index, SmartCamConfig config, OnnxDetector detector, IFrameSource source, OutputBank? outputs, CameraWiring wiring, ILogger log)
     {
         Index = index;
-        Config = camera;
+        Config = config.Cameras[index];
+        var camera = Config;
         var scene = camera.Scene;
-        if (scene.Tracking)
-        {
-            _scene = new SceneStage(scene);
-            if (scene.Rules.Count > 0)
-                _rules = new RuleStage(scene.Rules, detector.Labels, outputs?.Requester(index), config.Outputs.Count, camera.OnMediaClock);
-        }
-        var maxEvents = _scene?.MaxEvents ?? 0;
+        var after = TrackingAndRules.For(index, config, detector.Labels, outputs);
         _letterbox = new LetterboxResizer(detector.InputWidth, detector.InputHeight, config.Model.InputFor(detector.Family));
         // Live cameras: only the newest frame is worth the detector's time. Files: every frame, in order.
         Frames = new SlotChannel<Frame>(1, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,
-            () => new Frame { Input = detector.CreateInput() }, frameReady);
-        Capture = new CaptureLoop(camera, source, Frames, log, frame => _letterbox.Run(frame.Image, frame.Input!), onCaptureStart) { Tap = frameTap };
+            () => new Frame { Prepared = detector.CreateInput() }, wiring.FrameReady);
+        Capture = new CaptureLoop(camera, source, Frames, log, frame => _letterbox.Run(frame.Image, InputOf(frame)), wiring.OnCaptureStart) { Tap = wiring.Tap };
         // Files: the inference thread waits rather than lose a result while the publish thread is starved of CPU.
         Results = new SlotChannel<DetectionResult>(ResultDepth, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,
-            () => Prefaulted(new DetectionResult(config.Detect.MaxDetections, maxEvents, scene.Zones.Count)), resultReady);
+            () => Prefaulted(new DetectionResult(config.Detect.MaxDetections, after?.MaxEvents ?? 0, scene.Zones.Count)), wiring.ResultReady);
         Messages = new MessageWriter(camera.Id, detector.Name, detector.Labels, scene, config.Outputs, index);
         Publishing = new PublishLane(Results, Messages, () => Capture.Counters, scene.Zones.Count);
-        Lane = new InferenceLane(Frames, Results, _scene is null ? null : this);
+        Lane = new InferenceLane(Frames, Results, after);
     }
 
     /// <summary>Results queued for the publish thread before a live camera's oldest is dropped (a file's inference waits instead).</summary>
@@ -66,25 +62,13 @@ public sealed class CameraPipeline : IAfterDetection, IDisposable
     /// <summary>The camera's statistics, written by the publish thread.</summary>
     public PipelineStats Stats => Publishing.Stats;
 
+    /// <summary>The model input a frame slot of this pipeline was made with (see <see cref="Frame.Prepared"/>).</summary>
+    public static DetectorInput InputOf(Frame frame) => (DetectorInput)frame.Prepared!;
+
     private static DetectionResult Prefaulted(DetectionResult result)
     {
         result.Prefault();
         return result;
-    }
-
-    /// <summary>
-    /// On the inference thread, right after detection: tracking, zones and rules. Files run them on their media clock, so
-    /// a replay is the same at any speed; live rules time holds and pulses on CLOCK_MONOTONIC, which sc-actuate ends them on
-    /// (docs/actuation.md).
-    /// </summary>
-    public void Run(Frame frame, DetectionResult result)
-    {
-        var scene = _scene!;
-        result.EventCount = scene.Run(result.Found, result.TrackIds, frame.Image.Cols, frame.Image.Rows, frame.SceneNs, result.Events);
-        scene.Monitor.ZoneCounts.CopyTo(result.ZoneCounts);
-        var nowNs = MonotonicClock.NowNs();
-        _rules?.Run(scene.Tracks, scene.Monitor, result.Events.AsSpan(0, result.EventCount),
-            Config.OnMediaClock ? frame.SceneNs : nowNs, frame.CaptureNs, nowNs);
     }
 
     public void Dispose()

@@ -10,6 +10,13 @@ using SmartCam.Realtime;
 
 namespace SmartCam.Hosting;
 
+/// <summary>What a run asks of the pipeline beyond its config, detectors, publisher and sources.</summary>
+/// <param name="WarmupFrames">Latency statistics start after this many frames in all (benchmarks); 0 counts from the first.</param>
+/// <param name="StopAfterFrames">End after this many frames were inferred in all (benchmarks); 0 runs until every source ends or a stop.</param>
+/// <param name="Outputs">The opened outputs the rules drive (null: no outputs); the pipeline drives them safe when it ends, never disposes them.</param>
+/// <param name="FrameTaps">One per camera when the HTTP server is on (the live view's copies of frames), else null.</param>
+public sealed record PipelineOptions(long WarmupFrames = 0, long StopAfterFrames = 0, OutputBank? Outputs = null, IReadOnlyList<FrameTap>? FrameTaps = null);
+
 /// <summary>
 /// Every camera's pipeline around one shared detector: one capture thread per camera (<c>sc-capture</c>, reading and
 /// letterboxing frame N+1 while frame N is inferred), one inference thread per detector instance (<c>sc-infer</c>,
@@ -36,25 +43,24 @@ public sealed class DetectionPipeline : IDisposable
 
     /// <summary>One detector, one camera: the single-camera form.</summary>
     public DetectionPipeline(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, IFrameSource source, ILogger log,
-        long warmupFrames = 0, long stopAfterFrames = 0, OutputBank? outputs = null)
-        : this(config, [detector], publisher, [source], log, warmupFrames, stopAfterFrames, outputs)
+        PipelineOptions? options = null)
+        : this(config, [detector], publisher, [source], log, options)
     {
     }
 
     /// <param name="detectors">One per detector instance (<c>model.instances</c>), each with its own session.</param>
     /// <param name="sources">One per camera, in the config's order.</param>
-    /// <param name="warmupFrames">Latency statistics start after this many frames in all (benchmarks); 0 counts from the first.</param>
-    /// <param name="stopAfterFrames">End after this many frames were inferred in all (benchmarks); 0 runs until every source ends or a stop.</param>
-    /// <param name="outputs">The opened outputs the rules drive (null: no outputs); the pipeline drives them safe when it ends, never disposes them.</param>
-    /// <param name="frameTaps">One per camera when the HTTP server is on (the live view's copies of frames), else null.</param>
     public DetectionPipeline(SmartCamConfig config, IReadOnlyList<OnnxDetector> detectors, DetectionPublisher publisher, IReadOnlyList<IFrameSource> sources,
-        ILogger log, long warmupFrames = 0, long stopAfterFrames = 0, OutputBank? outputs = null, IReadOnlyList<FrameTap>? frameTaps = null)
+        ILogger log, PipelineOptions? options = null)
     {
+        options ??= new PipelineOptions();
+        var outputs = options.Outputs;
+        var frameTaps = options.FrameTaps;
         _config = config;
         _publisher = publisher;
         _log = log;
         _outputs = outputs;
-        _stopAfterFrames = stopAfterFrames;
+        _stopAfterFrames = options.StopAfterFrames;
         var cameras = config.Cameras;
         var single = cameras.Count == 1 && detectors.Count == 1;
         // The loop threads, for real-time placement: capture threads first, then inference, then publish.
@@ -70,8 +76,8 @@ public sealed class DetectionPipeline : IDisposable
         {
             var thread = c;
             var instance = c % detectors.Count;
-            _cameras[c] = new CameraPipeline(c, cameras[c], config, detectors[instance], sources[c], log, _frameReady[instance], _resultReady, outputs,
-                () => _placement.Enter(thread), frameTaps?[c]);
+            var wiring = new CameraWiring(_frameReady[instance], _resultReady, () => _placement.Enter(thread), frameTaps?[c]);
+            _cameras[c] = new CameraPipeline(c, config, detectors[instance], sources[c], outputs, wiring, log);
         }
         _inference = new InferenceLoop[detectors.Count];
         for (var i = 0; i < detectors.Count; i++)
@@ -82,9 +88,10 @@ public sealed class DetectionPipeline : IDisposable
         }
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
         _boxMessages = new MessageWriter(BoxStatus.Id, detectors[0].Name, detectors[0].Labels);
-        var box = new BoxSources(_inference.Select(i => (Func<InferenceCounters>)(() => i.Counters)).ToArray(), Health, _placement.Resweep);
-        _publishLoop = new PublishLoop(_cameras.Select(c => c.Publishing).ToArray(), publisher, outputs, box, _resultReady, _boxMessages,
-            config.Publish.StatusIntervalMs, RunId, _startedNs, warmupFrames, () => _placement.Enter(cameras.Count + detectors.Count));
+        var box = new BoxSources(_boxMessages, _inference.Select(i => (Func<InferenceCounters>)(() => i.Counters)).ToArray(), Health, _placement.Resweep);
+        var publishing = new PublishOptions(_resultReady, config.Publish.StatusIntervalMs, RunId, _startedNs, options.WarmupFrames,
+            () => _placement.Enter(cameras.Count + detectors.Count));
+        _publishLoop = new PublishLoop(_cameras.Select(c => c.Publishing).ToArray(), publisher, outputs, box, publishing);
     }
 
     public string RunId { get; }
@@ -131,7 +138,7 @@ public sealed class DetectionPipeline : IDisposable
     public (long AllocatedBytes, int Gen0, int Gen1, int Gen2, (long Minor, long Major) PageFaults) EndSnapshot { get; private set; }
 
     /// <summary>A frame's model input holding a real letterboxed frame: a fixed input for measuring the bare model.</summary>
-    public DetectorInput SampleInput => _cameras[0].Frames.Items[0].Input!;
+    public DetectorInput SampleInput => CameraPipeline.InputOf(_cameras[0].Frames.Items[0]);
 
     private ProcessHealth Health() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
         Libc.PageFaults(Libc.RusageSelf), LoopPageFaults, _placement.Resettled);

@@ -10,14 +10,15 @@ public sealed class RunOutcome
 }
 
 /// <summary>
-/// Hosts the pipeline on a dedicated thread (a real-time loop must not share pool threads) and stops
+/// Hosts the appliance's pipeline on a dedicated thread (a real-time loop must not share pool threads) and stops
 /// the host when the pipeline ends by itself, as a file with <c>loop: false</c> does.
 /// </summary>
-public sealed class PipelineService(DetectionPipeline pipeline, IHostApplicationLifetime lifetime, RunOutcome outcome, ILogger<PipelineService> log)
+public sealed class PipelineService(Appliance appliance, IHostApplicationLifetime lifetime, RunOutcome outcome, ILogger<PipelineService> log)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var pipeline = appliance.Pipeline ?? throw new InvalidOperationException("The appliance is assembled before the host starts");
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {

@@ -140,7 +140,7 @@ public sealed class InferenceLoop
         var t0 = MonotonicClock.NowNs();
         // Intended start: as soon as both the frame and this thread were free.
         var lateNs = Math.Max(0, t0 - Math.Max(frame.ReadyNs, _lastInferEndNs));
-        var input = frame.Input!;
+        var input = (DetectorInput)frame.Prepared!;
         _detector.Run(input);
         var t1 = MonotonicClock.NowNs();
         // Files: waits while the publish thread is behind (every result is published); live: never waits.

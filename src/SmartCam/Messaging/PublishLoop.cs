@@ -23,7 +23,17 @@ public sealed class PublishLane(SlotChannel<DetectionResult> results, MessageWri
 }
 
 /// <summary>What <c>status.box</c> reports besides the cameras: the detector instances' load and the process's health.</summary>
-public sealed record BoxSources(IReadOnlyList<Func<InferenceCounters>> Detectors, Func<ProcessHealth> Health, Func<int>? Resweep = null);
+/// <param name="Messages">The writer of <c>status.box</c>.</param>
+public sealed record BoxSources(MessageWriter Messages, IReadOnlyList<Func<InferenceCounters>> Detectors, Func<ProcessHealth> Health, Func<int>? Resweep = null);
+
+/// <summary>How the publish thread is woken, paced and named.</summary>
+/// <param name="ResultReady">The wake-up every lane's result channel signals.</param>
+/// <param name="StatusIntervalMs">How often the <c>status.</c> messages go out.</param>
+/// <param name="RunId">This run's id, in every status message.</param>
+/// <param name="StartedNs">When the run started (CLOCK_MONOTONIC ns): the status messages' uptime counts from it.</param>
+/// <param name="WarmupFrames">Latency statistics start after this many frames in all (benchmarks); 0 counts from the first.</param>
+/// <param name="OnStart">Runs first on the thread (real-time placement).</param>
+public sealed record PublishOptions(Wakeup ResultReady, int StatusIntervalMs, string RunId, long StartedNs, long WarmupFrames = 0, Action? OnStart = null);
 
 /// <summary>
 /// The publish thread (<c>sc-publish</c>): turns each camera's <see cref="DetectionResult"/>s into <c>det.</c> and
@@ -58,23 +68,20 @@ public sealed class PublishLoop : IDisposable
     /// <summary>Every topic this loop publishes on: each camera's <c>det.</c>, <c>evt.</c> and <c>status.</c>, and <c>status.box</c>.</summary>
     public byte[][] Topics { get; }
 
-    /// <param name="resultReady">The wake-up every lane's result channel signals.</param>
-    /// <param name="warmupFrames">Latency statistics start after this many frames in all (benchmarks); 0 counts from the first.</param>
-    public PublishLoop(IReadOnlyList<PublishLane> lanes, DetectionPublisher publisher, OutputBank? outputs, BoxSources box, Wakeup resultReady,
-        MessageWriter boxMessages, int statusIntervalMs, string runId, long startedNs, long warmupFrames, Action? onStart = null)
+    public PublishLoop(IReadOnlyList<PublishLane> lanes, DetectionPublisher publisher, OutputBank? outputs, BoxSources box, PublishOptions options)
     {
         _lanes = lanes.ToArray();
         _publisher = publisher;
         _outputs = outputs;
         _box = box;
-        _resultReady = resultReady;
-        _boxMessages = boxMessages;
-        Topics = [.. _lanes.SelectMany(l => new[] { l.Messages.DetTopic, l.Messages.EvtTopic, l.Messages.StatusTopic }), boxMessages.StatusTopic];
-        _statusIntervalMs = statusIntervalMs;
-        _runId = runId;
-        _startedNs = startedNs;
-        _warmupFrames = warmupFrames;
-        _onStart = onStart;
+        _resultReady = options.ResultReady;
+        _boxMessages = box.Messages;
+        Topics = [.. _lanes.SelectMany(l => new[] { l.Messages.DetTopic, l.Messages.EvtTopic, l.Messages.StatusTopic }), _boxMessages.StatusTopic];
+        _statusIntervalMs = options.StatusIntervalMs;
+        _runId = options.RunId;
+        _startedNs = options.StartedNs;
+        _warmupFrames = options.WarmupFrames;
+        _onStart = options.OnStart;
         _outputHigh = new bool[outputs?.Count ?? 0];
         for (var i = 0; i < _outputHigh.Length; i++) _outputHigh[i] = outputs![i].SafeHigh;
         _lastDetector = new InferenceCounters[box.Detectors.Count];

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SmartCam.Core;
-using SmartCam.Hosting;
 using SmartCam.Messaging;
 
 namespace SmartCam.Viewing;

@@ -55,7 +55,7 @@ public sealed class ActuationRunFixture : IDisposable
         using (var publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, 2000))
         {
             Outputs = OutputBank.Open(config.Outputs, _ => Driver, NullLogger.Instance, TimeSpan.FromMilliseconds(config.WatchdogMs));
-            using var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), NullLogger.Instance, outputs: Outputs);
+            using var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), NullLogger.Instance, new PipelineOptions(Outputs: Outputs));
             ExitCode = pipeline.Run(CancellationToken.None);
             Stats = pipeline.Stats;
             WritesBeforeDispose = Driver.WriteCount;
@@ -300,7 +300,7 @@ public sealed class ActuationFaultTests : IDisposable
         using (var outputs = OutputBank.Open(config.Outputs, _ => driver, NullLogger.Instance, TimeSpan.FromSeconds(2)))
         {
             var source = new FailingSource(FrameSources.Create(config.Camera), failAt: 40);
-            using var pipeline = new DetectionPipeline(config, detector, publisher, source, NullLogger.Instance, outputs: outputs);
+            using var pipeline = new DetectionPipeline(config, detector, publisher, source, NullLogger.Instance, new PipelineOptions(Outputs: outputs));
 
             Assert.Equal(1, pipeline.Run(CancellationToken.None));
 

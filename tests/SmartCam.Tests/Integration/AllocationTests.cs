@@ -52,7 +52,7 @@ public sealed class AllocationTests : IDisposable
         using var detector = OnnxDetector.Load(config.Model);
         using var publisher = new DetectionPublisher(config.Publish.Endpoint, config.Publish.SendHighWatermark, 1000);
         using var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), NullLogger.Instance,
-            warmupFrames: warmup, stopAfterFrames: warmup + measured, outputs: outputs);
+            new PipelineOptions(warmup, warmup + measured, outputs));
         var exit = -1;
         Exception? failure = null; // rethrown on the test thread: an exception here would otherwise end the test host
         var thread = new Thread(() =>

@@ -57,7 +57,7 @@ public sealed class BusSubscriberTests(ITestOutputHelper output) : IDisposable
         WaitForFile(stuckReady, stuck);
         WaitForFile(readerReady, reader);
         using var pipeline = new DetectionPipeline(config, detector, publisher, FrameSources.Create(config.Camera), NullLogger.Instance,
-            warmupFrames: warmup, stopAfterFrames: warmup + measured);
+            new PipelineOptions(warmup, warmup + measured));
         var exit = -1;
         var thread = new Thread(() => exit = pipeline.Run(CancellationToken.None)) { Name = "sc-infer" };
         thread.Start();

@@ -149,7 +149,7 @@ public sealed class MultiCameraTests(Xunit.Abstractions.ITestOutputHelper output
             var box = Collect(port, "status.box", "status-box.v1.schema.json", boxFile, untilEnded: true);
             Gate(publisher, "status.box", 1);
             using var pipeline = new DetectionPipeline(config, detectors, publisher, config.Cameras.Select(FrameSources.Create).ToArray(),
-                NullLogger.Instance, stopAfterFrames: frames);
+                NullLogger.Instance, new PipelineOptions(StopAfterFrames: frames));
             exit = pipeline.Run(CancellationToken.None);
             processed = pipeline.Cameras.Select(c => c.Stats.Processed).ToArray();
             Assert.True(box.WaitForExit(TimeSpan.FromSeconds(60)) == 0, box.Stdout + box.Stderr);
@@ -294,7 +294,7 @@ public sealed class MultiCameraTests(Xunit.Abstractions.ITestOutputHelper output
             try
             {
                 using var pipeline = new DetectionPipeline(config, detectors, publisher, config.Cameras.Select(FrameSources.Create).ToArray(),
-                    NullLogger.Instance, outputs: outputs);
+                    NullLogger.Instance, new PipelineOptions(Outputs: outputs));
                 exit = pipeline.Run(CancellationToken.None);
                 writesBeforeDispose = driver.WriteCount;
             }
@@ -428,7 +428,7 @@ public sealed class MultiCameraTests(Xunit.Abstractions.ITestOutputHelper output
             Assert.True(RunCommand.TryOpenOutputs(config, _ => driver, NullLogger.Instance, out var outputs), "the outputs did not open");
             using var _ = outputs;
             using var pipeline = new DetectionPipeline(config, detectors, publisher, config.Cameras.Select(FrameSources.Create).ToArray(),
-                NullLogger.Instance, warmupFrames: warmup, stopAfterFrames: warmup + measured, outputs: outputs);
+                NullLogger.Instance, new PipelineOptions(warmup, warmup + measured, outputs));
             var exit = -1;
             Exception? failure = null; // rethrown on the test thread: an exception here would otherwise end the test host
             var thread = new Thread(() =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Hosting;
 using SmartCam.Inference;
 using SmartCam.Messaging;
 
@@ -20,9 +21,10 @@ public static class MultiCameraBench
     /// <param name="MaxCameras">The capacity search stops here (the capacity is then "at least").</param>
     public sealed record Options(int Seconds, int WarmupSeconds, int ProbeSeconds, int MaxCameras, int BareRuns);
 
-    /// <summary>Runs the whole benchmark on an already loaded config, detector and bound publisher (all disposed by the caller).</summary>
-    public static int Run(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, Options options, bool jsonOnly, TextWriter output)
+    /// <summary>Runs the whole benchmark on an already loaded appliance: config, detector instances and bound publisher (disposed by the caller).</summary>
+    public static int Run(Appliance appliance, Options options, bool jsonOnly, TextWriter output)
     {
+        var (config, detector) = (appliance.Config, appliance.Detector);
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter(level => level >= LogLevel.Warning)
             .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
@@ -33,10 +35,8 @@ public static class MultiCameraBench
             Console.Error.WriteLine($"smartcam bench: --max-cameras {options.MaxCameras} is below model.instances ({instances}) of {config.FilePath}: there cannot be more instances than cameras");
             return RunCommand.ExitBadInput;
         }
-        var detectors = RunCommand.WithInstances(config, detector);
-        try
         {
-            var harness = new MultiCameraHarness(config, detectors, publisher, log, options.WarmupSeconds);
+            var harness = new MultiCameraHarness(appliance, log, options.WarmupSeconds);
 
             // 1. The configured cameras, as configured; then the bare model with nothing else running.
             (long P50, long P99) bare = default;
@@ -44,7 +44,7 @@ public static class MultiCameraBench
             var configured = harness.Measure(config.Cameras.ToArray(), options.Seconds, windows: 1, dying: -1, afterRun: p =>
             {
                 configuredRss = BenchFigures.PeakRss();
-                bare = BenchFigures.MeasureBare(detectors[0], p.SampleInput, options.BareRuns);
+                bare = BenchFigures.MeasureBare(detector, p.SampleInput, options.BareRuns);
             });
             if (configured is null) return 1;
             var nominal = configured[0].Cameras[0].NominalFps;
@@ -77,10 +77,6 @@ public static class MultiCameraBench
                 overloadCameras, overload[0], dyingCameras, $"cam{dyingCameras - 1}", dying[0], dying[1], configuredRss, BenchFigures.PeakRss());
             BenchReportWriter.Write(report, jsonOnly, output);
             return 0;
-        }
-        finally
-        {
-            for (var i = 1; i < detectors.Length; i++) detectors[i].Dispose();
         }
     }
 }

@@ -13,7 +13,7 @@ namespace SmartCam.Commands.Bench;
 /// it over time windows. Windows are marked on the publish thread, which owns the statistics
 /// (<see cref="PublishLoop.RunBetweenMessages"/>).
 /// </summary>
-internal sealed class MultiCameraHarness(SmartCamConfig config, OnnxDetector[] detectors, DetectionPublisher publisher, ILogger log, int warmupSeconds)
+internal sealed class MultiCameraHarness(Appliance appliance, ILogger log, int warmupSeconds)
 {
     /// <summary>
     /// Runs <paramref name="cameras"/> through the pipeline: a warm-up, then <paramref name="windows"/> windows of
@@ -22,14 +22,14 @@ internal sealed class MultiCameraHarness(SmartCamConfig config, OnnxDetector[] d
     /// </summary>
     public Window[]? Measure(CameraConfig[] cameras, int seconds, int windows, int dying, Action<DetectionPipeline>? afterRun = null)
     {
-        var runConfig = config with { Cameras = cameras };
-        if (!RunCommand.TryOpenOutputs(runConfig, null, log, out var outputs)) return null;
+        var runConfig = appliance.Config with { Cameras = cameras };
+        if (!Appliance.TryOpenOutputs(runConfig, null, log, out var outputs)) return null;
         using var closeOutputs = outputs;
         var sources = cameras.Select(FrameSources.Create).ToArray();
         GoneSource? gone = null;
         if (dying >= 0) sources[dying] = gone = new GoneSource(sources[dying], cameras[dying].Location);
         var result = new Window[windows];
-        using (var pipeline = new DetectionPipeline(runConfig, detectors, publisher, sources, log, outputs: outputs))
+        using (var pipeline = appliance.CreatePipeline(runConfig, sources, outputs, log))
         {
             using var stop = new CancellationTokenSource();
             var thread = new Thread(() => pipeline.Run(stop.Token)) { Name = "sc-infer" };

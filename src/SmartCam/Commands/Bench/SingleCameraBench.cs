@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
-using NetMQ;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Core;
@@ -26,40 +25,22 @@ public static class SingleCameraBench
     /// <param name="BareRuns">Bare session.Run calls timed on a fixed input.</param>
     public sealed record Options(int Frames, int Warmup, int Viewers, int BareRuns);
 
-    /// <summary>Runs the bench on an already loaded config, detector and bound publisher (disposed here).</summary>
-    public static int Run(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, Options options, bool jsonOnly, TextWriter output)
+    /// <summary>Runs the bench on an already loaded appliance (config, detector, bound publisher; disposed by the caller).</summary>
+    public static int Run(Appliance appliance, Options options, bool jsonOnly, TextWriter output)
     {
+        var (config, detector) = (appliance.Config, appliance.Detector);
         var (frames, warmup, viewers, bareRuns) = (options.Frames, options.Warmup, options.Viewers, options.BareRuns);
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
             .AddFilter(level => level >= LogLevel.Warning)
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         var log = loggers.CreateLogger("SmartCam");
-        if (!RunCommand.TryOpenOutputs(config, null, log, out var outputs))
-        {
-            detector.Dispose();
-            publisher.Dispose();
+        if (!appliance.TryOpenOutputs(log) || !appliance.TryStartHttp(log))
             return RunCommand.ExitBadInput;
-        }
 
         SingleCameraReport report;
-        var frameTaps = viewers > 0 ? new[] { new FrameTap() } : null;
-        using var bus = viewers > 0 ? new BusTap() : null;
-        var hub = viewers > 0 ? new LiveHub(config, bus!, frameTaps!, log) : null;
-        var web = hub is null ? null : new HttpFrontEnd(hub, log);
         System.Diagnostics.Process? watching = null;
-        if (web is not null)
+        if (appliance is { Web: { } web, Hub: { } hub })
         {
-            try
-            {
-                web.Start().GetAwaiter().GetResult();
-            }
-            catch (HttpBindException e)
-            {
-                Console.Error.WriteLine($"smartcam bench: {e.Message}");
-                return RunCommand.ExitBadInput;
-            }
-            publisher.Tap = bus;
-            hub!.Start();
             watching = BenchViewers.Start(web.Address!, config.Camera.Id, viewers);
             // Every viewer connected before the first frame, so every measured frame is served to all of them.
             if (!BenchViewers.Connected(hub, config.Camera.Id, viewers, watching, TimeSpan.FromSeconds(60)))
@@ -71,10 +52,8 @@ public static class SingleCameraBench
                 return 1;
             }
         }
-        using (detector)
-        using (publisher)
-        using (outputs)
-        using (var pipeline = new DetectionPipeline(config, [detector], publisher, [FrameSources.Create(config.Camera)], log, warmup, warmup + frames, outputs, frameTaps))
+        // Made once the viewers are in, as the measured run starts.
+        var pipeline = appliance.CreatePipeline(log);
         {
             var exit = 0;
             var thread = new Thread(() => exit = pipeline.Run(CancellationToken.None)) { Name = "sc-infer" };
@@ -118,11 +97,8 @@ public static class SingleCameraBench
                 (pipeline.LoopPageFaults.Minor - startLoopFaults.Minor, pipeline.LoopPageFaults.Major - startLoopFaults.Major));
             if (watching is not null) report = report with { ViewerPictures = BenchViewers.Stop(watching) };
         }
-        // The hub before the taps: its encoder and drawing wrappers refer to the taps' picture buffers.
-        hub?.Dispose();
-        web?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        foreach (var t in frameTaps ?? []) t.Dispose();
-        NetMQConfig.Cleanup(block: false);
+        // Closed before the report is written, as the measured run's end.
+        appliance.Dispose();
 
         BenchReportWriter.Write(report, jsonOnly, output);
         return 0;

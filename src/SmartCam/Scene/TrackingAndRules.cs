@@ -1,0 +1,56 @@
+using SmartCam.Actuation;
+using SmartCam.Capture;
+using SmartCam.Configuration;
+using SmartCam.Core;
+using SmartCam.Inference;
+using SmartCam.Messaging;
+using SmartCam.Tracking;
+
+namespace SmartCam.Scene;
+
+/// <summary>
+/// One camera's stage after detection, on the inference thread that serves the camera: tracking, then zones and lines
+/// (<see cref="SceneStage"/>), then rules (<see cref="RuleStage"/>), which hand output requests to the outputs' own
+/// thread. Files run it on their media clock, so a replay is the same at any speed; live rules time holds and pulses on
+/// CLOCK_MONOTONIC, which sc-actuate ends them on (docs/actuation.md). Allocation-free per frame.
+/// </summary>
+public sealed class TrackingAndRules : IAfterDetection
+{
+    private readonly SceneStage _scene;
+    private readonly RuleStage? _rules;
+    private readonly bool _onMediaClock;
+
+    private TrackingAndRules(SceneStage scene, RuleStage? rules, bool onMediaClock)
+    {
+        _scene = scene;
+        _rules = rules;
+        _onMediaClock = onMediaClock;
+    }
+
+    /// <summary>Camera <paramref name="index"/>'s stage, or null when its tracking is off (then it has no zones, lines or rules).</summary>
+    /// <param name="outputs">The opened outputs (null: none; the rules then only decide). Rules name them by their index
+    /// among every camera's outputs, and request them through the camera's own requester.</param>
+    public static TrackingAndRules? For(int index, SmartCamConfig config, string[] labels, OutputBank? outputs)
+    {
+        var camera = config.Cameras[index];
+        var scene = camera.Scene;
+        if (!scene.Tracking) return null;
+        var tracking = new SceneStage(scene);
+        var rules = scene.Rules.Count > 0
+            ? new RuleStage(scene.Rules, labels, outputs?.Requester(index), config.Outputs.Count, camera.OnMediaClock)
+            : null;
+        return new TrackingAndRules(tracking, rules, camera.OnMediaClock);
+    }
+
+    /// <summary>The most events one frame can produce: the size of each result's event array.</summary>
+    public int MaxEvents => _scene.MaxEvents;
+
+    public void Run(Frame frame, DetectionResult result)
+    {
+        result.EventCount = _scene.Run(result.Found, result.TrackIds, frame.Image.Cols, frame.Image.Rows, frame.SceneNs, result.Events);
+        _scene.Monitor.ZoneCounts.CopyTo(result.ZoneCounts);
+        var nowNs = MonotonicClock.NowNs();
+        _rules?.Run(_scene.Tracks, _scene.Monitor, result.Events.AsSpan(0, result.EventCount),
+            _onMediaClock ? frame.SceneNs : nowNs, frame.CaptureNs, nowNs);
+    }
+}
