@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using NetMQ;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.Hosting;
 using SmartCam.Inference;
+using SmartCam.Logging;
 using SmartCam.Messaging;
 using SmartCam.Viewing;
 
@@ -76,9 +75,7 @@ public static class BenchCommand
             NetMQConfig.Cleanup(block: false);
             return exitCode;
         }
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Warning)
-            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(ProcessLog.Provider(ProcessLog.BenchFormat)).AddFilter(level => level >= LogLevel.Warning));
         var log = loggers.CreateLogger("SmartCam");
         if (!RunCommand.TryOpenOutputs(config, null, log, out var outputs))
         {

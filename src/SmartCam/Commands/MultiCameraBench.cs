@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mat = OpenCvSharp.Mat;
 using SmartCam.Actuation;
@@ -9,6 +8,7 @@ using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.Hosting;
 using SmartCam.Inference;
+using SmartCam.Logging;
 using SmartCam.Messaging;
 
 namespace SmartCam.Commands;
@@ -65,9 +65,7 @@ public static class MultiCameraBench
     /// <summary>Runs the whole benchmark on an already loaded config, detector and bound publisher (all disposed by the caller).</summary>
     public static int Run(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, Options options, TextWriter output)
     {
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Warning)
-            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(ProcessLog.Provider(ProcessLog.BenchFormat)).AddFilter(level => level >= LogLevel.Warning));
         var log = loggers.CreateLogger("SmartCam");
         var instances = config.Model.Instances;
         if (instances > options.MaxCameras)

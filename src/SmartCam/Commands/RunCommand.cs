@@ -1,7 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using NetMQ;
 using SmartCam.Actuation;
 using SmartCam.Capture;
@@ -9,6 +8,7 @@ using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.Hosting;
 using SmartCam.Inference;
+using SmartCam.Logging;
 using SmartCam.Messaging;
 using SmartCam.Realtime;
 using SmartCam.Viewing;
@@ -39,14 +39,10 @@ public static class RunCommand
         {
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Args = [] });
             builder.Logging.ClearProviders();
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-                o.UseUtcTimestamp = true;
-            });
-            // stdout stays free for tools; logs go to stderr (and so to the journal under systemd).
-            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            // Through the lock-free ring and its drain thread (docs/realtime.md#logging), to stderr (and so to the journal under
+            // systemd, in the journal's format as AddSystemd gave the console logger); stdout stays free for tools.
+            builder.Logging.AddProvider(ProcessLog.Provider(ProcessLog.ConsoleFormat));
+            Program.OnFatal(ProcessLog.Flush);
             builder.Services.AddSingleton(outcome);
             builder.Services.AddSingleton(sp => new DetectionPipeline(config, detectors, publisher, config.Cameras.Select(FrameSources.Create).ToArray(),
                 sp.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam"), outputs: outputs, frameTaps: frameTaps));
