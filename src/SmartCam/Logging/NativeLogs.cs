@@ -21,15 +21,19 @@ public static unsafe class NativeLogs
     // FFmpeg's log levels (libavutil/log.h).
     private const int AvLogFatal = 8, AvLogError = 16, AvLogWarning = 24, AvLogInfo = 32;
 
+    // No static initialisers (so no type initialiser, whose lock a loop thread could meet): set by Route.
     private static LogRing? _ring;
+    private static RateLimit? _limit;
     private static delegate* unmanaged<nint, int, byte*, nint, byte*, int, int*, int> _formatLine;
     private static delegate* unmanaged<int> _getLevel;
 
-    public static RateLimit Ffmpeg { get; } = new(FfmpegCategory, FfmpegLinesPerSecond);
-
-    /// <summary>Routes FFmpeg's log into <paramref name="ring"/> and quietens OpenCV's; false if the library lacks the entry points.</summary>
-    public static bool Route(LogRing ring)
+    /// <summary>
+    /// Routes FFmpeg's log into <paramref name="ring"/>, through <paramref name="limit"/>, and quietens OpenCV's; false if
+    /// the library lacks the entry points. Call before any video is opened.
+    /// </summary>
+    public static bool Route(LogRing ring, RateLimit limit)
     {
+        _limit = limit;
         _ring = ring;
         if (Environment.GetEnvironmentVariable("OPENCV_LOG_LEVEL") is null) OpenCvSharp.Cv2.SetLogLevel(OpenCvSharp.LogLevel.SILENT);
         if (!TryLoadOpenCvSharpExtern(out var library)
@@ -51,8 +55,9 @@ public static unsafe class NativeLogs
     private static void OnFfmpegLog(nint avClass, int level, byte* format, nint args)
     {
         var ring = _ring;
+        var limit = _limit;
         // OpenCV sets FFmpeg's level (AV_LOG_ERROR unless OPENCV_FFMPEG_LOGLEVEL says otherwise); the default callback checked it, so does this one.
-        if (ring is null || format is null || level > _getLevel() || !Ffmpeg.TryTake()) return;
+        if (ring is null || limit is null || format is null || level > _getLevel() || !limit.TryTake()) return;
         var line = stackalloc byte[LogRing.NativeLineBytes];
         var printPrefix = 1;
         var length = _formatLine(avClass, level, format, args, line, LogRing.NativeLineBytes, &printPrefix);

@@ -6,6 +6,8 @@ namespace SmartCam.Logging;
 /// <summary>
 /// The process's one log ring and its drain thread, shared by every logger and by the native libraries' callbacks.
 /// Started by the first <see cref="Provider"/>; commands that run the pipeline use it in place of the console logger.
+/// No static initialisers: <see cref="Dropped"/> is read on sc-publish, which must not be the thread that runs a type
+/// initialiser (a lock, and the ring's allocation).
 /// </summary>
 public static class ProcessLog
 {
@@ -13,7 +15,11 @@ public static class ProcessLog
     public const int Capacity = 4096;
 
     /// <summary>How long shutdown waits for the last lines to get out before leaving them behind.</summary>
-    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(1);
+    public const int FlushTimeoutMs = 1000;
+
+    private static LogRing? _ring;
+    private static RateLimit? _ffmpeg;
+    private static LogDrain? _drain;
 
     /// <summary>
     /// <c>smartcam run</c>'s lines: the simple console format with a UTC time, or under systemd (its parent, or
@@ -24,33 +30,37 @@ public static class ProcessLog
         : new LogFormat(LogStyle.Simple, "HH:mm:ss.fff ");
 
     /// <summary>The benchmarks' warnings: the simple console format without a time, as before.</summary>
-    public static LogFormat BenchFormat { get; } = new(LogStyle.Simple, null);
+    public static LogFormat BenchFormat => new(LogStyle.Simple, null);
 
-    private static readonly Lock Starting = new();
-    private static LogDrain? _drain;
-
-    public static LogRing Ring { get; } = new(Capacity);
-
-    /// <summary>Log records lost: the ring was full (stderr stuck or too slow), or a native library was over its rate.</summary>
-    public static long Dropped => Ring.Dropped + NativeLogs.Ffmpeg.Suppressed;
+    /// <summary>Log records lost: the ring was full (stderr stuck or too slow), or FFmpeg logged over its rate. 0 before a provider.</summary>
+    public static long Dropped => (Volatile.Read(ref _ring)?.Dropped ?? 0) + (Volatile.Read(ref _ffmpeg)?.Suppressed ?? 0);
 
     /// <summary>A logger provider over the ring; the lines look as <paramref name="format"/> says (the latest call decides).</summary>
     public static ILoggerProvider Provider(LogFormat format)
     {
         // Start-up only, on the command's thread, before any loop thread exists.
-        lock (Starting)
+        lock (Gate.Starting)
         {
             if (_drain is null)
             {
-                _drain = new LogDrain(Ring, Console.OpenStandardError(), format, [NativeLogs.Ffmpeg]);
-                NativeLogs.Route(Ring);
+                var ring = new LogRing(Capacity);
+                var ffmpeg = new RateLimit(NativeLogs.FfmpegCategory, NativeLogs.FfmpegLinesPerSecond);
+                _drain = new LogDrain(ring, Console.OpenStandardError(), format, [ffmpeg]);
+                NativeLogs.Route(ring, ffmpeg);
+                Volatile.Write(ref _ffmpeg, ffmpeg);
+                Volatile.Write(ref _ring, ring);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => Flush();
             }
             _drain.Format = format;
+            return new RingLoggerProvider(_ring!, Flush);
         }
-        return new RingLoggerProvider(Ring, Flush);
     }
 
-    /// <summary>Waits, at most <see cref="FlushTimeout"/>, for the lines logged so far to be written.</summary>
-    public static void Flush() => _drain?.Flush(FlushTimeout);
+    /// <summary>Waits, at most <see cref="FlushTimeoutMs"/>, for the lines logged so far to be written.</summary>
+    public static void Flush() => Volatile.Read(ref _drain)?.Flush(TimeSpan.FromMilliseconds(FlushTimeoutMs));
+
+    private static class Gate
+    {
+        public static readonly Lock Starting = new();
+    }
 }

@@ -66,7 +66,7 @@ public sealed class StuckStderrTests : IDisposable
     private static int ReadableFrames(string path)
     {
         // FFmpeg's complaints about the damage into a ring nobody reads, not onto the test run's output.
-        NativeLogs.Route(new LogRing(2));
+        NativeLogs.Route(new LogRing(2), new RateLimit(NativeLogs.FfmpegCategory, 1));
         using var source = new VideoFileSource(path, 0);
         using var frame = new OpenCvSharp.Mat();
         source.Open();
