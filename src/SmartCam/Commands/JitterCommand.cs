@@ -5,6 +5,7 @@ using NetMQ;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Hosting;
+using SmartCam.Logging;
 using SmartCam.Realtime;
 
 namespace SmartCam.Commands;
@@ -27,6 +28,8 @@ public static class JitterCommand
         var results = new List<(string Run, JitterResult Result)> { ("idle", JitterMeter.Measure(plan, interval, duration)) };
         if (config is not null)
         {
+            // No log lines of its own, but FFmpeg's go through the ring too, never straight to stderr from sc-capture.
+            ProcessLog.Start(ProcessLog.BenchFormat);
             if (!RunCommand.TryStart(configPath!, x => x with { Cameras = x.Cameras.Select(c => c with { Loop = true }).ToArray(), Publish = x.Publish with { WaitForSubscribers = 0, LingerMs = 0 } },
                     out var loaded, out var detector, out var publisher))
                 return RunCommand.ExitBadInput;

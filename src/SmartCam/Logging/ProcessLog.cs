@@ -36,7 +36,13 @@ public static class ProcessLog
     public static long Dropped => (Volatile.Read(ref _ring)?.Dropped ?? 0) + (Volatile.Read(ref _ffmpeg)?.Suppressed ?? 0);
 
     /// <summary>A logger provider over the ring; the lines look as <paramref name="format"/> says (the latest call decides).</summary>
-    public static ILoggerProvider Provider(LogFormat format)
+    public static ILoggerProvider Provider(LogFormat format) => new RingLoggerProvider(Start(format), Flush);
+
+    /// <summary>
+    /// Starts the ring and its drain thread and routes the native libraries' logs into it, once; later calls only set
+    /// the format. For a command that runs the pipeline without a logger of its own (jitter), this alone.
+    /// </summary>
+    public static LogRing Start(LogFormat format)
     {
         // Start-up only, on the command's thread, before any loop thread exists.
         lock (Gate.Starting)
@@ -52,7 +58,7 @@ public static class ProcessLog
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => Flush();
             }
             _drain.Format = format;
-            return new RingLoggerProvider(_ring!, Flush);
+            return _ring!;
         }
     }
 
