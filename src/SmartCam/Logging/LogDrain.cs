@@ -22,6 +22,8 @@ public sealed class LogDrain : IDisposable
     private byte[] _bytes = new byte[4096];
     private volatile LogFormat _format;
     private volatile bool _stopping;
+    /// <summary>Records taken from the ring and written (or given up on, when stderr is closed).</summary>
+    private long _written;
 
     /// <param name="limits">The rate-limited sources whose suppressed lines this thread summarises.</param>
     public LogDrain(LogRing ring, Stream sink, LogFormat format, IReadOnlyList<RateLimit> limits)
@@ -55,9 +57,6 @@ public sealed class LogDrain : IDisposable
         return true;
     }
 
-    /// <summary>Records taken from the ring and written (or given up on, when stderr is closed).</summary>
-    private long _written;
-
     private void Run()
     {
         while (!_stopping)
@@ -66,9 +65,10 @@ public sealed class LogDrain : IDisposable
             {
                 if (!DrainOnce()) Thread.Sleep(IdleMs);
             }
-            catch (IOException)
+            catch (Exception)
             {
-                // stderr closed (EPIPE): the lines have nowhere to go; keep emptying the ring so writers never see it full for that.
+                // stderr closed (EPIPE), or a record that cannot be written (an exception whose ToString throws): those
+                // lines are lost, never the process (an exception escaping this thread would end it). Go on emptying the ring.
                 _line.Clear();
                 while (_ring.TryRead(out _)) { }
                 Volatile.Write(ref _written, _ring.Taken);
