@@ -8,6 +8,10 @@ namespace SmartCam.Logging;
 /// Started by the first <see cref="Provider"/>; commands that run the pipeline use it in place of the console logger.
 /// No static initialisers: <see cref="Dropped"/> is read on sc-publish, which must not be the thread that runs a type
 /// initialiser (a lock, and the ring's allocation).
+/// fd 2 itself is left as it is (no pipe of ours dup2'd onto it): the runtime's and native code's last words on a crash
+/// must reach the journal when no managed thread runs any more, Console.Error's one-line errors must not be reordered,
+/// and the only per-frame writers to fd 2 found (FFmpeg, OpenCV; StuckStderrTests on a damaged file) are routed or
+/// silenced. ONNX Runtime logs when a session is created, at start-up.
 /// </summary>
 public static class ProcessLog
 {
