@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.HandOver;
+using SmartCam.Logging;
 
 namespace SmartCam.Capture;
 
@@ -24,6 +25,9 @@ public sealed class CaptureLoop : IDisposable
     private volatile string _state = "starting";
     private long _openStartedNs = -1;
     private long _allocatedBytes, _ownBusyNs, _minorFaults, _majorFaults, _periodNs, _burst, _burstGapNs;
+    /// <summary>How often a run of unreadable frames is logged: a damaged file has one per frame, and each line is a log record.</summary>
+    private const long UnreadableLogIntervalNs = 10_000_000_000;
+    private LogThrottle _unreadable = new(UnreadableLogIntervalNs);
 
     /// <summary>
     /// Reads <paramref name="source"/> into <paramref name="frames"/>; <paramref name="prepare"/> runs on
@@ -122,6 +126,7 @@ public sealed class CaptureLoop : IDisposable
         }
         finally
         {
+            ReportHeldUnreadable();
             _source.Dispose();
             _state = Error is null ? "ended" : "failed";
             _channel.Complete();
@@ -262,9 +267,20 @@ public sealed class CaptureLoop : IDisposable
         }
         catch (OpenCvSharp.OpenCVException e)
         {
-            _log.LogWarning("Camera {Camera}: unreadable frame skipped: {Error}", _config.Id, e.Message);
+            if (_unreadable.ShouldLog(MonotonicClock.NowNs(), out var held))
+            {
+                if (held == 0) _log.LogWarning("Camera {Camera}: unreadable frame skipped: {Error}", _config.Id, e.Message);
+                else _log.LogWarning("Camera {Camera}: unreadable frame skipped: {Error} ({Held} more since the last such line)", _config.Id, e.Message, held);
+            }
             return ReadResult.Corrupt;
         }
+    }
+
+    /// <summary>The unreadable frames not yet logged, said once as capture ends.</summary>
+    private void ReportHeldUnreadable()
+    {
+        if (_unreadable.TakeHeld() is var held and > 0)
+            _log.LogWarning("Camera {Camera}: {Held} more unreadable frames skipped since the last such line", _config.Id, held);
     }
 
     /// <summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.Hosting;
+using SmartCam.Logging;
 using SmartCam.Realtime;
 
 namespace SmartCam.Commands;
@@ -55,6 +56,8 @@ public static class JitterCommand
         if (config is not null)
         {
             // Files loop, so the pipeline runs as long as the measurement. No outputs and no HTTP server: only the loop's load is wanted.
+            // No log lines of its own, but FFmpeg's go through the ring too, never straight to stderr from sc-capture.
+            ProcessLog.Start(ProcessLog.BenchFormat);
             using var appliance = Appliance.TryLoad(configPath!, new ApplianceOptions(
                 Adjust: x => x with { Cameras = x.Cameras.Select(c => c with { Loop = true }).ToArray(), Publish = x.Publish with { WaitForSubscribers = 0, LingerMs = 0 } },
                 Http: false, WaitForQueuedMessages: false));

@@ -2,11 +2,11 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using SmartCam.Actuation;
 using SmartCam.Configuration;
 using SmartCam.Hosting;
 using SmartCam.Inference;
+using SmartCam.Logging;
 
 namespace SmartCam.Commands;
 
@@ -36,14 +36,10 @@ public static class RunCommand
     private static void ConfigureLogging(HostApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o =>
-        {
-            o.SingleLine = true;
-            o.TimestampFormat = "HH:mm:ss.fff ";
-            o.UseUtcTimestamp = true;
-        });
-        // stdout stays free for tools; logs go to stderr (and so to the journal under systemd).
-        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // Through the lock-free ring and its drain thread (docs/realtime.md#logging), to stderr (and so to the journal under
+        // systemd, in the journal's format as AddSystemd gave the console logger); stdout stays free for tools.
+        builder.Logging.AddProvider(ProcessLog.Provider(ProcessLog.ConsoleFormat));
+        Program.OnFatal(ProcessLog.Flush);
     }
 
     /// <inheritdoc cref="Appliance.WithInstances"/>

@@ -5,6 +5,7 @@ using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.HandOver;
 using SmartCam.Inference;
+using SmartCam.Logging;
 using SmartCam.Messaging;
 using SmartCam.Realtime;
 
@@ -40,6 +41,9 @@ public sealed class DetectionPipeline : IDisposable
     private readonly ThreadPlacement _placement;
     private readonly OutputBank? _outputs;
     private long _inferredInAll;
+    // The inference thread that warms the last frame slot sets _warm and signals; the placing thread does the work.
+    private readonly Wakeup _placeNow = new();
+    private bool _warm, _ended;
 
     /// <summary>One detector, one camera: the single-camera form.</summary>
     public DetectionPipeline(SmartCamConfig config, OnnxDetector detector, DetectionPublisher publisher, IFrameSource source, ILogger log,
@@ -141,7 +145,7 @@ public sealed class DetectionPipeline : IDisposable
     public DetectorInput SampleInput => CameraPipeline.InputOf(_cameras[0].Frames.Items[0]);
 
     private ProcessHealth Health() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2),
-        Libc.PageFaults(Libc.RusageSelf), LoopPageFaults, _placement.Resettled);
+        Libc.PageFaults(Libc.RusageSelf), LoopPageFaults, _placement.Resettled, ProcessLog.Dropped);
 
     /// <summary>Runs until every source ends or <paramref name="stop"/> fires; returns the process exit code (0, or 1 when a camera failed).</summary>
     public int Run(CancellationToken stop)
@@ -159,6 +163,10 @@ public sealed class DetectionPipeline : IDisposable
         // The other loop threads are created before this one raises itself: a thread starts on its
         // creator's CPUs, and a new SCHED_OTHER thread on an isolated CPU held by a SCHED_FIFO creator
         // never gets to run (seen on the image: with RT throttling off, Thread.Start never returned).
+        // The placement of the rest logs, sweeps /proc and locks memory: a normal-priority thread's work, created here
+        // (by this thread, before it becomes an inference thread) and woken by the inference thread that warms the last slot.
+        var placing = _config.Realtime.Enabled ? new Thread(PlaceTheRestWhenWarm) { Name = PlacingThreadName, IsBackground = true } : null;
+        placing?.Start();
         _publishLoop.Start();
         foreach (var c in _cameras) c.Capture.Start();
         using var stopInference = CancellationTokenSource.CreateLinkedTokenSource(stop);
@@ -166,7 +174,11 @@ public sealed class DetectionPipeline : IDisposable
         bool AfterFrame(long inferredHere)
         {
             var inAll = Interlocked.Increment(ref _inferredInAll);
-            if (inAll == slotsToWarm) PlaceTheRest();
+            if (inAll == slotsToWarm)
+            {
+                Volatile.Write(ref _warm, true);
+                _placeNow.Signal();
+            }
             if (inAll == _stopAfterFrames) stopInference.Cancel();
             return inAll != _stopAfterFrames;
         }
@@ -201,18 +213,36 @@ public sealed class DetectionPipeline : IDisposable
                 foreach (var c in _cameras) c.Results.Complete();
                 // Only now: the safe-level writes' evt. messages go out before the run's final status.
                 _publishLoop.Finish();
+                Volatile.Write(ref _ended, true);
+                _placeNow.Signal();
+                placing?.Join();
             }
         }
         return Finish(stop);
     }
 
+    public const string PlacingThreadName = "sc-place";
+
     /// <summary>
-    /// Once every frame item has been written and inferred once: the loop threads exist and have placed
-    /// themselves, and the loop's buffers are resident, so locking memory locks them.
+    /// On its own normal-priority thread: waits until every frame item has been written and inferred once (the loop
+    /// threads exist and have placed themselves, and the loop's buffers are resident, so locking memory locks them),
+    /// then places the rest; or ends with the run if that never came.
     /// </summary>
+    private void PlaceTheRestWhenWarm()
+    {
+        while (!Volatile.Read(ref _ended))
+        {
+            if (Volatile.Read(ref _warm))
+            {
+                PlaceTheRest();
+                return;
+            }
+            _placeNow.Wait(-1);
+        }
+    }
+
     private void PlaceTheRest()
     {
-        if (!_config.Realtime.Enabled) return;
         _placement.PlaceTheRest();
         _publishLoop.Realtime = new RealtimeStatus(true, _placement.MemoryLocked,
             _placement.InEffect.Select(p => (p.Key, p.Value)).OrderBy(p => p.Key, StringComparer.Ordinal).ToArray());
@@ -258,6 +288,7 @@ public sealed class DetectionPipeline : IDisposable
         foreach (var c in _cameras) c.Dispose();
         foreach (var w in _frameReady) w.Dispose();
         _resultReady.Dispose();
+        _placeNow.Dispose();
         _publishLoop.Dispose();
     }
 }

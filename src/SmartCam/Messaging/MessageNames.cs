@@ -103,6 +103,8 @@ public static class MessageNames
     public const string Major = "major";
     public const string LoopMinor = "loop_minor";
     public const string LoopMajor = "loop_major";
+    /// <summary>Log records lost since start (the log ring full, or a native library over its rate): docs/realtime.md#logging.</summary>
+    public const string LogDropped = "log_dropped";
     public const string Zones = "zones";
     public const string Outputs = "outputs";
     public const string Error = "error";

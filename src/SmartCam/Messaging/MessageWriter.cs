@@ -9,7 +9,8 @@ using SmartCam.Tracking;
 namespace SmartCam.Messaging;
 
 /// <summary>Process-wide health for status messages: GCs and page faults since start (the loop threads' faults separately), threads moved back to housekeeping CPUs.</summary>
-public readonly record struct ProcessHealth(int Gen0, int Gen1, int Gen2, (long Minor, long Major) PageFaults, (long Minor, long Major) LoopPageFaults, long ThreadsResettled);
+public readonly record struct ProcessHealth(int Gen0, int Gen1, int Gen2, (long Minor, long Major) PageFaults, (long Minor, long Major) LoopPageFaults, long ThreadsResettled,
+    long LogDropped = 0);
 
 /// <summary>Real-time placement in effect, fixed once the loop threads are placed (so writing it allocates nothing).</summary>
 public sealed record RealtimeStatus(bool Enabled, bool MemoryLocked, (string Stage, string Outcome)[] Threads);
@@ -296,7 +297,7 @@ public sealed class MessageWriter
         return j;
     }
 
-    /// <summary>gc and page_faults: the process's health, the same in status.&lt;camera&gt; and status.box.</summary>
+    /// <summary>gc, page_faults and log_dropped: the process's health, the same in status.&lt;camera&gt; and status.box.</summary>
     private static void WriteHealth(Utf8JsonWriter j, ProcessHealth health)
     {
         j.WriteStartObject(MessageNames.Gc);
@@ -310,6 +311,7 @@ public sealed class MessageWriter
         j.WriteNumber(MessageNames.LoopMinor, health.LoopPageFaults.Minor);
         j.WriteNumber(MessageNames.LoopMajor, health.LoopPageFaults.Major);
         j.WriteEndObject();
+        j.WriteNumber(MessageNames.LogDropped, health.LogDropped);
     }
 
     private static void WriteRealtime(Utf8JsonWriter j, RealtimeStatus? realtime, ProcessHealth health)

@@ -84,7 +84,8 @@ public sealed class ThreadPlacement
 
     /// <summary>
     /// Moves every thread that is not a placed loop thread to the housekeeping CPUs, then logs the
-    /// outcome (one warning if privileges were missing). Call once the loop threads have entered.
+    /// outcome (one warning if privileges were missing). Call once the loop threads have entered, from a
+    /// normal-priority thread, never a loop thread: it reads /proc, writes affinities, locks memory and logs.
     /// </summary>
     public void PlaceTheRest()
     {

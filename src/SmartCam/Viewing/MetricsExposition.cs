@@ -147,6 +147,8 @@ public static class MetricsExposition
             m.Add("loop_page_faults_total", "counter", "Page faults of the loop threads (capture, inference, publish).", box + ",kind=\"minor\"", Long(faults, MessageNames.LoopMinor));
             m.Add("loop_page_faults_total", "counter", "", box + ",kind=\"major\"", Long(faults, MessageNames.LoopMajor));
         }
+        if (s.TryGetProperty(MessageNames.LogDropped, out _))
+            m.Add("log_dropped_total", "counter", "Log records lost (the log ring full, or a native library over its rate).", box, Long(s, MessageNames.LogDropped));
     }
 
     private static long Long(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : 0;

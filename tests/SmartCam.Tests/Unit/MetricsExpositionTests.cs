@@ -19,7 +19,7 @@ public class MetricsExpositionTests
         writer.WriteStatus(stats, "0123456789abcdef", "running", 12.5, 9.5, health: new ProcessHealth(1, 0, 0, (10, 1), (2, 0), 0));
         var camera = writer.Buffer.WrittenSpan.ToArray();
         var box = new MessageWriter("box", "yolox_nano", ["person"]);
-        box.WriteBoxStatus("0123456789abcdef", "running", 12.5, [(0.5, 9.5)], 1, 1, 42, 0, null, new ProcessHealth(1, 0, 0, (10, 1), (2, 0), 0),
+        box.WriteBoxStatus("0123456789abcdef", "running", 12.5, [(0.5, 9.5)], 1, 1, 42, 0, null, new ProcessHealth(1, 0, 0, (10, 1), (2, 0), 0, LogDropped: 7),
             new OutputCounters(WriteFailures: 3, RequestsDropped: 2, TransitionsDropped: 1));
         return (camera, box.Buffer.WrittenSpan.ToArray(), latencies);
     }
@@ -46,6 +46,7 @@ public class MetricsExpositionTests
         Assert.Equal(3, Sample(text, "smartcam_frames_corrupt_total{camera=\"door \\\"1\\\"\"}"));
         Assert.Equal(0.1, Sample(text, "smartcam_frame_period_seconds{camera=\"door \\\"1\\\"\"}"));
         Assert.Equal(1, Sample(text, "smartcam_gc_collections_total{camera=\"box\",generation=\"0\"}"));
+        Assert.Equal(7, Sample(text, "smartcam_log_dropped_total{camera=\"box\"}"));
         Assert.Equal(0.5, Sample(text, "smartcam_detector_load_ratio{camera=\"box\",detector=\"0\"}"));
         Assert.Equal(50_000_000, Sample(text, "smartcam_resident_memory_bytes{camera=\"box\"}"));
         Assert.Equal(1, Sample(text, "smartcam_build_info{camera=\"box\",version=\"1.2.3\"}"));

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Hosting;
 using SmartCam.Inference;
+using SmartCam.Logging;
 using SmartCam.Messaging;
 
 namespace SmartCam.Commands.Bench;
@@ -25,9 +25,7 @@ public static class MultiCameraBench
     public static int Run(Appliance appliance, Options options, bool jsonOnly, TextWriter output)
     {
         var (config, detector) = (appliance.Config, appliance.Detector);
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Warning)
-            .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(ProcessLog.Provider(ProcessLog.BenchFormat)).AddFilter(level => level >= LogLevel.Warning));
         var log = loggers.CreateLogger("SmartCam");
         var instances = config.Model.Instances;
         if (instances > options.MaxCameras)

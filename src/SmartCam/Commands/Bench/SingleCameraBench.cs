@@ -1,11 +1,10 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.Hosting;
 using SmartCam.Inference;
+using SmartCam.Logging;
 using SmartCam.Messaging;
 using SmartCam.Viewing;
 
@@ -30,9 +29,7 @@ public static class SingleCameraBench
     {
         var (config, detector) = (appliance.Config, appliance.Detector);
         var (frames, warmup, viewers, bareRuns) = (options.Frames, options.Warmup, options.Viewers, options.BareRuns);
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true)
-            .AddFilter(level => level >= LogLevel.Warning)
-            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var loggers = LoggerFactory.Create(b => b.AddProvider(ProcessLog.Provider(ProcessLog.BenchFormat)).AddFilter(level => level >= LogLevel.Warning));
         var log = loggers.CreateLogger("SmartCam");
         if (!appliance.TryOpenOutputs(log) || !appliance.TryStartHttp(log))
             return RunCommand.ExitBadInput;
