@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using NetMQ;
 using NetMQ.Sockets;
-using SmartCam.Messaging;
+using SmartCam.Core;
 
 var endpoint = args.Length > 0 ? args[0] : "tcp://127.0.0.1:5556";
 var camera = args.Length > 1 ? args[1] : "cam0";

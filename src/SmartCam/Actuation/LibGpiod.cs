@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using System.Device.Gpio.Drivers;
 using System.Runtime.InteropServices;
+using SmartCam.Configuration;
 
 namespace SmartCam.Actuation;
 

@@ -1,5 +1,6 @@
 using System.Device.Gpio;
 using Microsoft.Extensions.Logging;
+using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.HandOver;
 

@@ -1,4 +1,5 @@
 using System.Device.Gpio;
+using SmartCam.Configuration;
 
 namespace SmartCam.Actuation;
 

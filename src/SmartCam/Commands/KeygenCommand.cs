@@ -1,5 +1,5 @@
 using System.CommandLine;
-using SmartCam.Messaging;
+using SmartCam.Core;
 
 namespace SmartCam.Commands;
 

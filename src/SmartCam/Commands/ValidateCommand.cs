@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.Inference;
-using SmartCam.Messaging;
 
 namespace SmartCam.Commands;
 
@@ -61,7 +61,7 @@ public static class ValidateCommand
                 if (!single || config.Model.Instances > 1)
                     output.WriteLine($"         {config.Model.Instances} detector instance{(config.Model.Instances == 1 ? "" : "s")} for {config.Cameras.Count} cameras, batch {(detector.BatchIsDynamic ? "dynamic" : "fixed at 1: frames are inferred one at a time")}");
                 output.WriteLine($"detect   score > {d.Score}, NMS IoU {d.NmsIou}, at most {d.MaxDetections}{(d.Classes.Count > 0 ? ", classes " + string.Join(", ", d.Classes) : ", all classes")}");
-                var security = config.Publish.CurveSecretKey is { } key ? $"CURVE, server public key {SmartCam.Messaging.CurveKeys.PublicKeyOf(key)}"
+                var security = config.Publish.CurveSecretKey is { } key ? $"CURVE, server public key {CurveKeys.PublicKeyOf(key)}"
                     : config.Publish.Insecure ? "plain text, insecure: true" : "plain text, loopback only";
                 var topics = single
                     ? $"{MessageNames.DetTopic(config.Camera.Id)}, {MessageNames.StatusTopic(config.Camera.Id)}"

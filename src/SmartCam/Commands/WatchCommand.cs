@@ -4,9 +4,7 @@ using System.Text;
 using System.Text.Json;
 using NetMQ;
 using NetMQ.Sockets;
-using SmartCam.Capture;
 using SmartCam.Core;
-using SmartCam.Messaging;
 
 namespace SmartCam.Commands;
 

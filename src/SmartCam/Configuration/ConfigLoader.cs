@@ -1,8 +1,4 @@
-using SmartCam.Actuation;
 using SmartCam.Core;
-using SmartCam.Messaging;
-using SmartCam.Realtime;
-using SmartCam.Tracking;
 
 namespace SmartCam.Configuration;
 

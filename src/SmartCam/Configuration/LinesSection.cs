@@ -1,4 +1,4 @@
-using SmartCam.Tracking;
+using SmartCam.Core;
 
 namespace SmartCam.Configuration;
 

@@ -1,4 +1,3 @@
-using SmartCam.Actuation;
 
 namespace SmartCam.Configuration;
 

@@ -1,4 +1,4 @@
-using SmartCam.Messaging;
+using SmartCam.Core;
 
 namespace SmartCam.Configuration;
 

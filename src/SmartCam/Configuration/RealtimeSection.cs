@@ -1,5 +1,4 @@
 using SmartCam.Core;
-using SmartCam.Realtime;
 
 namespace SmartCam.Configuration;
 

@@ -1,5 +1,3 @@
-using SmartCam.Actuation;
-using SmartCam.Tracking;
 
 namespace SmartCam.Configuration;
 

@@ -11,10 +11,10 @@ public sealed record SmartCamConfig(
     ModelConfig Model,
     DetectConfig Detect,
     PublishConfig Publish,
-    Realtime.RealtimeConfig Realtime)
+    RealtimeConfig Realtime)
 {
     /// <summary>Every camera's outputs, in the order declared; rules name them by their index here, so names and lines are unique box-wide.</summary>
-    public IReadOnlyList<Actuation.OutputDefinition> Outputs { get; init; } = [];
+    public IReadOnlyList<OutputDefinition> Outputs { get; init; } = [];
 
     /// <summary>A camera's outputs go to their safe level when it has processed no frame for this long; 0 disables (<c>actuation.watchdog_ms</c>).</summary>
     public int WatchdogMs { get; init; } = ActuationSection.WatchdogMs.Default;
@@ -180,11 +180,11 @@ public sealed record SceneConfig
 {
     /// <summary>Track objects (stable track_id in det messages). Zones, lines and rules need it; on by default.</summary>
     public bool Tracking { get; init; } = TrackingSection.Enabled.Default;
-    public SmartCam.Tracking.TrackerOptions Tracker { get; init; } = new();
+    public TrackerOptions Tracker { get; init; } = new();
     /// <summary>Which point of a box decides zone membership and line crossings.</summary>
-    public SmartCam.Tracking.AnchorPoint Anchor { get; init; } = TrackingSection.Anchor.Default;
-    public IReadOnlyList<SmartCam.Tracking.ZoneDefinition> Zones { get; init; } = [];
-    public IReadOnlyList<SmartCam.Tracking.LineDefinition> Lines { get; init; } = [];
+    public AnchorPoint Anchor { get; init; } = TrackingSection.Anchor.Default;
+    public IReadOnlyList<ZoneDefinition> Zones { get; init; } = [];
+    public IReadOnlyList<LineDefinition> Lines { get; init; } = [];
     /// <summary>Rules name their output by its index among every camera's outputs (<see cref="SmartCamConfig.Outputs"/>).</summary>
     public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
 }
@@ -201,6 +201,6 @@ public sealed record RuleConfig(
     float MinScore,
     int Zone,
     int Line,
-    SmartCam.Tracking.LineDirection? Direction,
+    LineDirection? Direction,
     int Output,
-    Actuation.RuleTiming Timing);
+    RuleTiming Timing);

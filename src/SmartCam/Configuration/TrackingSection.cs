@@ -1,5 +1,4 @@
 using System.Globalization;
-using SmartCam.Tracking;
 
 namespace SmartCam.Configuration;
 

@@ -1,5 +1,3 @@
-using SmartCam.Realtime;
-using SmartCam.Tracking;
 
 namespace SmartCam.Configuration;
 

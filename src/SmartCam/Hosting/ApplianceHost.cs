@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Core;
-using SmartCam.Inference;
 using SmartCam.Realtime;
 
 namespace SmartCam.Hosting;

@@ -44,7 +44,7 @@ public sealed class CameraPipeline : IDisposable
             () => Prefaulted(new DetectionResult(config.Detect.MaxDetections, after?.MaxEvents ?? 0, scene.Zones.Count)), wiring.ResultReady);
         Messages = new MessageWriter(camera.Id, detector.Name, detector.Labels, scene, config.Outputs, index);
         Publishing = new PublishLane(Results, Messages, () => Capture.Counters, scene.Zones.Count);
-        Lane = new InferenceLane(Frames, Results, after);
+        Lane = new InferenceLane<DetectionResult>(Frames, Results, after);
     }
 
     /// <summary>Results queued for the publish thread before a live camera's oldest is dropped (a file's inference waits instead).</summary>
@@ -57,7 +57,7 @@ public sealed class CameraPipeline : IDisposable
     public SlotChannel<DetectionResult> Results { get; }
     public MessageWriter Messages { get; }
     public PublishLane Publishing { get; }
-    public InferenceLane Lane { get; }
+    public InferenceLane<DetectionResult> Lane { get; }
 
     /// <summary>The camera's statistics, written by the publish thread.</summary>
     public PipelineStats Stats => Publishing.Stats;

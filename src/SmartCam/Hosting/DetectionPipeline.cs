@@ -21,7 +21,7 @@ public sealed record PipelineOptions(long WarmupFrames = 0, long StopAfterFrames
 /// <summary>
 /// Every camera's pipeline around one shared detector: one capture thread per camera (<c>sc-capture</c>, reading and
 /// letterboxing frame N+1 while frame N is inferred), one inference thread per detector instance (<c>sc-infer</c>,
-/// serving its cameras in turn, see <see cref="InferenceLoop"/>), and one publish thread (<c>sc-publish</c>). Cameras
+/// serving its cameras in turn, see <see cref="InferenceLoop{TResult}"/>), and one publish thread (<c>sc-publish</c>). Cameras
 /// are given to the detector instances in turn (camera i to instance i mod n), so each camera's tracking and rules
 /// always run on the same thread. Frames and results move through <see cref="SlotChannel{T}"/>s only.
 /// </summary>
@@ -31,7 +31,7 @@ public sealed class DetectionPipeline : IDisposable
     private readonly DetectionPublisher _publisher;
     private readonly ILogger _log;
     private readonly CameraPipeline[] _cameras;
-    private readonly InferenceLoop[] _inference;
+    private readonly InferenceLoop<DetectionResult>[] _inference;
     private readonly Wakeup[] _frameReady;
     private readonly Wakeup _resultReady = new();
     private readonly PublishLoop _publishLoop;
@@ -83,12 +83,12 @@ public sealed class DetectionPipeline : IDisposable
             var wiring = new CameraWiring(_frameReady[instance], _resultReady, () => _placement.Enter(thread), frameTaps?[c]);
             _cameras[c] = new CameraPipeline(c, config, detectors[instance], sources[c], outputs, wiring, log);
         }
-        _inference = new InferenceLoop[detectors.Count];
+        _inference = new InferenceLoop<DetectionResult>[detectors.Count];
         for (var i = 0; i < detectors.Count; i++)
         {
             var thread = cameras.Count + i;
             var lanes = _cameras.Where(c => c.Index % detectors.Count == i).Select(c => c.Lane).ToArray();
-            _inference[i] = new InferenceLoop(detectors[i], config.Detect, lanes, _frameReady[i], () => _placement.Enter(thread));
+            _inference[i] = new InferenceLoop<DetectionResult>(detectors[i], config.Detect, lanes, _frameReady[i], () => _placement.Enter(thread));
         }
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
         _boxMessages = new MessageWriter(BoxStatus.Id, detectors[0].Name, detectors[0].Labels);
@@ -103,7 +103,7 @@ public sealed class DetectionPipeline : IDisposable
     public IReadOnlyList<CameraPipeline> Cameras => _cameras;
 
     /// <summary>The detector instances' threads (<c>model.instances</c>), for their counters.</summary>
-    public IReadOnlyList<InferenceLoop> Inference => _inference;
+    public IReadOnlyList<InferenceLoop<DetectionResult>> Inference => _inference;
 
     /// <summary>The first camera's latencies and counters (the only camera's, in a single-camera config); complete once <see cref="Run"/> returned.</summary>
     public PipelineStats Stats => _cameras[0].Stats;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Hosting.Systemd;
-using SmartCam.Capture;
 
 namespace SmartCam.Hosting;
 

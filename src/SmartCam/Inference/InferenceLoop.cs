@@ -2,8 +2,6 @@ using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.HandOver;
-using SmartCam.Messaging;
-using SmartCam.Realtime;
 
 namespace SmartCam.Inference;
 
@@ -11,13 +9,15 @@ namespace SmartCam.Inference;
 /// What the inference thread does with one camera's frames after detection (tracking, zones, rules): each
 /// camera has its own, and it runs on the inference thread that serves the camera, allocation-free.
 /// </summary>
-public interface IAfterDetection
+/// <typeparam name="TResult">The channel's result item: <see cref="InferenceResult"/> extended by the later stages.</typeparam>
+public interface IAfterDetection<in TResult> where TResult : InferenceResult
 {
-    void Run(Frame frame, DetectionResult result);
+    void Run(Frame frame, TResult result);
 }
 
 /// <summary>One camera as an inference thread sees it: frames in, results out, and what runs between.</summary>
-public sealed record InferenceLane(SlotChannel<Frame> Frames, SlotChannel<DetectionResult> Results, IAfterDetection? After);
+public sealed record InferenceLane<TResult>(SlotChannel<Frame> Frames, SlotChannel<TResult> Results, IAfterDetection<TResult>? After)
+    where TResult : InferenceResult;
 
 /// <summary>
 /// One detector instance's thread (<c>sc-infer</c>). It serves its cameras in turn: of the cameras with a frame
@@ -25,11 +25,12 @@ public sealed record InferenceLane(SlotChannel<Frame> Frames, SlotChannel<Detect
 /// cameras keep only their newest, see <see cref="FullMode.Freshest"/>). Under overload every camera so gets an
 /// equal share of the detector, and the frames a camera loses are counted on that camera.
 /// </summary>
-public sealed class InferenceLoop
+/// <typeparam name="TResult">The result item its lanes carry (see <see cref="InferenceResult"/>).</typeparam>
+public sealed class InferenceLoop<TResult> where TResult : InferenceResult
 {
     private readonly OnnxDetector _detector;
     private readonly DetectionPostprocessor _post;
-    private readonly InferenceLane[] _lanes;
+    private readonly InferenceLane<TResult>[] _lanes;
     private readonly Wakeup _frameReady;
     private readonly Action? _onStart;
     private readonly long[] _servedAt;
@@ -38,7 +39,7 @@ public sealed class InferenceLoop
 
     /// <param name="frameReady">The wake-up every lane's frame channel signals (shared by all of them).</param>
     /// <param name="onStart">Runs first on the thread (real-time placement).</param>
-    public InferenceLoop(OnnxDetector detector, DetectConfig detect, IReadOnlyList<InferenceLane> lanes, Wakeup frameReady, Action? onStart = null)
+    public InferenceLoop(OnnxDetector detector, DetectConfig detect, IReadOnlyList<InferenceLane<TResult>> lanes, Wakeup frameReady, Action? onStart = null)
     {
         _detector = detector;
         _post = new DetectionPostprocessor(detector.Decoder, detector.Labels, detect);
@@ -98,7 +99,7 @@ public sealed class InferenceLoop
     /// Of the lanes with a frame ready, the one served longest ago (a round-robin that does not make a camera whose frame
     /// came a moment late wait a whole round).
     /// </summary>
-    private bool TryTakeNext(out InferenceLane lane, out Frame frame)
+    private bool TryTakeNext(out InferenceLane<TResult> lane, out Frame frame)
     {
         while (true)
         {
@@ -135,7 +136,7 @@ public sealed class InferenceLoop
         return all;
     }
 
-    private void Infer(InferenceLane lane, Frame frame, CancellationToken stop)
+    private void Infer(InferenceLane<TResult> lane, Frame frame, CancellationToken stop)
     {
         var t0 = MonotonicClock.NowNs();
         // Intended start: as soon as both the frame and this thread were free.
@@ -148,7 +149,6 @@ public sealed class InferenceLoop
         if (result is null) return; // stopping
         result.Count = _post.Run(_detector.Output, input.Geometry, frame.Image.Cols, frame.Image.Rows, result.Detections);
         result.NonFinite = _post.NonFiniteDropped;
-        result.EventCount = 0;
         lane.After?.Run(frame, result);
         var t2 = MonotonicClock.NowNs();
         result.Seq = frame.Seq;

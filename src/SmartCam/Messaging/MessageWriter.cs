@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using SmartCam.Actuation;
+using SmartCam.Configuration;
 using SmartCam.Core;
-using SmartCam.Inference;
 using SmartCam.Tracking;
 
 namespace SmartCam.Messaging;

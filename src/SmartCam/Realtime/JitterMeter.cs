@@ -1,6 +1,5 @@
-using SmartCam.Capture;
+using SmartCam.Configuration;
 using SmartCam.Core;
-using SmartCam.Messaging;
 
 namespace SmartCam.Realtime;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SmartCam.Configuration;
 using SmartCam.Core;
 
 namespace SmartCam.Realtime;

@@ -14,7 +14,7 @@ namespace SmartCam.Scene;
 /// thread. Files run it on their media clock, so a replay is the same at any speed; live rules time holds and pulses on
 /// CLOCK_MONOTONIC, which sc-actuate ends them on (docs/actuation.md). Allocation-free per frame.
 /// </summary>
-public sealed class TrackingAndRules : IAfterDetection
+public sealed class TrackingAndRules : IAfterDetection<DetectionResult>
 {
     private readonly SceneStage _scene;
     private readonly RuleStage? _rules;

@@ -1,3 +1,4 @@
+using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.Inference;
 

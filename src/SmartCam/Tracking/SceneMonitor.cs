@@ -1,3 +1,5 @@
+using SmartCam.Configuration;
+
 namespace SmartCam.Tracking;
 
 /// <summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using OpenCvSharp;
-using SmartCam.Messaging;
+using SmartCam.Core;
 
 namespace SmartCam.Viewing;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartCam.Actuation;
 using SmartCam.Capture;
+using SmartCam.Configuration;
 using SmartCam.Core;
 
 namespace SmartCam.Tests.Unit;

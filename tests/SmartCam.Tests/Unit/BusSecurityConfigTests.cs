@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.Messaging;
 
 namespace SmartCam.Tests.Unit;

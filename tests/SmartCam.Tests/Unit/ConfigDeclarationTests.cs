@@ -59,8 +59,8 @@ public class ConfigDeclarationTests
         Setting<Pace> s => s.Names?.Names,
         Setting<ModelFamily> s => s.Names?.Names,
         Setting<ExecutionProvider> s => s.Names?.Names,
-        Setting<Realtime.SchedPolicy> s => s.Names?.Names,
-        Setting<Tracking.AnchorPoint> s => s.Names?.Names,
+        Setting<SchedPolicy> s => s.Names?.Names,
+        Setting<AnchorPoint> s => s.Names?.Names,
         _ => null,
     };
 

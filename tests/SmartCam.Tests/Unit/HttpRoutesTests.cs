@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartCam.Capture;
 using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.Messaging;
 using SmartCam.Viewing;
 

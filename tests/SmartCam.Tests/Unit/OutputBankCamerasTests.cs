@@ -1,6 +1,7 @@
 using System.Device.Gpio;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartCam.Actuation;
+using SmartCam.Configuration;
 
 namespace SmartCam.Tests.Unit;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartCam.Actuation;
 using SmartCam.Capture;
+using SmartCam.Configuration;
 using SmartCam.Core;
 
 namespace SmartCam.Tests.Unit;

@@ -454,5 +454,5 @@ public class SceneConfigTests
 
     /// <summary>A single-camera config around <paramref name="scene"/> (the other sections at their defaults).</summary>
     private static SmartCamConfig OneCamera(SceneConfig scene) =>
-        new("test.yaml", [new CameraConfig { Scene = scene }], new ModelConfig(), new DetectConfig(), new PublishConfig(), new SmartCam.Realtime.RealtimeConfig());
+        new("test.yaml", [new CameraConfig { Scene = scene }], new ModelConfig(), new DetectConfig(), new PublishConfig(), new RealtimeConfig());
 }

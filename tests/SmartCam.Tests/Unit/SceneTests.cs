@@ -1,3 +1,5 @@
+using SmartCam.Configuration;
+using SmartCam.Core;
 using SmartCam.Tracking;
 
 namespace SmartCam.Tests.Unit;

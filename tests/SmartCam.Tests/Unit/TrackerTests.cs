@@ -1,3 +1,4 @@
+using SmartCam.Configuration;
 using SmartCam.Inference;
 using SmartCam.Tracking;
 

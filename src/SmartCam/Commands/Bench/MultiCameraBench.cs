@@ -2,9 +2,7 @@ using Microsoft.Extensions.Logging;
 using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Hosting;
-using SmartCam.Inference;
 using SmartCam.Logging;
-using SmartCam.Messaging;
 
 namespace SmartCam.Commands.Bench;
 

@@ -3,7 +3,6 @@ using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.Hosting;
-using SmartCam.Inference;
 using SmartCam.Messaging;
 
 namespace SmartCam.Commands.Bench;

@@ -3,10 +3,7 @@ using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Core;
 using SmartCam.Hosting;
-using SmartCam.Inference;
 using SmartCam.Logging;
-using SmartCam.Messaging;
-using SmartCam.Viewing;
 
 namespace SmartCam.Commands.Bench;
 

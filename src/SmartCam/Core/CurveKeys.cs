@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using NetMQ;
 
-namespace SmartCam.Messaging;
+namespace SmartCam.Core;
 
 /// <summary>
 /// ZeroMQ CURVE key files for the bus. A secret key file holds the server's 32-byte secret key, either as

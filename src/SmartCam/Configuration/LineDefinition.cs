@@ -1,4 +1,6 @@
-namespace SmartCam.Tracking;
+using SmartCam.Core;
+
+namespace SmartCam.Configuration;
 
 /// <summary>
 /// A named counting line: the finite segment A→B in normalised coordinates (0..1, x right, y down).

@@ -1,6 +1,4 @@
-using SmartCam.Configuration;
-
-namespace SmartCam.Tracking;
+namespace SmartCam.Configuration;
 
 /// <summary>
 /// Thresholds and capacities of <see cref="ObjectTracker"/>. The defaults follow ByteTrack's published

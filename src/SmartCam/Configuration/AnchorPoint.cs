@@ -1,4 +1,4 @@
-namespace SmartCam.Tracking;
+namespace SmartCam.Configuration;
 
 /// <summary>
 /// The one point of a box that decides whether the object is in a zone or has crossed a line. A box is an

@@ -1,4 +1,4 @@
-namespace SmartCam.Tracking;
+namespace SmartCam.Core;
 
 /// <summary>
 /// Polygon tests for zones, in normalised image coordinates (0..1, x right, y down). Computed in double so

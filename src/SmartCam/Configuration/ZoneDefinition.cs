@@ -1,4 +1,6 @@
-namespace SmartCam.Tracking;
+using SmartCam.Core;
+
+namespace SmartCam.Configuration;
 
 /// <summary>
 /// A named area of the image, as a polygon in normalised coordinates (0..1, x right, y down) so the same config

@@ -1,4 +1,4 @@
-namespace SmartCam.Messaging;
+namespace SmartCam.Core;
 
 /// <summary>
 /// The bus's topic and JSON field names (schema v1, docs/messages.md and docs/schema/), written once for the

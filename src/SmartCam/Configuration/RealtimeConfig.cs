@@ -1,6 +1,4 @@
-using SmartCam.Configuration;
-
-namespace SmartCam.Realtime;
+namespace SmartCam.Configuration;
 
 public enum SchedPolicy { Other, Fifo, RoundRobin }
 
