@@ -7,10 +7,9 @@ namespace SmartCam.Configuration;
 /// <para>
 /// <see cref="YamlDocument"/> turns the file into one mapping; one reader per section (<see cref="CameraSection"/>,
 /// <see cref="ModelSection"/>, …, <see cref="RulesSection"/>) declares that section's keys and reads them; this class only
-/// puts them together and checks what spans sections. The readers stay here in Configuration/, also those whose records
-/// live in Realtime/, Tracking/ and Actuation/: beside their records they would make those folders import this one's
-/// YAML reading while this one imports their records, a cycle; here the reading depends on the records, never the
-/// other way.
+/// puts them together and checks what spans sections. Each section's records sit beside its reader here, also those
+/// that only one stage uses (realtime's thread plans, the tracker's options, zones, lines, outputs): the stages import
+/// Configuration, and Configuration imports no stage, so no two folders import each other (docs/architecture.md).
 /// </para>
 /// </summary>
 public static partial class ConfigLoader
