@@ -329,7 +329,7 @@ public sealed class OutputBank : IDisposable
         var transition = new OutputTransition(output, high, high == o.ActiveHigh, causeNs, actuateNs, rule, cause, camera);
         if (o.IsLog)
             _log.LogInformation("Output {Output}: {State} ({Level}), rule {Rule}, {Latency} µs after capture",
-                o.Name, transition.Active ? "active" : "inactive", high ? "high" : "low", rule, causeNs > 0 ? (actuateNs - causeNs) / 1000 : 0);
+                o.Name, transition.Active ? "active" : "inactive", YamlEnums.Level.NameOf(high), rule, causeNs > 0 ? (actuateNs - causeNs) / 1000 : 0);
         var slot = _transitions.Rent(CancellationToken.None, wait: false);
         if (slot is null) return; // cannot happen in Freshest mode; the oldest is taken back instead
         slot.Value = transition;

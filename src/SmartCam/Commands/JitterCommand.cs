@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.Extensions.Logging.Abstractions;
 using SmartCam.Configuration;
 using SmartCam.Core;
@@ -85,24 +86,15 @@ public static class JitterCommand
 
     private static string ToJson(List<(string Run, JitterResult Result)> results, int intervalUs)
     {
-        using var stream = new MemoryStream();
-        using (var j = new Utf8JsonWriter(stream))
-        {
-            j.WriteStartObject();
-            j.WriteNumber("interval_us", intervalUs);
-            foreach (var (run, r) in results)
-            {
-                j.WriteStartObject(run == "idle" ? "idle" : "with_pipeline");
-                j.WriteNumber("samples", r.Samples);
-                j.WriteNumber("p50_us", r.P50);
-                j.WriteNumber("p99_us", r.P99);
-                j.WriteNumber("p999_us", r.P999);
-                j.WriteNumber("max_us", r.Max);
-                j.WriteString("thread", r.Placement);
-                j.WriteEndObject();
-            }
-            j.WriteEndObject();
-        }
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        static RunJson Run(JitterResult r) => new(r.Samples, r.P50, r.P99, r.P999, r.Max, r.Placement);
+        var withPipeline = results.FirstOrDefault(x => x.Run != "idle").Result;
+        return JsonSerializer.Serialize(new ReportJson(intervalUs, Run(results.First(x => x.Run == "idle").Result),
+            withPipeline is null ? null : Run(withPipeline)), ReportJsonContext.Default.JitterCommandReportJson);
     }
+
+    /// <summary><c>--json</c>'s line: the idle run, and the run beside the pipeline when a config was given.</summary>
+    internal sealed record ReportJson(int IntervalUs, RunJson Idle,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RunJson? WithPipeline);
+
+    internal sealed record RunJson(long Samples, long P50Us, long P99Us, long P999Us, long MaxUs, string Thread);
 }

@@ -4,7 +4,7 @@ using SmartCam.Commands.Bench;
 namespace SmartCam.Commands;
 
 /// <summary>
-/// The JSON the commands print (bench, doctor, view), source-generated: no reflection, Native AOT clean. Property names
+/// The JSON the commands print (bench, doctor, view, jitter), source-generated: no reflection, Native AOT clean. Property names
 /// from the snake_case policy; dictionary keys as they are.
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
@@ -12,4 +12,5 @@ namespace SmartCam.Commands;
 [JsonSerializable(typeof(MultiCameraJson))]
 [JsonSerializable(typeof(DoctorCommand.ReportJson))]
 [JsonSerializable(typeof(ViewCommand.PicturesJson))]
+[JsonSerializable(typeof(JitterCommand.ReportJson), TypeInfoPropertyName = "JitterCommandReportJson")]
 internal sealed partial class ReportJsonContext : JsonSerializerContext;

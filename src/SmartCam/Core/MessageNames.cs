@@ -76,6 +76,8 @@ public static class MessageNames
     public const string Burst = "burst";
     public const string Corrupt = "corrupt";
     public const string DetectionsNonFinite = "detections_nonfinite";
+    public const string TracksIgnored = "tracks_ignored";
+    public const string EventsDropped = "events_dropped";
     public const string Reconnects = "reconnects";
     public const string Stalls = "stalls";
     public const string Bus = "bus";

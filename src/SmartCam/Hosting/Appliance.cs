@@ -246,7 +246,7 @@ public sealed class Appliance : IDisposable
         var opened = outputs;
         Program.OnFatal(opened.SetAllSafe);
         for (var i = 0; i < opened.Count; i++)
-            log.LogInformation("Output {Name}: {Where}, safe level {Level}", opened[i].Name, opened.Describe(i), opened[i].SafeHigh ? "high" : "low");
+            log.LogInformation("Output {Name}: {Where}, safe level {Level}", opened[i].Name, opened.Describe(i), YamlEnums.Level.NameOf(opened[i].SafeHigh));
         return true;
     }
 }

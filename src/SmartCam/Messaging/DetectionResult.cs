@@ -16,6 +16,12 @@ public sealed class DetectionResult(int maxDetections, int maxEvents = 0, int zo
     public SceneEvent[] Events { get; } = new SceneEvent[maxEvents];
     public int EventCount { get; set; }
 
+    /// <summary>Tracks of this frame that zones and lines ignored: <c>tracking.max_tracks</c> were already followed.</summary>
+    public int TracksIgnored { get; set; }
+
+    /// <summary>Events of this frame that did not fit <see cref="Events"/> (0 by construction: it holds the most a frame can make).</summary>
+    public int EventsDropped { get; set; }
+
     /// <summary>Objects in each zone after this frame.</summary>
     public int[] ZoneCounts { get; } = new int[zones];
 

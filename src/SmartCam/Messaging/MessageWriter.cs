@@ -190,6 +190,8 @@ public sealed class MessageWriter
         j.WriteNumber(MessageNames.Burst, stats.Burst);
         j.WriteNumber(MessageNames.Corrupt, stats.Corrupt);
         j.WriteNumber(MessageNames.DetectionsNonFinite, stats.DetectionsNonFinite);
+        j.WriteNumber(MessageNames.TracksIgnored, stats.TracksIgnored);
+        j.WriteNumber(MessageNames.EventsDropped, stats.EventsDropped);
         j.WriteNumber(MessageNames.Reconnects, stats.Reconnects);
         j.WriteNumber(MessageNames.Stalls, stats.Stalls);
         j.WriteStartObject(MessageNames.Bus);

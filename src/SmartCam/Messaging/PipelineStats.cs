@@ -86,6 +86,10 @@ public sealed class PipelineStats
     public long Corrupt { get; set; }
     /// <summary>Candidate detections of published frames dropped because the model gave a NaN or infinite score or box.</summary>
     public long DetectionsNonFinite { get; set; }
+    /// <summary>Track-frames that zones and lines ignored because <c>tracking.max_tracks</c> tracks were already followed.</summary>
+    public long TracksIgnored { get; set; }
+    /// <summary>Zone and line events that did not fit a result (never, by construction: counted so that a bug would show).</summary>
+    public long EventsDropped { get; set; }
     public long Reconnects { get; set; }
     /// <summary>Live frames replaced during a burst from the source (not counted in <see cref="Dropped"/>).</summary>
     public long Burst { get; set; }

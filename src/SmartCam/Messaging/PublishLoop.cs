@@ -249,6 +249,8 @@ public sealed class PublishLoop : IDisposable
         stats.PublishLateness.Record(lateNs / 1000);
         stats.Processed++;
         stats.DetectionsNonFinite += result.NonFinite;
+        stats.TracksIgnored += result.TracksIgnored;
+        stats.EventsDropped += result.EventsDropped;
         var processed = Interlocked.Increment(ref _processed);
         if (processed == 1) FirstPublishedNs = sentNs;
         LastPublishedNs = sentNs;

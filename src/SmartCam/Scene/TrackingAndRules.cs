@@ -19,6 +19,7 @@ public sealed class TrackingAndRules : IAfterDetection<DetectionResult>
     private readonly SceneStage _scene;
     private readonly RuleStage? _rules;
     private readonly bool _onMediaClock;
+    private long _ignoredTracks, _droppedEvents;
 
     private TrackingAndRules(SceneStage scene, RuleStage? rules, bool onMediaClock)
     {
@@ -48,7 +49,12 @@ public sealed class TrackingAndRules : IAfterDetection<DetectionResult>
     public void Run(Frame frame, DetectionResult result)
     {
         result.EventCount = _scene.Run(result.Found, result.TrackIds, frame.Image.Cols, frame.Image.Rows, frame.SceneNs, result.Events);
-        _scene.Monitor.ZoneCounts.CopyTo(result.ZoneCounts);
+        var monitor = _scene.Monitor;
+        monitor.ZoneCounts.CopyTo(result.ZoneCounts);
+        // The monitor counts since it started; the result carries this frame's share, which the publish thread adds up.
+        result.TracksIgnored = (int)(monitor.IgnoredTracks - _ignoredTracks);
+        result.EventsDropped = (int)(monitor.DroppedEvents - _droppedEvents);
+        (_ignoredTracks, _droppedEvents) = (monitor.IgnoredTracks, monitor.DroppedEvents);
         var nowNs = MonotonicClock.NowNs();
         _rules?.Run(_scene.Tracks, _scene.Monitor, result.Events.AsSpan(0, result.EventCount),
             _onMediaClock ? frame.SceneNs : nowNs, frame.CaptureNs, nowNs);

@@ -76,6 +76,8 @@ public static class MetricsExposition
         m.Add("frames_dropped_total", "counter", "", camera + ",reason=\"source_burst\"", Long(s, MessageNames.Burst));
         m.Add("frames_corrupt_total", "counter", Frames + "that could not be decoded and were skipped.", camera, Long(s, MessageNames.Corrupt));
         m.Add("detections_nonfinite_total", "counter", "Candidate detections dropped because the model gave NaN or infinity.", camera, Long(s, MessageNames.DetectionsNonFinite));
+        m.Add("tracks_ignored_total", "counter", "Track-frames zones and lines ignored: tracking.max_tracks were already followed.", camera, Long(s, MessageNames.TracksIgnored));
+        m.Add("events_dropped_total", "counter", "Zone and line events that did not fit a frame's result (0 unless a bug).", camera, Long(s, MessageNames.EventsDropped));
         m.Add("reconnects_total", "counter", "Times a live source was reopened.", camera, Long(s, MessageNames.Reconnects));
         m.Add("stalls_total", "counter", "Times a live source was reopened because it sent nothing for camera.stall_ms.", camera, Long(s, MessageNames.Stalls));
         var state = s.TryGetProperty(MessageNames.State, out var st) ? st.GetString() ?? "" : "";

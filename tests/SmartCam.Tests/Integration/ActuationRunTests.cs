@@ -280,7 +280,8 @@ public sealed class ActuationFaultTests : IDisposable
         public void Dispose() => inner.Dispose();
     }
 
-    private const string AnyPersonLights = """
+    /// <summary>One relay that any person switches on (also the pipeline builder's test).</summary>
+    internal const string AnyPersonLights = """
         outputs:
           relay: { driver: gpio, chip: 0, line: 5, active: high, safe: low }
         rules:

@@ -13,15 +13,6 @@ public sealed class ApplianceTests : IDisposable
     private const int RelayLine = 5;
     private readonly TempDir _dir = new();
 
-    private const string AnyPersonLights = """
-        outputs:
-          relay: { driver: gpio, chip: 0, line: 5, active: high, safe: low }
-        rules:
-          - name: anyone
-            when: { labels: [person], min_score: 0.5 }
-            then: { output: relay }
-        """;
-
     public void Dispose() => _dir.Dispose();
 
     /// <summary>
@@ -32,7 +23,7 @@ public sealed class ApplianceTests : IDisposable
     [Fact]
     public void The_pipeline_drives_the_outputs_the_builder_opened_and_they_are_safe_once_it_is_closed()
     {
-        var path = ServiceConfig.Write(_dir, "file://" + Repo.Video, ChildProcess.FreePort(), waitForSubscribers: 0, extra: AnyPersonLights);
+        var path = ServiceConfig.Write(_dir, "file://" + Repo.Video, ChildProcess.FreePort(), waitForSubscribers: 0, extra: ActuationFaultTests.AnyPersonLights);
         var driver = new RecordingGpioDriver();
         var appliance = Appliance.TryLoad(path, new ApplianceOptions(StopAfterFrames: 40, DriverForChip: _ => driver, Http: false, WaitForQueuedMessages: false));
         Assert.NotNull(appliance);

@@ -12,7 +12,7 @@ public class MetricsExpositionTests
 {
     private static (byte[] Camera, byte[] Box, long[] Latencies) Statuses()
     {
-        var stats = new PipelineStats { PeriodUs = 100_000, Processed = 42, Frames = 45, Dropped = 2, Burst = 1, Corrupt = 3 };
+        var stats = new PipelineStats { PeriodUs = 100_000, Processed = 42, Frames = 45, Dropped = 2, Burst = 1, Corrupt = 3, TracksIgnored = 5, EventsDropped = 6 };
         var latencies = new long[] { 90, 100, 101, 4_000, 9_999, 10_000, 10_001, 120_000, 3_000_000 };
         foreach (var us in latencies) stats.RecordStages(500, 600, us, 40, 30, us + 1_000);
         var writer = new MessageWriter("door \"1\"", "yolox_nano", ["person"]);
@@ -44,6 +44,8 @@ public class MetricsExpositionTests
         Assert.Equal(2, Sample(text, "smartcam_frames_dropped_total{camera=\"door \\\"1\\\"\",reason=\"detector_busy\"}"));
         Assert.Equal(1, Sample(text, "smartcam_frames_dropped_total{camera=\"door \\\"1\\\"\",reason=\"source_burst\"}"));
         Assert.Equal(3, Sample(text, "smartcam_frames_corrupt_total{camera=\"door \\\"1\\\"\"}"));
+        Assert.Equal(5, Sample(text, "smartcam_tracks_ignored_total{camera=\"door \\\"1\\\"\"}"));
+        Assert.Equal(6, Sample(text, "smartcam_events_dropped_total{camera=\"door \\\"1\\\"\"}"));
         Assert.Equal(0.1, Sample(text, "smartcam_frame_period_seconds{camera=\"door \\\"1\\\"\"}"));
         Assert.Equal(1, Sample(text, "smartcam_gc_collections_total{camera=\"box\",generation=\"0\"}"));
         Assert.Equal(7, Sample(text, "smartcam_log_dropped_total{camera=\"box\"}"));
