@@ -43,12 +43,22 @@ public static class Eventually
     /// <summary><see cref="Until"/> for a condition that awaits (an HTTP request), pausing without holding a thread.</summary>
     public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
+        if (!await WithinAsync(condition, timeout)) Fail(timeout, what);
+    }
+
+    /// <summary>
+    /// <see cref="Within"/> for a condition that awaits. <paramref name="pause"/>: between tries (a browser asked over its
+    /// debugging protocol is given 100 ms, not 20). An exception from the condition (a browser that died) ends the wait.
+    /// </summary>
+    public static async Task<bool> WithinAsync(Func<Task<bool>> condition, TimeSpan timeout, TimeSpan? pause = null)
+    {
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (clock.Elapsed >= timeout) Fail(timeout, what);
-            await Task.Delay(Pause);
+            if (clock.Elapsed >= timeout) return false;
+            await Task.Delay(pause ?? Pause);
         }
+        return true;
     }
 
     private static void Fail(TimeSpan timeout, string what) => Assert.Fail($"{what} did not happen within {timeout.TotalSeconds:0.#} s");

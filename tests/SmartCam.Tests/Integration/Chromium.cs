@@ -25,26 +25,29 @@ public sealed class Chromium : HeadlessBrowser
         try
         {
             // Port 0: Chromium picks a free port and writes it (first line) to DevToolsActivePort once it listens.
-            var clock = Stopwatch.StartNew();
             int port = 0;
-            while (!(File.Exists(portFile) && int.TryParse((await File.ReadAllTextAsync(portFile)).Split('\n')[0].Trim(), out port) && port > 0))
-            {
-                if (process.HasExited) throw new InvalidOperationException($"{Path} exited ({process.ExitCode}) before it listened:\n{StderrOf(process, stderr)}");
-                if (clock.Elapsed > StartTimeout) throw new TimeoutException($"{Path}: no {portFile} after {StartTimeout.TotalSeconds} s:\n{StderrOf(process, stderr)}");
-                await Task.Delay(100);
-            }
+            if (!await Eventually.WithinAsync(async () =>
+                {
+                    if (File.Exists(portFile) && int.TryParse((await File.ReadAllTextAsync(portFile)).Split('\n')[0].Trim(), out port) && port > 0) return true;
+                    if (process.HasExited) throw new InvalidOperationException($"{Path} exited ({process.ExitCode}) before it listened:\n{StderrOf(process, stderr)}");
+                    return false;
+                }, StartTimeout, BrowserPause))
+                throw new TimeoutException($"{Path}: no {portFile} after {StartTimeout.TotalSeconds} s:\n{StderrOf(process, stderr)}");
             using var http = new HttpClient { Timeout = StartTimeout };
             string? pageSocketUrl = null;
-            while (pageSocketUrl is null) // the page target can show up a moment after the port
-            {
-                using var list = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/json/list"));
-                pageSocketUrl = list.RootElement.EnumerateArray()
-                    .Where(t => t.GetProperty("type").GetString() == "page" && t.TryGetProperty("webSocketDebuggerUrl", out _))
-                    .Select(t => t.GetProperty("webSocketDebuggerUrl").GetString()).FirstOrDefault();
-                if (pageSocketUrl is null && clock.Elapsed > StartTimeout) throw new TimeoutException($"{Path}: no page target:\n{list.RootElement}");
-                if (pageSocketUrl is null) await Task.Delay(100);
-            }
-            socket = await Connect(pageSocketUrl);
+            var targets = "";
+            // The page target can show up a moment after the port.
+            if (!await Eventually.WithinAsync(async () =>
+                {
+                    using var list = JsonDocument.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/json/list"));
+                    targets = list.RootElement.ToString();
+                    pageSocketUrl = list.RootElement.EnumerateArray()
+                        .Where(t => t.GetProperty("type").GetString() == "page" && t.TryGetProperty("webSocketDebuggerUrl", out _))
+                        .Select(t => t.GetProperty("webSocketDebuggerUrl").GetString()).FirstOrDefault();
+                    return pageSocketUrl is not null;
+                }, StartTimeout, BrowserPause))
+                throw new TimeoutException($"{Path}: no page target:\n{targets}");
+            socket = await Connect(pageSocketUrl!);
             return new Chromium(process, stderr, socket);
         }
         catch

@@ -32,14 +32,14 @@ public sealed partial class Firefox : HeadlessBrowser
         ClientWebSocket? socket = null;
         try
         {
-            var clock = Stopwatch.StartNew();
-            Match listening;
-            while (!(listening = Listening().Match(StderrOf(process, stderr))).Success)
-            {
-                if (process.HasExited) throw new InvalidOperationException($"{Path} exited ({process.ExitCode}) before it listened:\n{StderrOf(process, stderr)}");
-                if (clock.Elapsed > StartTimeout) throw new TimeoutException($"{Path}: not listening after {StartTimeout.TotalSeconds} s:\n{StderrOf(process, stderr)}");
-                await Task.Delay(100);
-            }
+            Match listening = Match.Empty;
+            if (!await Eventually.WithinAsync(() =>
+                {
+                    if ((listening = Listening().Match(StderrOf(process, stderr))).Success) return Task.FromResult(true);
+                    if (process.HasExited) throw new InvalidOperationException($"{Path} exited ({process.ExitCode}) before it listened:\n{StderrOf(process, stderr)}");
+                    return Task.FromResult(false);
+                }, StartTimeout, BrowserPause))
+                throw new TimeoutException($"{Path}: not listening after {StartTimeout.TotalSeconds} s:\n{StderrOf(process, stderr)}");
             socket = await Connect(listening.Groups[1].Value + "/session");
             var browser = new Firefox(process, stderr, socket);
             (await browser.Send("session.new", p => { p.WriteStartObject("capabilities"); p.WriteEndObject(); }, Error)).Dispose();

@@ -48,19 +48,22 @@ public abstract class HeadlessBrowser : IAsyncDisposable
     /// <summary>Polls <paramref name="expression"/> every 100 ms until it is a non-empty string other than "false" (an expression that throws counts as not yet).</summary>
     public async Task<string> WaitFor(string expression, TimeSpan timeout)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            string? last;
-            bool threw = false;
-            try { last = await Evaluate(expression); }
-            catch (ScriptException e) { (last, threw) = (e.Message, true); }
-            if (!threw && !string.IsNullOrEmpty(last) && last != "false") return last;
-            if (_process.HasExited) throw new InvalidOperationException($"{Binary} exited ({_process.ExitCode}):\n{Stderr}");
-            if (clock.Elapsed > timeout) throw new TimeoutException($"{expression} was still {(last is null ? "null" : $"\"{last}\"")} after {timeout.TotalSeconds} s");
-            await Task.Delay(100);
-        }
+        string? last = null;
+        if (await Eventually.WithinAsync(async () =>
+            {
+                bool threw = false;
+                try { last = await Evaluate(expression); }
+                catch (ScriptException e) { (last, threw) = (e.Message, true); }
+                if (!threw && !string.IsNullOrEmpty(last) && last != "false") return true;
+                if (_process.HasExited) throw new InvalidOperationException($"{Binary} exited ({_process.ExitCode}):\n{Stderr}");
+                return false;
+            }, timeout, BrowserPause))
+            return last!;
+        throw new TimeoutException($"{expression} was still {(last is null ? "null" : $"\"{last}\"")} after {timeout.TotalSeconds} s");
     }
+
+    /// <summary>Between two questions to the browser: each is a round trip over its debugging protocol.</summary>
+    protected static readonly TimeSpan BrowserPause = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// Sends one command ({"id":…,"method":…,"params":{…}}, the shape both protocols share) and returns the message that answers
