@@ -16,7 +16,8 @@ public sealed class LogDrain : IDisposable
 
     private readonly LogRing _ring;
     private readonly Stream _sink;
-    private readonly IReadOnlyList<RateLimit> _limits;
+    // An array, walked by index: a foreach over an IReadOnlyList allocated its enumerator on every poll (16 B a frame process-wide).
+    private readonly RateLimit[] _limits;
     private readonly Thread _thread;
     private readonly StringBuilder _line = new();
     private byte[] _bytes = new byte[4096];
@@ -31,7 +32,7 @@ public sealed class LogDrain : IDisposable
         _ring = ring;
         _sink = sink;
         _format = format;
-        _limits = limits;
+        _limits = [.. limits];
         _thread = new Thread(Run) { Name = ThreadName, IsBackground = true };
         _thread.Start();
     }
@@ -94,8 +95,9 @@ public sealed class LogDrain : IDisposable
             Interlocked.Add(ref _written, pending);
             pending = 0;
         }
-        foreach (var limit in _limits)
+        for (var i = 0; i < _limits.Length; i++)
         {
+            var limit = _limits[i];
             var suppressed = limit.TakeUnreported();
             if (suppressed == 0) continue;
             var text = string.Create(CultureInfo.InvariantCulture, $"{suppressed} more {limit.Source} messages not shown (at most {limit.PerSecond} a second)");

@@ -193,4 +193,17 @@ public sealed class LogRingTests
             base.Dispose(disposing);
         }
     }
+
+    [Fact]
+    public void An_idle_drain_allocates_nothing_per_poll()
+    {
+        // The drain polls every 20 ms for as long as the service runs: a poll that allocated (an enumerator over its
+        // rate limits did, 32 B) added 16 B a frame to the process in the bench. The ring is empty and stays so.
+        var ring = new LogRing(16);
+        using var drain = new LogDrain(ring, new MemoryStream(), new LogFormat(LogStyle.Simple, null), [new RateLimit("FFmpeg", 3), new RateLimit("other", 3)]);
+        Assert.False(drain.DrainOnce());
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++) drain.DrainOnce();
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
 }
