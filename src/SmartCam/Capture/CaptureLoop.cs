@@ -164,7 +164,7 @@ public sealed class CaptureLoop : IDisposable
                 frame.SceneNs = _config.OnMediaClock ? media.Next(_source.PositionNs) : read;
                 // A live camera's pace is not decoding time: the wait for it is reported on its own.
                 frame.WaitDurationNs = Math.Min(_source.LastWaitNs, read - started);
-                frame.CaptureDurationNs = read - started - frame.WaitDurationNs;
+                frame.CaptureDurationNs = read - started - frame.WaitDurationNs - frame.ConvertDurationNs;
                 if (_openStartedNs >= 0)
                 {
                     _log.LogInformation("Camera {Camera}: first frame {Ms:0} ms after opening", _config.Id, (read - _openStartedNs) / 1e6);
@@ -263,7 +263,7 @@ public sealed class CaptureLoop : IDisposable
     {
         try
         {
-            return _source.Read(frame.Image);
+            return _source.Read(frame);
         }
         catch (OpenCvSharp.OpenCVException e)
         {

@@ -10,6 +10,20 @@ public sealed class Frame : IDisposable
 {
     public Mat Image { get; } = new();
 
+    /// <summary>
+    /// The camera's picture size, which detections are given in. <see cref="Image"/> is that size, or smaller where the
+    /// source converted straight to the size the detector wants (<see cref="IScalingSource"/>).
+    /// </summary>
+    public int Width { get; set; }
+
+    public int Height { get; set; }
+
+    /// <summary>
+    /// The decoder's full-size picture of this frame, where the source decodes in-process (null otherwise): held by
+    /// reference until the slot is read into again, so the live view can share it without a copy on this thread.
+    /// </summary>
+    public DecodedPicture? Decoded { get; set; }
+
     /// <summary>Per-camera capture sequence: +1 per captured frame, so a gap downstream means a dropped frame.</summary>
     public long Seq { get; set; }
 
@@ -27,6 +41,9 @@ public sealed class Frame : IDisposable
 
     /// <summary>How long reading and decoding the frame took, without <see cref="WaitDurationNs"/>.</summary>
     public long CaptureDurationNs { get; set; }
+
+    /// <summary>How long converting the decoded picture into <see cref="Image"/> took (part of <see cref="CaptureDurationNs"/>'s read, reported on its own).</summary>
+    public long ConvertDurationNs { get; set; }
 
     /// <summary>How long the read waited for a live camera to deliver the frame (0 for files).</summary>
     public long WaitDurationNs { get; set; }
@@ -51,6 +68,7 @@ public sealed class Frame : IDisposable
     public void Dispose()
     {
         Image.Dispose();
+        Decoded?.Dispose();
         Prepared?.Dispose();
     }
 }

@@ -7,6 +7,12 @@ public sealed class TappedFrame : IDisposable
 {
     public Mat Image { get; private set; } = new();
 
+    /// <summary>
+    /// A share of the decoder's full-size picture, where the camera's source decodes in-process (null where the linked
+    /// FFmpeg cannot be called directly): the capture thread takes a reference, the reader converts it to BGR.
+    /// </summary>
+    internal DecodedPicture? Picture { get; } = LibAv.Available ? new DecodedPicture() : null;
+
     /// <summary>The frame's capture sequence (the <c>seq</c> of its <c>det.</c> message); -1 while it holds no frame.</summary>
     public long Seq { get; internal set; } = -1;
 
@@ -18,12 +24,17 @@ public sealed class TappedFrame : IDisposable
         Image = new Mat(height, width, MatType.CV_8UC3);
     }
 
-    public void Dispose() => Image.Dispose();
+    public void Dispose()
+    {
+        Image.Dispose();
+        Picture?.Dispose();
+    }
 }
 
 /// <summary>
-/// The live view's window onto a camera: when a viewer asked for a frame, the capture thread copies the next one it
-/// reads into a spare buffer and swaps it in, without waiting and without allocating (a triple buffer: the writer's,
+/// The live view's window onto a camera: when a viewer asked for a frame, the capture thread shares the next decoded
+/// picture (a reference to the decoder's buffer, no pixels copied; the reader converts it to BGR at full size on its own
+/// thread) or, for sources that hand over BGR, copies the next frame into a spare buffer, and swaps it in, without waiting and without allocating (a triple buffer: the writer's,
 /// the latest, the reader's, exchanged by <see cref="Interlocked.Exchange{T}(ref T, T)"/>). Nothing is copied while
 /// nobody asks, and at most one frame per request, so the viewer's rate (<c>http.live_fps</c>) is what the loop pays,
 /// and a slow viewer only gets fewer frames. Buffers are sized by the reader; the capture thread never reallocates
@@ -37,6 +48,7 @@ public sealed class FrameTap : IDisposable
     private long _latestSeq = -1; // the seq of the newest frame swapped in
     private long _width, _height; // the size the capture thread last saw, for the reader to size buffers by
     private long _copied;
+    private readonly PictureConverter _converter = PictureConverter.FullSize(); // the reader's
 
     /// <summary>Frames copied so far.</summary>
     public long Copied => Interlocked.Read(ref _copied);
@@ -52,9 +64,19 @@ public sealed class FrameTap : IDisposable
     {
         if (!_wanted) return;
         var image = frame.Image;
-        Interlocked.Exchange(ref _width, image.Cols);
-        Interlocked.Exchange(ref _height, image.Rows);
+        Interlocked.Exchange(ref _width, frame.Width);
+        Interlocked.Exchange(ref _height, frame.Height);
         var back = _back;
+        if (frame.Decoded is { IsEmpty: false } decoded && back.Picture is not null)
+        {
+            // A reference to the decoder's picture (FFmpeg counts it; the decoder takes a fresh buffer meanwhile).
+            back.Picture.ShareOf(decoded);
+            Swap(back, frame.Seq);
+            return;
+        }
+        // A picture already scaled down for the detector is no view of the camera: wait for a full-size one.
+        if (image.Cols != frame.Width || image.Rows != frame.Height) return;
+        back.Picture?.Release();
         if (back.Image.Cols != image.Cols || back.Image.Rows != image.Rows || !image.IsContinuous() || image.Type() != MatType.CV_8UC3)
         {
             // Hand the wrong-sized buffer on, so it reaches the reader to be resized; take whatever is there instead.
@@ -65,9 +87,14 @@ public sealed class FrameTap : IDisposable
         }
         var bytes = (long)image.Rows * image.Cols * 3;
         Buffer.MemoryCopy((void*)image.Data, (void*)back.Image.Data, bytes, bytes);
-        back.Seq = frame.Seq;
+        Swap(back, frame.Seq);
+    }
+
+    private void Swap(TappedFrame back, long seq)
+    {
+        back.Seq = seq;
         _back = Interlocked.Exchange(ref _latest, back);
-        Interlocked.Exchange(ref _latestSeq, frame.Seq);
+        Interlocked.Exchange(ref _latestSeq, seq);
         _wanted = false;
         Interlocked.Increment(ref _copied);
     }
@@ -82,7 +109,17 @@ public sealed class FrameTap : IDisposable
         if (Interlocked.Read(ref _latestSeq) == previous && !_wrongSize) return null;
         _wrongSize = false;
         _front = Interlocked.Exchange(ref _latest, _front);
-        if (_front.Seq >= 0 && _front.Seq != previous) return _front;
+        if (_front.Seq >= 0 && _front.Seq != previous)
+        {
+            if (_front.Picture is { IsEmpty: false } picture)
+            {
+                // Converted here, on the viewer's side, at the viewer's rate; then the decoder's buffer is let go.
+                var converted = _converter.Convert(picture, _front.Image, picture.Width, picture.Height);
+                picture.Release();
+                if (!converted) return null;
+            }
+            return _front;
+        }
         var (width, height) = FrameSize;
         if (width > 0) _front.Resize(width, height);
         _front.Seq = previous; // nothing new: remember what was handed out last
@@ -91,6 +128,7 @@ public sealed class FrameTap : IDisposable
 
     public void Dispose()
     {
+        _converter.Dispose();
         _back.Dispose();
         _latest.Dispose();
         _front.Dispose();

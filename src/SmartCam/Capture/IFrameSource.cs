@@ -23,6 +23,23 @@ public interface IFrameSource : IDisposable
 
     ReadResult Read(Mat into);
 
+    /// <summary>
+    /// Reads the next frame into a frame slot: its picture for the detector into <see cref="Frame.Image"/> and the
+    /// source's size into <see cref="Frame.Width"/> and <see cref="Frame.Height"/>. By default the picture is the whole
+    /// frame in BGR (<see cref="Read(Mat)"/>); a source that decodes in-process converts straight to a smaller size.
+    /// </summary>
+    ReadResult Read(Frame into)
+    {
+        var result = Read(into.Image);
+        if (result == ReadResult.Frame)
+        {
+            into.Width = into.Image.Cols;
+            into.Height = into.Image.Rows;
+            into.ConvertDurationNs = 0;
+        }
+        return result;
+    }
+
     /// <summary>Goes back to the first frame of a file without reopening it; false where it cannot (then it is reopened).</summary>
     bool TryRewind() => false;
 
@@ -43,6 +60,16 @@ public interface IFrameSource : IDisposable
 
     /// <summary>Unblocks a <see cref="Read"/> that is waiting on a live source, from another thread, at shutdown.</summary>
     void Interrupt();
+}
+
+/// <summary>
+/// A source that can hand the detector a smaller picture than the camera's: converted from the decoder's own pixel
+/// format and scaled in one pass, so the full-size BGR frame is never made on the loop path.
+/// </summary>
+public interface IScalingSource
+{
+    /// <summary>For a picture of the given size, the size the detector wants it in (null: full size).</summary>
+    Func<int, int, (int Width, int Height)>? DetectSize { get; set; }
 }
 
 /// <summary>A camera source that cannot be opened or read: the message names the source and the cause.</summary>

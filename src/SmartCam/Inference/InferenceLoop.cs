@@ -147,15 +147,15 @@ public sealed class InferenceLoop<TResult> where TResult : InferenceResult
         // Files: waits while the publish thread is behind (every result is published); live: never waits.
         var result = lane.Results.Rent(stop);
         if (result is null) return; // stopping
-        result.Count = _post.Run(_detector.Output, input.Geometry, frame.Image.Cols, frame.Image.Rows, result.Detections);
+        result.Count = _post.Run(_detector.Output, input.Geometry, frame.Width, frame.Height, result.Detections);
         result.NonFinite = _post.NonFiniteDropped;
         lane.After?.Run(frame, result);
         var t2 = MonotonicClock.NowNs();
         result.Seq = frame.Seq;
         result.CaptureNs = frame.CaptureNs;
         result.CaptureUtc = frame.CaptureUtc;
-        result.Width = frame.Image.Cols;
-        result.Height = frame.Image.Rows;
+        result.Width = frame.Width;
+        result.Height = frame.Height;
         result.Stages = new StageTimes(frame.CaptureDurationNs / 1000, frame.PrepareDurationNs / 1000, (t1 - t0) / 1000, (t2 - t1) / 1000,
             frame.CaptureLateNs < 0 ? -1 : frame.CaptureLateNs / 1000, lateNs / 1000, frame.WaitDurationNs / 1000);
         result.ReadyNs = MonotonicClock.NowNs();

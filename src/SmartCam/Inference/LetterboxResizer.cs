@@ -40,23 +40,39 @@ public sealed class LetterboxResizer : IDisposable
     public Letterbox Geometry { get; private set; }
 
     /// <summary>Letterboxes <paramref name="bgr"/> into <paramref name="input"/>'s tensor and records where it went.</summary>
-    public void Run(Mat bgr, DetectorInput input) => input.Geometry = Run(bgr, input.Tensor, input.Geometry);
+    public void Run(Mat bgr, DetectorInput input) => input.Geometry = Run(bgr, bgr.Cols, bgr.Rows, input.Tensor, input.Geometry);
+
+    /// <summary>
+    /// Letterboxes a frame of <paramref name="sourceWidth"/>x<paramref name="sourceHeight"/> into <paramref name="input"/>'s
+    /// tensor: <paramref name="image"/> is the frame at that size, or already at the letterbox's scaled size (a source
+    /// that converted straight to it), which is then only copied into place.
+    /// </summary>
+    public void Run(Mat image, int sourceWidth, int sourceHeight, DetectorInput input) =>
+        input.Geometry = Run(image, sourceWidth, sourceHeight, input.Tensor, input.Geometry);
 
     /// <summary>
     /// Writes <paramref name="bgr"/> into <paramref name="tensor"/>, which held a frame placed as
     /// <paramref name="previous"/> (default: unknown, so the padding is written too). Returns the new placement.
     /// </summary>
-    public unsafe Letterbox Run(Mat bgr, Span<float> tensor, Letterbox previous = default)
+    public Letterbox Run(Mat bgr, Span<float> tensor, Letterbox previous = default) => Run(bgr, bgr.Cols, bgr.Rows, tensor, previous);
+
+    /// <summary>The size a <paramref name="sourceWidth"/>x<paramref name="sourceHeight"/> frame is scaled to inside the model input.</summary>
+    public Letterbox GeometryFor(int sourceWidth, int sourceHeight) => Letterbox.For(sourceWidth, sourceHeight, _width, _height, _input.Align);
+
+    private unsafe Letterbox Run(Mat bgr, int sourceWidth, int sourceHeight, Span<float> tensor, Letterbox previous)
     {
         if (bgr.Type() != MatType.CV_8UC3) throw new ArgumentException($"expected an 8-bit BGR image, got {bgr.Type()}");
         var plane = _width * _height;
         if (tensor.Length != 3 * plane) throw new ArgumentException($"tensor holds {tensor.Length} floats, expected {3 * plane}");
 
-        var g = Letterbox.For(bgr.Cols, bgr.Rows, _width, _height, _input.Align);
+        var g = GeometryFor(sourceWidth, sourceHeight);
         if (g != previous) tensor.Fill(_input.Pad * _input.Scale);
         Geometry = g;
+        var scaledAlready = bgr.Cols == g.ResizedWidth && bgr.Rows == g.ResizedHeight;
+        if (!scaledAlready && (bgr.Cols != sourceWidth || bgr.Rows != sourceHeight))
+            throw new ArgumentException($"a {bgr.Cols}x{bgr.Rows} picture is neither the {sourceWidth}x{sourceHeight} frame nor its {g.ResizedWidth}x{g.ResizedHeight} scaled size");
         Mat source = bgr;
-        if (g.ResizedWidth != bgr.Cols || g.ResizedHeight != bgr.Rows)
+        if (!scaledAlready)
         {
             var status = OpenCvSharp.Internal.NativeMethods.imgproc_resize(SourceArray(bgr).CvPtr, _resizedArray.CvPtr,
                 new Size(g.ResizedWidth, g.ResizedHeight), 0, 0, (int)_interpolation);

@@ -48,7 +48,7 @@ public sealed class TrackingAndRules : IAfterDetection<DetectionResult>
 
     public void Run(Frame frame, DetectionResult result)
     {
-        result.EventCount = _scene.Run(result.Found, result.TrackIds, frame.Image.Cols, frame.Image.Rows, frame.SceneNs, result.Events);
+        result.EventCount = _scene.Run(result.Found, result.TrackIds, frame.Width, frame.Height, frame.SceneNs, result.Events);
         var monitor = _scene.Monitor;
         monitor.ZoneCounts.CopyTo(result.ZoneCounts);
         // The monitor counts since it started; the result carries this frame's share, which the publish thread adds up.

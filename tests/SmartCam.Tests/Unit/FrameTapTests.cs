@@ -8,7 +8,7 @@ public class FrameTapTests
 {
     private static Frame Frame(long seq, int width = 64, int height = 48)
     {
-        var frame = new Frame { Seq = seq };
+        var frame = new Frame { Seq = seq, Width = width, Height = height };
         frame.Image.Create(height, width, MatType.CV_8UC3);
         frame.Image.SetTo(new Scalar(seq % 256, (seq * 7) % 256, 3));
         return frame;
@@ -82,5 +82,51 @@ public class FrameTapTests
         var taken = Next(tap, large);
         Assert.Equal((3L, 160, 120), (taken.Seq, taken.Image.Cols, taken.Image.Rows));
         Assert.Equal(0, Cv2.Norm(taken.Image, large.Image, NormTypes.L1));
+    }
+
+    /// <summary>The first frame of vtest.avi read by the in-process decoder, its picture for the detector scaled as asked.</summary>
+    private static Frame Decoded(LibavFileSource source, long seq)
+    {
+        var frame = new Frame { Seq = seq };
+        Assert.Equal(ReadResult.Frame, source.Read(frame));
+        return frame;
+    }
+
+    [Fact]
+    public void A_decoded_frame_reaches_the_viewer_at_full_size_though_the_detector_got_it_scaled()
+    {
+        Assert.True(LibAv.Available, "the FFmpeg linked into libOpenCvSharpExtern is callable");
+        using var scaled = new LibavFileSource(Repo.Video, 0, 1) { DetectSize = (w, h) => (w / 4, h / 4) };
+        scaled.Open();
+        using var frame = Decoded(scaled, 0);
+        Assert.Equal((768, 576), (frame.Width, frame.Height));
+        Assert.Equal((192, 144), (frame.Image.Cols, frame.Image.Rows));
+
+        using var tap = new FrameTap();
+        var taken = Next(tap, frame);
+        // Independently: OpenCV's own reader of the same file's first frame (the full-size conversion it has always made).
+        using var capture = new VideoCapture(Repo.Video, VideoCaptureAPIs.FFMPEG);
+        using var expected = new Mat();
+        Assert.True(capture.Read(expected));
+        Assert.Equal((768, 576), (taken.Image.Cols, taken.Image.Rows));
+        Assert.Equal(0, Cv2.Norm(taken.Image, expected, NormTypes.L1));
+        // Shared, not copied: the capture side's slot still has its own reference, and the tap let go of its own.
+        Assert.False(frame.Decoded!.IsEmpty);
+    }
+
+    [Fact]
+    public void A_scaled_picture_without_its_decoded_frame_is_not_offered_as_a_view()
+    {
+        using var tap = new FrameTap();
+        using var frame = Frame(1, 32, 24);
+        frame.Width = 64;
+        frame.Height = 48; // the camera's size: the 32x24 picture is the detector's, not a view
+        for (var i = 0; i < 5; i++)
+        {
+            tap.Request();
+            tap.Offer(frame);
+            Assert.Null(tap.TakeLatest());
+        }
+        Assert.Equal(0, tap.Copied);
     }
 }
