@@ -12,14 +12,12 @@ public class HardwareDecodingTests
 {
     private static bool HasRenderNode => Directory.Exists("/dev/dri") && Directory.EnumerateFiles("/dev/dri", "renderD*").Any();
 
-    private static bool HasVideoDevice => Directory.EnumerateFiles("/dev", "video*").Any();
-
     [Fact]
     public void This_machine_has_neither_decoder()
     {
         // The tests below rely on it; on a box with either, they say so here first.
         Assert.False(HasRenderNode, "this machine has a /dev/dri/renderD* node");
-        Assert.False(HasVideoDevice, "this machine has a /dev/video* device");
+        // A /dev/video* camera may be here: it is no memory-to-memory decoder, which Available() would list.
         Assert.Empty(HardwareDecoding.Available());
     }
 
