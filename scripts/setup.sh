@@ -61,3 +61,4 @@ for entry in "${assets[@]}"; do
   fi
   echo "setup: $dest ready"
 done
+scripts/make-hd-sources.sh

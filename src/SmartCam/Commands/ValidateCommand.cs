@@ -38,19 +38,29 @@ public static class ValidateCommand
             var (config, detector) = RunCommand.Load(configPath);
             using (detector)
             {
+                var decoders = HardwareDecoding.ResolveCameras(config);
                 foreach (var c in config.Cameras)
+                {
                     if (!c.IsLive)
                     {
                         using var source = FrameSources.Create(c);
                         source.Open();
                     }
+                    if (c.DetectKind is SourceKind.File)
+                    {
+                        using var detectSource = FrameSources.Create(c with { Kind = SourceKind.File, Location = c.DetectLocation! });
+                        detectSource.Open();
+                    }
+                }
                 var input = config.Model.InputFor(detector.Family);
                 var d = config.Detect;
                 var single = config.Cameras.Count == 1;
                 output.WriteLine($"config   {config.FilePath}: OK");
-                foreach (var c in config.Cameras)
+                for (var i = 0; i < config.Cameras.Count; i++)
                 {
+                    var c = config.Cameras[i];
                     output.WriteLine($"camera   {c.Id}: {(c.IsLive ? FfmpegPipeSource.Redact(c.Source) : c.Location)} ({YamlEnums.SourceKind.NameOf(c.Kind)}, pace {YamlEnums.Pace.NameOf(c.Pace)}, loop {(c.Loop ? "true" : "false")}{(c.KeepsFreshestOnly ? ", freshest frame" : ", every frame")})");
+                    if (DescribeDecoding(c, decoders[i]) is { } decoding) output.WriteLine((single ? "" : "  ") + decoding);
                     // Several cameras: each one's scene right under it; one camera: after the model, as always.
                     if (!single)
                         foreach (var line in DescribeScene(config, c.Scene)) output.WriteLine("  " + line);
@@ -79,6 +89,21 @@ public static class ValidateCommand
             error.WriteLine($"smartcam: {e.Message}");
             return RunCommand.ExitBadInput;
         }
+    }
+
+    /// <summary>
+    /// The camera's decoding keys (hwaccel, detect_source, decoder_threads, convert) in one line, when any is not its
+    /// default; null otherwise, so a plain camera's summary stays as it was.
+    /// </summary>
+    internal static string? DescribeDecoding(CameraConfig c, HardwareDecoder decoder)
+    {
+        var defaults = new CameraConfig();
+        if (c.HwAccel == defaults.HwAccel && c.DetectSource is null && c.DecoderThreads == defaults.DecoderThreads && c.Convert == defaults.Convert)
+            return null;
+        var threads = c.DecoderThreads == 0 ? "auto" : c.DecoderThreads.ToString(CultureInfo.InvariantCulture);
+        var detect = c.DetectSource is null ? ""
+            : $"; the detector reads {(c.DetectKind is SourceKind.File ? c.DetectLocation : FfmpegPipeSource.Redact(c.DetectSource))} ({YamlEnums.SourceKind.NameOf(c.DetectKind!.Value)})";
+        return $"decode   hwaccel {YamlEnums.HwAccel.NameOf(c.HwAccel)}: {HardwareDecoding.Describe(c.HwAccel, decoder)}, decoder threads {threads}, convert {YamlEnums.Convert.NameOf(c.Convert)}{detect}";
     }
 
     /// <summary>The summary lines after publish: a single camera's scene, then the outputs and the watchdog, then its rules.</summary>

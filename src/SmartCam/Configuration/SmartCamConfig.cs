@@ -40,6 +40,20 @@ public enum SourceKind { File, Image, V4l2, Ffmpeg }
 
 public enum Pace { Max, Realtime }
 
+/// <summary><c>camera.hwaccel</c>: the hardware video decoder asked for; <see cref="Auto"/> takes one the box has, else software.</summary>
+public enum HwAccel { Auto, None, Vaapi, V4l2m2m }
+
+/// <summary><c>camera.convert</c>: how a decoded frame becomes the model's input.</summary>
+public enum ConvertMode
+{
+    /// <summary><see cref="Model"/> when the source is more than twice the model's input in both directions, else <see cref="Full"/>.</summary>
+    Auto,
+    /// <summary>Each frame to BGR at its full size, then scaled to the model (bit-identical to OpenCV's own decode).</summary>
+    Full,
+    /// <summary>The decoder's YUV picture converted and scaled to the model's input size in one pass (swscale).</summary>
+    Model,
+}
+
 public sealed record CameraConfig
 {
     public string Id { get; init; } = CameraSection.Id.Default;
@@ -61,8 +75,39 @@ public sealed record CameraConfig
     public int StallMs { get; init; } = CameraSection.StallMs.Default;
     /// <summary>How many unreadable frames in a row end a file source (a live source reconnects instead).</summary>
     public int MaxConsecutiveErrors { get; init; } = CameraSection.MaxConsecutiveErrors.Default;
+    /// <summary>The hardware decoder asked for; resolved against the box at start-up (Capture/HardwareDecoding.cs).</summary>
+    public HwAccel HwAccel { get; init; } = CameraSection.HwAccel.Default;
+    /// <summary>The detector's own stream as written (e.g. a camera's low-resolution sub-stream); null: the detector reads <see cref="Source"/>.</summary>
+    public string? DetectSource { get; init; }
+    /// <summary><see cref="DetectSource"/>'s kind; null without one.</summary>
+    public SourceKind? DetectKind { get; init; }
+    /// <summary><see cref="DetectSource"/> as <see cref="Location"/> gives <see cref="Source"/>; null without one.</summary>
+    public string? DetectLocation { get; init; }
+    /// <summary>The decoder's own frame/slice threads; 0: as many as there are housekeeping CPUs, at most 4; 1: the capture thread only.</summary>
+    public int DecoderThreads { get; init; } = CameraSection.DecoderThreads.Default;
+    public ConvertMode Convert { get; init; } = CameraSection.Convert.Default;
 
     public bool IsLive => Kind is SourceKind.V4l2 or SourceKind.Ffmpeg;
+
+    /// <summary>
+    /// The decoder threads <see cref="DecoderThreads"/> means: itself when given; for 0, one per housekeeping CPU (where
+    /// the decoder's helper threads run, never beside inference), or per CPU the process may use where
+    /// <c>realtime.housekeeping_cpus</c> names none, at most <see cref="CameraSection.AutoDecoderThreadsMax"/>. One
+    /// housekeeping CPU (a 2-core box: housekeeping on 0, inference on 1) gives 1: decoding on the capture thread.
+    /// </summary>
+    public int DecoderThreadsFor(IReadOnlyList<int> housekeepingCpus, int processorCount) =>
+        DecoderThreads > 0 ? DecoderThreads
+            : Math.Clamp(housekeepingCpus.Count > 0 ? housekeepingCpus.Count : processorCount, 1, CameraSection.AutoDecoderThreadsMax);
+
+    /// <summary>
+    /// The conversion <see cref="Convert"/> means for a <paramref name="width"/>x<paramref name="height"/> source and a
+    /// <paramref name="modelWidth"/>x<paramref name="modelHeight"/> input: auto converts straight to the model's size once
+    /// the full-size BGR frame would be more than four times the input (twice in each direction), where making it costs
+    /// more than its exact match with OpenCV's decode is worth.
+    /// </summary>
+    public ConvertMode ConvertFor(int width, int height, int modelWidth, int modelHeight) =>
+        Convert != ConvertMode.Auto ? Convert
+            : width > 2 * modelWidth && height > 2 * modelHeight ? ConvertMode.Model : ConvertMode.Full;
     /// <summary>
     /// Live sources keep only the freshest frame. Files hand over every frame at any pace, so a replay gives the
     /// same detections, tracks and events however loaded the box is (a late paced frame delays the next one).

@@ -43,6 +43,11 @@ public static class YamlEnums
 
     public static readonly YamlEnum<string> PixelFormat = new(("MJPG", "MJPG"), ("YUYV", "YUYV"));
 
+    public static readonly YamlEnum<HwAccel> HwAccel = new(("auto", Configuration.HwAccel.Auto), ("none", Configuration.HwAccel.None),
+        ("vaapi", Configuration.HwAccel.Vaapi), ("v4l2m2m", Configuration.HwAccel.V4l2m2m));
+
+    public static readonly YamlEnum<ConvertMode> Convert = new(("auto", ConvertMode.Auto), ("full", ConvertMode.Full), ("model", ConvertMode.Model));
+
     public static readonly YamlEnum<string> RtspTransport = new(("tcp", "tcp"), ("udp", "udp"));
 
     public static readonly YamlEnum<ModelFamily> Family = new(("auto", ModelFamily.Auto), ("yolox", ModelFamily.Yolox),

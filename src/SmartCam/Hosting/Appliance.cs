@@ -36,15 +36,19 @@ public sealed class Appliance : IDisposable
     private readonly ApplianceOptions _options;
     private readonly OnnxDetector[] _detectors;
 
-    private Appliance(SmartCamConfig config, OnnxDetector[] detectors, DetectionPublisher publisher, ApplianceOptions options)
+    private Appliance(SmartCamConfig config, OnnxDetector[] detectors, DetectionPublisher publisher, ApplianceOptions options, HardwareDecoder[] decoders)
     {
         Config = config;
+        Decoders = decoders;
         _detectors = detectors;
         Publisher = publisher;
         _options = options;
     }
 
     public SmartCamConfig Config { get; }
+
+    /// <summary>Each camera's video decoder (<c>camera.hwaccel</c> resolved on this box), in the config's order.</summary>
+    public IReadOnlyList<HardwareDecoder> Decoders { get; }
 
     /// <summary>One per detector instance (<c>model.instances</c>), each with its own session.</summary>
     public IReadOnlyList<OnnxDetector> Detectors => _detectors;
@@ -95,6 +99,17 @@ public sealed class Appliance : IDisposable
             detector.Dispose();
             return null;
         }
+        HardwareDecoder[] decoders;
+        try
+        {
+            decoders = HardwareDecoding.ResolveCameras(config);
+        }
+        catch (SourceException e)
+        {
+            Console.Error.WriteLine($"smartcam: {e.Message}");
+            detector.Dispose();
+            return null;
+        }
         DetectionPublisher publisher;
         try
         {
@@ -107,7 +122,7 @@ public sealed class Appliance : IDisposable
             detector.Dispose();
             return null;
         }
-        return new Appliance(config, WithInstances(config, detector), publisher, options);
+        return new Appliance(config, WithInstances(config, detector), publisher, options, decoders);
     }
 
     /// <summary>
@@ -117,6 +132,8 @@ public sealed class Appliance : IDisposable
     public bool TryAssemble(ILogger log)
     {
         if (!TryOpenOutputs(log) || !TryStartHttp(log)) return false;
+        for (var i = 0; i < Decoders.Count; i++)
+            log.LogInformation("Camera {Id}: {Decoding}", Config.Cameras[i].Id, HardwareDecoding.Describe(Config.Cameras[i].HwAccel, Decoders[i]));
         CreatePipeline(log);
         return true;
     }

@@ -78,7 +78,7 @@ public static unsafe class NativeLogs
     };
 
     /// <summary>The library OpenCvSharp itself loaded: beside the binary (the AOT build, and the JIT build's output folder).</summary>
-    private static bool TryLoadOpenCvSharpExtern(out nint library) =>
+    internal static bool TryLoadOpenCvSharpExtern(out nint library) =>
         NativeLibrary.TryLoad(Path.Combine(AppContext.BaseDirectory, "libOpenCvSharpExtern.so"), out library)
         || NativeLibrary.TryLoad("OpenCvSharpExtern", typeof(OpenCvSharp.Mat).Assembly, null, out library);
 }

@@ -61,6 +61,8 @@ public class ConfigDeclarationTests
         Setting<ExecutionProvider> s => s.Names?.Names,
         Setting<SchedPolicy> s => s.Names?.Names,
         Setting<AnchorPoint> s => s.Names?.Names,
+        Setting<HwAccel> s => s.Names?.Names,
+        Setting<ConvertMode> s => s.Names?.Names,
         _ => null,
     };
 

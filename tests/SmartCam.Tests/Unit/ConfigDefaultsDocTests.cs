@@ -81,6 +81,8 @@ public class ConfigDefaultsDocTests
     {
         Assert.Equal(CameraSection.StallMs.Default, new CameraConfig().StallMs);
         Assert.Equal(CameraSection.Pace.Default, new CameraConfig().Pace);
+        Assert.Equal((CameraSection.HwAccel.Default, CameraSection.DecoderThreads.Default, CameraSection.Convert.Default),
+            (new CameraConfig().HwAccel, new CameraConfig().DecoderThreads, new CameraConfig().Convert));
         Assert.Equal(ModelSection.Provider.Default, new ModelConfig().Provider);
         Assert.Equal(ModelSection.Pad.Default, InputConfig.DefaultFor(ModelFamily.Yolov8).Pad);
         Assert.Equal(ActuationSection.WatchdogMs.Default, new SmartCamConfig("", [], new(), new(), new(), new()).WatchdogMs);
@@ -103,6 +105,8 @@ public class ConfigDefaultsDocTests
         RoundTrip(YamlEnums.Provider, Enum.GetValues<ExecutionProvider>());
         RoundTrip(YamlEnums.Policy, Enum.GetValues<SchedPolicy>());
         RoundTrip(YamlEnums.Anchor, Enum.GetValues<AnchorPoint>());
+        RoundTrip(YamlEnums.HwAccel, Enum.GetValues<HwAccel>());
+        RoundTrip(YamlEnums.Convert, Enum.GetValues<ConvertMode>());
         RoundTrip(YamlEnums.Direction, [LineDirection.In, LineDirection.Out, null]);
         Assert.Equal("top-left", YamlEnums.Align.NameOf(PadAlign.TopLeft)); // not top_left
         Assert.Equal("yolov8", YamlEnums.Family.NameOf(ModelFamily.Yolov8)); // yolo11 is an alias
