@@ -40,6 +40,29 @@ public sealed unsafe class DecodedPicture : IDisposable
         if (LibAv.av_frame_ref(_frame, other._frame) < 0) LibAv.av_frame_unref(_frame);
     }
 
+    /// <summary>
+    /// Makes this a <paramref name="width"/>x<paramref name="height"/> YUV 4:2:0 picture whose buffer is its own to write,
+    /// each plane one unpadded block (as a raw stream carries it): the buffer is kept while nobody else holds it, and a
+    /// new one is taken while the live view still has the old one. False if FFmpeg cannot allocate it.
+    /// </summary>
+    internal bool MakeYuv420(int width, int height)
+    {
+        if (!IsEmpty && Width == width && Height == height && LibAv.av_frame_is_writable(_frame) != 0) return true;
+        LibAv.av_frame_unref(_frame);
+        *(int*)(_frame + LibAv.FrameWidth) = width;
+        *(int*)(_frame + LibAv.FrameHeight) = height;
+        *(int*)(_frame + LibAv.FrameFormat) = LibAv.PixFmtYuv420P;
+        return LibAv.av_frame_get_buffer(_frame, 1) >= 0;
+    }
+
+    /// <summary>Plane <paramref name="index"/> (0 Y, 1 U, 2 V) of a picture made by <see cref="MakeYuv420"/>, as one span.</summary>
+    internal Span<byte> Plane(int index)
+    {
+        var rows = index == 0 ? Height : (Height + 1) / 2;
+        var stride = ((int*)(_frame + LibAv.FrameLinesize))[index];
+        return new Span<byte>(((byte**)_frame)[index], rows * stride);
+    }
+
     /// <summary>Lets go of the picture (the decoder may reuse its buffer).</summary>
     public void Release() => LibAv.av_frame_unref(_frame);
 
@@ -49,6 +72,41 @@ public sealed unsafe class DecodedPicture : IDisposable
         var f = _frame;
         LibAv.av_frame_free(&f);
         _frame = 0;
+    }
+}
+
+/// <summary>
+/// A source's decoded pictures made into what the detector takes (<see cref="IScalingSource.DetectSize"/>): converted
+/// at full size, or converted and scaled in one pass; timed, and the camera's size set on the frame.
+/// </summary>
+public sealed class DetectorPictures : IDisposable
+{
+    private readonly PictureConverter _full = PictureConverter.FullSize(), _scaled = PictureConverter.Scaling();
+
+    public Func<int, int, (int Width, int Height)>? DetectSize { get; set; }
+
+    /// <summary>Fills <paramref name="into"/>'s image from its <see cref="Frame.Decoded"/> picture; false if it cannot be converted.</summary>
+    public bool Fill(Frame into)
+    {
+        var started = Core.MonotonicClock.NowNs();
+        var picture = into.Decoded!;
+        var (width, height) = (picture.Width, picture.Height);
+        var (toWidth, toHeight) = DetectSize?.Invoke(width, height) ?? (width, height);
+        var converter = toWidth == width && toHeight == height ? _full : _scaled;
+        if (!converter.Convert(picture, into.Image, toWidth, toHeight)) return false;
+        into.Width = width;
+        into.Height = height;
+        into.ConvertDurationNs = Core.MonotonicClock.NowNs() - started;
+        return true;
+    }
+
+    /// <summary>The picture at full size in BGR (for callers without a frame slot).</summary>
+    public bool FillFullSize(DecodedPicture picture, Mat into) => _full.Convert(picture, into, picture.Width, picture.Height);
+
+    public void Dispose()
+    {
+        _full.Dispose();
+        _scaled.Dispose();
     }
 }
 

@@ -8,15 +8,18 @@ using SmartCam.Core;
 namespace SmartCam.Capture;
 
 /// <summary>
-/// A network stream (rtsp, http) decoded by Debian's ffmpeg in a child process that writes raw BGR
+/// A network stream (rtsp, http) decoded by Debian's ffmpeg in a child process that writes raw YUV 4:2:0
 /// frames to a pipe: the FFmpeg inside OpenCvSharp's runtime is built without networking. Each frame is
-/// read straight into the caller's <see cref="Mat"/>. The child is killed and reaped on every close.
+/// read straight into the frame slot's picture (half the bytes of BGR), then made into the detector's picture like a
+/// file's (<see cref="DetectorPictures"/>: at 4K straight to the model's size, never 25 MB of BGR on the loop path). The child is killed and reaped on every close.
 /// A stream that stops delivering frames without closing (a camera that hangs, a stalled network path)
 /// is noticed by this class's own timer after <c>camera.stall_ms</c>: it kills the child, and the read
 /// reports <see cref="ReadResult.Stalled"/> so the capture loop reconnects.
 /// </summary>
-public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegPath = "ffmpeg") : IFrameSource
+public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegPath = "ffmpeg", HardwareDecoder decoder = default) : IFrameSource, IScalingSource
 {
+    private readonly DetectorPictures _pictures = new();
+    private DecodedPicture? _ownPicture;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
     private Process? _process;
     private Stream? _pipe;
@@ -27,6 +30,8 @@ public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegP
     private volatile bool _stalled;
 
     public double Fps { get; private set; }
+
+    public Func<int, int, (int Width, int Height)>? DetectSize { get => _pictures.DetectSize; set => _pictures.DetectSize = value; }
 
     /// <summary>The source with any password removed, for logs.</summary>
     public static string Redact(string url) => UserInfo().Replace(url, "://***@");
@@ -41,7 +46,7 @@ public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegP
             RedirectStandardInput = false,
             UseShellExecute = false,
         };
-        foreach (var arg in Arguments(config)) info.ArgumentList.Add(arg);
+        foreach (var arg in Arguments(config, decoder)) info.ArgumentList.Add(arg);
         try
         {
             _process = Process.Start(info) ?? throw new SourceException($"{ffmpegPath}: could not start");
@@ -88,7 +93,7 @@ public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegP
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { }
     }
 
-    internal static List<string> Arguments(CameraConfig config)
+    internal static List<string> Arguments(CameraConfig config, HardwareDecoder decoder = default)
     {
         var args = new List<string> { "-hide_banner", "-nostdin", "-loglevel", "info" };
         if (config.Source.StartsWith("rtsp", StringComparison.OrdinalIgnoreCase))
@@ -99,13 +104,15 @@ public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegP
             args.AddRange(["-rtsp_transport", config.RtspTransport, "-fflags", "nobuffer", "-flags", "low_delay",
                 "-probesize", "32", "-analyzeduration", "0"]);
         }
+        args.AddRange(HardwareDecoding.FfmpegArguments(decoder));
         args.AddRange(["-i", config.Location, "-an", "-sn", "-dn"]);
         if (config.Width > 0)
             args.AddRange(["-vf", string.Create(CultureInfo.InvariantCulture, $"scale={config.Width}:{config.Height}")]);
         // passthrough: each decoded frame once, when it is decoded. The rawvideo muxer's default is constant
         // frame rate, which duplicates and drops frames against their timestamps and sends the duplicates
         // back to back (counted as drops downstream).
-        args.AddRange(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1"]);
+        // yuv420p: what camera codecs decode to, so ffmpeg converts nothing, and half the bytes of BGR through the pipe.
+        args.AddRange(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"]);
         return args;
     }
 
@@ -137,22 +144,38 @@ public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegP
         size.TrySetResult((0, 0, 0));
     }
 
-    public unsafe ReadResult Read(Mat into)
+    public ReadResult Read(Frame into)
+    {
+        var result = ReadPicture(into.Decoded ??= new DecodedPicture());
+        return result != ReadResult.Frame ? result : _pictures.Fill(into) ? ReadResult.Frame : ReadResult.Corrupt;
+    }
+
+    /// <summary>The frame at full size in BGR (for callers without a frame slot).</summary>
+    public ReadResult Read(Mat into)
+    {
+        _ownPicture ??= new DecodedPicture();
+        var result = ReadPicture(_ownPicture);
+        return result != ReadResult.Frame ? result : _pictures.FillFullSize(_ownPicture, into) ? ReadResult.Frame : ReadResult.Corrupt;
+    }
+
+    /// <summary>One raw frame off the pipe into <paramref name="picture"/>'s three planes.</summary>
+    private ReadResult ReadPicture(DecodedPicture picture)
     {
         var pipe = _pipe;
         if (pipe is null) return ReadResult.Disconnected;
-        if (into.Rows != _height || into.Cols != _width || into.Type() != MatType.CV_8UC3)
-            into.Create(_height, _width, MatType.CV_8UC3);
-        var pixels = new Span<byte>((void*)into.Data, _width * _height * 3);
+        if (!picture.MakeYuv420(_width, _height)) throw new SourceException($"{Redact(config.Source)}: cannot allocate a {_width}x{_height} picture");
         var started = MonotonicClock.NowNs();
         try
         {
             // The first bytes of a frame come when ffmpeg has it: until then the camera is what we wait for.
-            var first = pipe.Read(pixels);
+            var luma = picture.Plane(0);
+            var first = pipe.Read(luma);
             var arrived = MonotonicClock.NowNs();
             Interlocked.Exchange(ref _lastWaitNs, arrived - started);
             if (first == 0) return _stalled ? ReadResult.Stalled : ReadResult.Disconnected;
-            pipe.ReadExactly(pixels[first..]);
+            pipe.ReadExactly(luma[first..]);
+            pipe.ReadExactly(picture.Plane(1));
+            pipe.ReadExactly(picture.Plane(2));
             Interlocked.Exchange(ref _lastDataNs, MonotonicClock.NowNs());
             return ReadResult.Frame;
         }
@@ -187,7 +210,12 @@ public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegP
         _pipe = null;
     }
 
-    public void Dispose() => Close();
+    public void Dispose()
+    {
+        Close();
+        _ownPicture?.Dispose();
+        _pictures.Dispose();
+    }
 
     // The rate: "25 fps" where ffmpeg measured it, else "10 tbr", its guess from the stream's timing
     // (all there is for RTSP without probing; H.264 carries it in the SPS).

@@ -5,15 +5,16 @@ namespace SmartCam.Capture;
 public static class FrameSources
 {
     /// <summary>The source for a camera's configured URI scheme.</summary>
-    public static IFrameSource Create(CameraConfig camera) => camera.Kind switch
+    public static IFrameSource Create(CameraConfig camera) => Create(camera, 0, HardwareDecoder.Software);
+
+    /// <param name="decoderThreads">The decoder's own threads (0: FFmpeg's choice, one per CPU; 1: none beside the capture thread).</param>
+    /// <param name="decoder">The hardware decoder the camera resolved to (<see cref="HardwareDecoding.Resolve"/>).</param>
+    public static IFrameSource Create(CameraConfig camera, int decoderThreads, HardwareDecoder decoder) => camera.Kind switch
     {
         // FFmpeg in-process where the linked build is the one LibAv is written for; OpenCV's reader elsewhere.
-        SourceKind.File => LibAv.Available ? new LibavFileSource(camera.Location, camera.Fps, DecoderThreads(camera)) : new VideoFileSource(camera.Location, camera.Fps),
+        SourceKind.File => LibAv.Available ? new LibavFileSource(camera.Location, camera.Fps, decoderThreads, decoder) : new VideoFileSource(camera.Location, camera.Fps),
         SourceKind.Image => new StillImageSource(camera.Location, camera.Loop, camera.Fps),
         SourceKind.V4l2 => new V4l2Source(camera),
-        _ => new FfmpegPipeSource(camera),
+        _ => new FfmpegPipeSource(camera, decoder: decoder),
     };
-
-    /// <summary>The decoder's threads: FFmpeg's automatic count (one per CPU the process may use) unless the config says.</summary>
-    private static int DecoderThreads(CameraConfig camera) => 0;
 }

@@ -56,6 +56,8 @@ internal static unsafe class LibAv
     public static delegate* unmanaged<nint*, void> av_frame_free;
     public static delegate* unmanaged<nint, void> av_frame_unref;
     public static delegate* unmanaged<nint, nint, int> av_frame_ref;
+    public static delegate* unmanaged<nint, int, int> av_frame_get_buffer;
+    public static delegate* unmanaged<nint, int> av_frame_is_writable;
     public static delegate* unmanaged<nint, byte*, long, int, int> av_opt_set_int;
     public static delegate* unmanaged<int, byte*, nuint, int> av_strerror;
     public static delegate* unmanaged<nint, int, int, int, int, int, int, int, nint, nint, nint, nint> sws_getCachedContext;
@@ -117,6 +119,8 @@ internal static unsafe class LibAv
         av_frame_free = (delegate* unmanaged<nint*, void>)F("av_frame_free");
         av_frame_unref = (delegate* unmanaged<nint, void>)F("av_frame_unref");
         av_frame_ref = (delegate* unmanaged<nint, nint, int>)F("av_frame_ref");
+        av_frame_get_buffer = (delegate* unmanaged<nint, int, int>)F("av_frame_get_buffer");
+        av_frame_is_writable = (delegate* unmanaged<nint, int>)F("av_frame_is_writable");
         av_opt_set_int = (delegate* unmanaged<nint, byte*, long, int, int>)F("av_opt_set_int");
         av_strerror = (delegate* unmanaged<int, byte*, nuint, int>)F("av_strerror");
         sws_getCachedContext = (delegate* unmanaged<nint, int, int, int, int, int, int, int, nint, nint, nint, nint>)F("sws_getCachedContext");

@@ -1,4 +1,5 @@
 using OpenCvSharp;
+using SmartCam.Configuration;
 
 namespace SmartCam.Capture;
 
@@ -9,14 +10,14 @@ namespace SmartCam.Capture;
 /// reference for the live view to convert on its own thread when someone watches. The decoder's own frame and slice
 /// threads do the decoding where <c>camera.decoder_threads</c> allows.
 /// </summary>
-public sealed unsafe class LibavFileSource(string path, double configuredFps, int decoderThreads) : IFrameSource, IScalingSource
+public sealed unsafe class LibavFileSource(string path, double configuredFps, int decoderThreads, HardwareDecoder hardware = default) : IFrameSource, IScalingSource
 {
     private nint _format, _codec, _packet;
     private int _stream;
     private AvRational _timeBase;
     private long _startTime, _frameCount, _positionNs = -1;
     private bool _draining;
-    private readonly PictureConverter _full = PictureConverter.FullSize(), _scaled = PictureConverter.Scaling();
+    private readonly DetectorPictures _pictures = new();
     private DecodedPicture? _ownPicture;
 
     public double Fps { get; private set; }
@@ -24,7 +25,7 @@ public sealed unsafe class LibavFileSource(string path, double configuredFps, in
     /// <summary>The decoder's name (h264, mpeg4, …), once open.</summary>
     public string Codec { get; private set; } = "";
 
-    public Func<int, int, (int Width, int Height)>? DetectSize { get; set; }
+    public Func<int, int, (int Width, int Height)>? DetectSize { get => _pictures.DetectSize; set => _pictures.DetectSize = value; }
 
     public void Open()
     {
@@ -40,6 +41,7 @@ public sealed unsafe class LibavFileSource(string path, double configuredFps, in
         nint decoder = 0;
         _stream = LibAv.av_find_best_stream(_format, LibAv.AvMediaTypeVideo, -1, -1, &decoder, 0);
         if (_stream < 0 || decoder == 0) Fail(_stream < 0 ? "no video stream" : "no decoder for its video codec");
+        if (hardware.Kind == HwAccel.V4l2m2m) decoder = HardwareDecoderFor(decoder);
         var stream = ((nint*)LibAv.Ptr(_format, LibAv.FormatStreams))[_stream];
         // The one check that the struct offsets are this FFmpeg's: the stream knows its own index.
         if (LibAv.Int(stream, LibAv.StreamIndex) != _stream) Fail("the linked FFmpeg's structures are not the expected version's");
@@ -62,6 +64,20 @@ public sealed unsafe class LibavFileSource(string path, double configuredFps, in
         _draining = false;
     }
 
+    /// <summary>
+    /// The V4L2 memory-to-memory decoder for the stream's codec (<c>h264_v4l2m2m</c>), where FFmpeg has one for it; else
+    /// the software decoder. Its pictures come back in system memory, so everything after decoding is the same.
+    /// </summary>
+    private static nint HardwareDecoderFor(nint software)
+    {
+        var name = System.Runtime.InteropServices.Marshal.PtrToStringUTF8(*(nint*)software) + "_v4l2m2m";
+        fixed (byte* n = LibAv.Utf8z(name))
+        {
+            var m2m = LibAv.avcodec_find_decoder_by_name(n);
+            return m2m != 0 ? m2m : software;
+        }
+    }
+
     private void Fail(string why)
     {
         Close();
@@ -70,18 +86,8 @@ public sealed unsafe class LibavFileSource(string path, double configuredFps, in
 
     public ReadResult Read(Frame into)
     {
-        var picture = into.Decoded ??= new DecodedPicture();
-        var result = Decode(picture);
-        if (result != ReadResult.Frame) return result;
-        var decoded = Core.MonotonicClock.NowNs();
-        var (width, height) = (picture.Width, picture.Height);
-        var (toWidth, toHeight) = DetectSize?.Invoke(width, height) ?? (width, height);
-        var converter = toWidth == width && toHeight == height ? _full : _scaled;
-        if (!converter.Convert(picture, into.Image, toWidth, toHeight)) return ReadResult.Corrupt;
-        into.Width = width;
-        into.Height = height;
-        into.ConvertDurationNs = Core.MonotonicClock.NowNs() - decoded;
-        return ReadResult.Frame;
+        var result = Decode(into.Decoded ??= new DecodedPicture());
+        return result != ReadResult.Frame ? result : _pictures.Fill(into) ? ReadResult.Frame : ReadResult.Corrupt;
     }
 
     /// <summary>The frame at full size in BGR (for callers without a frame slot).</summary>
@@ -89,8 +95,7 @@ public sealed unsafe class LibavFileSource(string path, double configuredFps, in
     {
         _ownPicture ??= new DecodedPicture();
         var result = Decode(_ownPicture);
-        if (result != ReadResult.Frame) return result;
-        return _full.Convert(_ownPicture, into, _ownPicture.Width, _ownPicture.Height) ? ReadResult.Frame : ReadResult.Corrupt;
+        return result != ReadResult.Frame ? result : _pictures.FillFullSize(_ownPicture, into) ? ReadResult.Frame : ReadResult.Corrupt;
     }
 
     /// <summary>
@@ -164,7 +169,6 @@ public sealed unsafe class LibavFileSource(string path, double configuredFps, in
     {
         Close();
         _ownPicture?.Dispose();
-        _full.Dispose();
-        _scaled.Dispose();
+        _pictures.Dispose();
     }
 }

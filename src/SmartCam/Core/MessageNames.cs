@@ -43,6 +43,7 @@ public static class MessageNames
     public const string Wait = "wait";
     public const string Capture = "capture";
     public const string Pre = "pre";
+    public const string Convert = "convert";
     public const string Infer = "infer";
     public const string Post = "post";
     public const string Publish = "publish";

@@ -38,7 +38,7 @@ public sealed class CameraPipeline : IDisposable
         // Live cameras: only the newest frame is worth the detector's time. Files: every frame, in order.
         Frames = new SlotChannel<Frame>(1, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,
             () => new Frame { Prepared = detector.CreateInput() }, wiring.FrameReady);
-        if (source is IScalingSource scaling) scaling.DetectSize = DetectSizeFor(_letterbox);
+        if (source is IScalingSource scaling) scaling.DetectSize = DetectSizeFor(camera, _letterbox, detector.InputWidth, detector.InputHeight);
         Capture = new CaptureLoop(camera, source, Frames, log, frame => _letterbox.Run(frame.Image, frame.Width, frame.Height, InputOf(frame)), wiring.OnCaptureStart) { Tap = wiring.Tap };
         // Files: the inference thread waits rather than lose a result while the publish thread is starved of CPU.
         Results = new SlotChannel<DetectionResult>(ResultDepth, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,
@@ -49,19 +49,18 @@ public sealed class CameraPipeline : IDisposable
     }
 
     /// <summary>
-    /// The picture size a scaling source converts a frame to. A frame the letterbox shrinks to half or less (HD and 4K
-    /// cameras) goes straight from the decoder's YUV to the model's scaled size in one pass: converting it to BGR at full
-    /// size first would cost more than decoding it. Smaller frames are converted at full size and resized as OpenCV's
-    /// own reader and the letterbox always did, which keeps them bit-identical to the independent reference decode.
+    /// The picture size a scaling source converts a frame to (<c>camera.convert</c>). Big frames (1080p, 4K) go straight
+    /// from the decoder's YUV to the model's scaled size in one pass: converting them to BGR at full size first would cost
+    /// as much as decoding them. Smaller frames are converted at full size and resized as OpenCV's own reader and the
+    /// letterbox always did, which keeps them bit-identical to the independent reference decode.
     /// </summary>
-    internal static Func<int, int, (int Width, int Height)> DetectSizeFor(LetterboxResizer letterbox) => (width, height) =>
-    {
-        var g = letterbox.GeometryFor(width, height);
-        return g.Scale <= DirectConversionScale ? (g.ResizedWidth, g.ResizedHeight) : (width, height);
-    };
-
-    /// <summary>The letterbox scale at or below which frames are converted straight to the model's size.</summary>
-    public const double DirectConversionScale = 0.5;
+    internal static Func<int, int, (int Width, int Height)> DetectSizeFor(CameraConfig camera, LetterboxResizer letterbox, int inputWidth, int inputHeight) =>
+        (width, height) =>
+        {
+            if (camera.ConvertFor(width, height, inputWidth, inputHeight) == ConvertMode.Full) return (width, height);
+            var g = letterbox.GeometryFor(width, height);
+            return (g.ResizedWidth, g.ResizedHeight);
+        };
 
     /// <summary>Results queued for the publish thread before a live camera's oldest is dropped (a file's inference waits instead).</summary>
     public const int ResultDepth = 16;

@@ -157,7 +157,7 @@ public sealed class InferenceLoop<TResult> where TResult : InferenceResult
         result.Width = frame.Width;
         result.Height = frame.Height;
         result.Stages = new StageTimes(frame.CaptureDurationNs / 1000, frame.PrepareDurationNs / 1000, (t1 - t0) / 1000, (t2 - t1) / 1000,
-            frame.CaptureLateNs < 0 ? -1 : frame.CaptureLateNs / 1000, lateNs / 1000, frame.WaitDurationNs / 1000);
+            frame.CaptureLateNs < 0 ? -1 : frame.CaptureLateNs / 1000, lateNs / 1000, frame.WaitDurationNs / 1000, frame.ConvertDurationNs / 1000);
         result.ReadyNs = MonotonicClock.NowNs();
         lane.Results.Write(result);
         _lastInferEndNs = MonotonicClock.NowNs();

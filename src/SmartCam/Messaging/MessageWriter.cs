@@ -171,6 +171,7 @@ public sealed class MessageWriter
         j.WriteStartObject(MessageNames.StagesUs);
         j.WriteNumber(MessageNames.Wait, stages.WaitUs);
         j.WriteNumber(MessageNames.Capture, stages.CaptureUs);
+        j.WriteNumber(MessageNames.Convert, stages.ConvertUs);
         j.WriteNumber(MessageNames.Pre, stages.PreUs);
         j.WriteNumber(MessageNames.Infer, stages.InferUs);
         j.WriteNumber(MessageNames.Post, stages.PostUs);

@@ -11,6 +11,8 @@ public sealed class PipelineStats
     /// <summary>Waiting for a live camera to deliver the frame (its pace), apart from reading and decoding it.</summary>
     public LatencyHistogram Wait { get; } = new();
     public LatencyHistogram Capture { get; } = new();
+    /// <summary>Converting decoded pictures into the detector's picture (and scaling them, for HD and 4K sources).</summary>
+    public LatencyHistogram Convert { get; } = new();
     public LatencyHistogram Pre { get; } = new();
     public LatencyHistogram Infer { get; } = new();
     public LatencyHistogram Post { get; } = new();
@@ -40,7 +42,8 @@ public sealed class PipelineStats
     public PipelineStats()
     {
         Stages = [(MessageNames.Capture, Capture), (MessageNames.Pre, Pre), (MessageNames.Infer, Infer), (MessageNames.Post, Post), (MessageNames.Publish, Publish),
-            (MessageNames.CaptureToPublish, CaptureToPublish), (MessageNames.CaptureToOutput, CaptureToOutput), (MessageNames.Wait, Wait)];
+            (MessageNames.CaptureToPublish, CaptureToPublish), (MessageNames.CaptureToOutput, CaptureToOutput), (MessageNames.Wait, Wait),
+            (MessageNames.Convert, Convert)];
         Misses = new long[Stages.Length];
         Loops = [(MessageNames.Capture, CaptureLateness), (MessageNames.Infer, InferLateness), (MessageNames.Publish, PublishLateness)];
     }
@@ -60,9 +63,10 @@ public sealed class PipelineStats
     }
 
     /// <summary>Records one frame's stage durations, in the order of <see cref="Stages"/>.</summary>
-    public void RecordStages(long captureUs, long preUs, long inferUs, long postUs, long publishUs, long captureToPublishUs, long waitUs = 0)
+    public void RecordStages(long captureUs, long preUs, long inferUs, long postUs, long publishUs, long captureToPublishUs, long waitUs = 0, long convertUs = 0)
     {
         Record(7, waitUs);
+        Record(8, convertUs);
         Record(0, captureUs);
         Record(1, preUs);
         Record(2, inferUs);

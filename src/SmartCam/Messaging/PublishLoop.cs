@@ -243,7 +243,7 @@ public sealed class PublishLoop : IDisposable
         var stats = lane.Stats;
         var stages = result.Stages;
         if (stats.PeriodUs == 0) stats.PeriodUs = lane.Capture().PeriodNs / 1000;
-        stats.RecordStages(stages.CaptureUs, stages.PreUs, stages.InferUs, stages.PostUs, (sentNs - publishNs) / 1000, (publishNs - result.CaptureNs) / 1000, stages.WaitUs);
+        stats.RecordStages(stages.CaptureUs, stages.PreUs, stages.InferUs, stages.PostUs, (sentNs - publishNs) / 1000, (publishNs - result.CaptureNs) / 1000, stages.WaitUs, stages.ConvertUs);
         if (stages.CaptureLateUs >= 0) stats.CaptureLateness.Record(stages.CaptureLateUs);
         stats.InferLateness.Record(stages.InferLateUs);
         stats.PublishLateness.Record(lateNs / 1000);

@@ -19,7 +19,7 @@ public static class MetricsExposition
     public const string Prefix = "smartcam_";
 
     /// <summary>The stages exported as <c>smartcam_stage_duration_seconds{stage=…}</c>; the end-to-end ones have their own histograms.</summary>
-    private static readonly string[] Stages = [MessageNames.Wait, MessageNames.Capture, MessageNames.Pre, MessageNames.Infer, MessageNames.Post, MessageNames.Publish];
+    private static readonly string[] Stages = [MessageNames.Wait, MessageNames.Capture, MessageNames.Convert, MessageNames.Pre, MessageNames.Infer, MessageNames.Post, MessageNames.Publish];
 
     private static readonly string[] Loops = [MessageNames.Capture, MessageNames.Infer, MessageNames.Publish];
 

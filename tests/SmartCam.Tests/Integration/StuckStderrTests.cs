@@ -67,7 +67,7 @@ public sealed class StuckStderrTests : IDisposable
     {
         // FFmpeg's complaints about the damage into a ring nobody reads, not onto the test run's output.
         NativeLogs.Route(new LogRing(2), new RateLimit(NativeLogs.FfmpegCategory, 1));
-        using var source = new VideoFileSource(path, 0);
+        using var source = FrameSources.Create(new Configuration.CameraConfig { Kind = Configuration.SourceKind.File, Location = path });
         using var frame = new OpenCvSharp.Mat();
         source.Open();
         int frames = 0, unreadableInRow = 0;

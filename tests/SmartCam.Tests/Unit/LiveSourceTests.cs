@@ -42,7 +42,19 @@ public class LiveSourceTests
         // An MPEG-TS stream over http has no SDP: its parameters must be probed, so it keeps the defaults.
         Assert.DoesNotContain("-probesize", http);
         foreach (var args in new[] { rtsp, http })
-            Assert.Equal(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "bgr24", "pipe:1"], args[^7..]);
+            Assert.Equal(["-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "yuv420p", "pipe:1"], args[^7..]);
+    }
+
+    [Fact]
+    public void A_hardware_decoder_is_named_to_ffmpeg_before_its_input()
+    {
+        var camera = new CameraConfig { Source = "rtsp://cam/main", Kind = SourceKind.Ffmpeg, Location = "rtsp://cam/main" };
+        var m2m = FfmpegPipeSource.Arguments(camera, new HardwareDecoder(HwAccel.V4l2m2m, "/dev/video10", "h264_v4l2m2m"));
+        Assert.Equal(["-c:v", "h264_v4l2m2m", "-i", "rtsp://cam/main"], m2m.SkipWhile(a => a != "-c:v").Take(4));
+        var vaapi = FfmpegPipeSource.Arguments(camera, new HardwareDecoder(HwAccel.Vaapi, "/dev/dri/renderD128", null));
+        Assert.Equal(["-hwaccel", "vaapi", "-hwaccel_device", "/dev/dri/renderD128", "-i"], vaapi.SkipWhile(a => a != "-hwaccel").Take(5));
+        Assert.DoesNotContain("-hwaccel", FfmpegPipeSource.Arguments(camera));
+        Assert.DoesNotContain("-c:v", FfmpegPipeSource.Arguments(camera));
     }
 
     [Fact]
