@@ -87,6 +87,12 @@ public sealed class CaptureLoop : IDisposable
 
     public void Start()
     {
+        // A source that shows the viewer another stream than the detector's feeds the tap itself.
+        if (Tap is not null && _source is IFeedsView view)
+        {
+            view.Tap = Tap;
+            Tap = null;
+        }
         _thread = new Thread(Run) { Name = ThreadName, IsBackground = true };
         _thread.Start();
     }

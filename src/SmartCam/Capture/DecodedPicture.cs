@@ -85,17 +85,29 @@ public sealed class DetectorPictures : IDisposable
 
     public Func<int, int, (int Width, int Height)>? DetectSize { get; set; }
 
+    /// <summary>
+    /// The camera's size when it is not the picture's own (a <c>detect_source</c>: the main stream's), so the picture is
+    /// scaled to the detector's size for that frame and detections come out in the main stream's pixels.
+    /// </summary>
+    public Func<(int Width, int Height)>? CameraSize { get; set; }
+
+    /// <summary>Decode only: the picture is kept in <see cref="Frame.Decoded"/> and nothing is converted (a view stream's frames).</summary>
+    public bool DecodeOnly { get; set; }
+
     /// <summary>Fills <paramref name="into"/>'s image from its <see cref="Frame.Decoded"/> picture; false if it cannot be converted.</summary>
     public bool Fill(Frame into)
     {
         var started = Core.MonotonicClock.NowNs();
         var picture = into.Decoded!;
         var (width, height) = (picture.Width, picture.Height);
-        var (toWidth, toHeight) = DetectSize?.Invoke(width, height) ?? (width, height);
+        var (cameraWidth, cameraHeight) = CameraSize?.Invoke() ?? (width, height);
+        into.Width = cameraWidth;
+        into.Height = cameraHeight;
+        into.ConvertDurationNs = 0;
+        if (DecodeOnly) return true;
+        var (toWidth, toHeight) = DetectSize?.Invoke(cameraWidth, cameraHeight) ?? (cameraWidth, cameraHeight);
         var converter = toWidth == width && toHeight == height ? _full : _scaled;
         if (!converter.Convert(picture, into.Image, toWidth, toHeight)) return false;
-        into.Width = width;
-        into.Height = height;
         into.ConvertDurationNs = Core.MonotonicClock.NowNs() - started;
         return true;
     }

@@ -31,6 +31,9 @@ public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegP
 
     public double Fps { get; private set; }
 
+    public DetectorPictures Pictures => _pictures;
+
+    /// <summary>For a picture of the given size, the size the detector wants it in (null: full size).</summary>
     public Func<int, int, (int Width, int Height)>? DetectSize { get => _pictures.DetectSize; set => _pictures.DetectSize = value; }
 
     /// <summary>The source with any password removed, for logs.</summary>

@@ -68,8 +68,14 @@ public interface IFrameSource : IDisposable
 /// </summary>
 public interface IScalingSource
 {
-    /// <summary>For a picture of the given size, the size the detector wants it in (null: full size).</summary>
-    Func<int, int, (int Width, int Height)>? DetectSize { get; set; }
+    /// <summary>How the source makes its decoded pictures into the detector's (sizes, or none at all).</summary>
+    DetectorPictures Pictures { get; }
+}
+
+/// <summary>A source that feeds the live view itself (from another stream than the detector's), not the capture loop.</summary>
+public interface IFeedsView
+{
+    FrameTap? Tap { set; }
 }
 
 /// <summary>A camera source that cannot be opened or read: the message names the source and the cause.</summary>

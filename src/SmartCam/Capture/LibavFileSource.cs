@@ -25,6 +25,9 @@ public sealed unsafe class LibavFileSource(string path, double configuredFps, in
     /// <summary>The decoder's name (h264, mpeg4, …), once open.</summary>
     public string Codec { get; private set; } = "";
 
+    public DetectorPictures Pictures => _pictures;
+
+    /// <summary>For a picture of the given size, the size the detector wants it in (null: full size).</summary>
     public Func<int, int, (int Width, int Height)>? DetectSize { get => _pictures.DetectSize; set => _pictures.DetectSize = value; }
 
     public void Open()

@@ -91,6 +91,9 @@ public static class CameraSection
             throw s.Error(at, DetectSource.Key, $"'{detectSource}' is a still image; expected a video stream or file of the same scene as source");
         if (kind == sourceKind && location == sourceLocation)
             throw s.Error(at, DetectSource.Key, $"'{detectSource}' is the source itself, which is pointless; give the camera's other (smaller) stream, or no detect_source");
+        // The two are matched by time: a file's media time, or a live stream's arrival. The two clocks do not mix.
+        if ((kind == SourceKind.File) != (sourceKind == SourceKind.File) || sourceKind == SourceKind.Image)
+            throw s.Error(at, DetectSource.Key, $"'{detectSource}' and source must both be video files or both live streams (their frames are matched by time)");
         return (detectSource, kind, location);
     }
 

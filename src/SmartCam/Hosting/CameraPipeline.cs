@@ -38,7 +38,7 @@ public sealed class CameraPipeline : IDisposable
         // Live cameras: only the newest frame is worth the detector's time. Files: every frame, in order.
         Frames = new SlotChannel<Frame>(1, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,
             () => new Frame { Prepared = detector.CreateInput() }, wiring.FrameReady);
-        if (source is IScalingSource scaling) scaling.DetectSize = DetectSizeFor(camera, _letterbox, detector.InputWidth, detector.InputHeight);
+        if (source is IScalingSource scaling) scaling.Pictures.DetectSize = DetectSizeFor(camera, _letterbox, detector.InputWidth, detector.InputHeight);
         Capture = new CaptureLoop(camera, source, Frames, log, frame => _letterbox.Run(frame.Image, frame.Width, frame.Height, InputOf(frame)), wiring.OnCaptureStart) { Tap = wiring.Tap };
         // Files: the inference thread waits rather than lose a result while the publish thread is starved of CPU.
         Results = new SlotChannel<DetectionResult>(ResultDepth, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,
@@ -57,7 +57,8 @@ public sealed class CameraPipeline : IDisposable
     internal static Func<int, int, (int Width, int Height)> DetectSizeFor(CameraConfig camera, LetterboxResizer letterbox, int inputWidth, int inputHeight) =>
         (width, height) =>
         {
-            if (camera.ConvertFor(width, height, inputWidth, inputHeight) == ConvertMode.Full) return (width, height);
+            // A detect_source is scaled to the main stream's letterboxed size whatever its own: never up to full size.
+            if (camera.DetectSource is null && camera.ConvertFor(width, height, inputWidth, inputHeight) == ConvertMode.Full) return (width, height);
             var g = letterbox.GeometryFor(width, height);
             return (g.ResizedWidth, g.ResizedHeight);
         };
