@@ -27,7 +27,7 @@ public sealed class BenchProgressTests
         progress.End(1000 * Ms);
 
         var lines = terminal.ToString().Split('\r', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(["pipeline: 25/100 frames, 100.0 fps, 1 s left\u001b[K", "pipeline: 75/100 frames, 200.0 fps, 0 s left\u001b[K",
+        Assert.Equal(["pipeline: 25/100 frames, 100.0 fps, 1 s left\u001b[K", "pipeline: 75/100 frames, 200.0 fps, 1 s left\u001b[K",
             "pipeline: 100/100 frames, 50.0 fps, 0 s left\u001b[K", "pipeline: 100/100 frames, 100.0 fps\u001b[K\n"], lines);
     }
 

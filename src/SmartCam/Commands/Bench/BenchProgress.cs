@@ -101,7 +101,7 @@ public sealed class BenchProgress(TextWriter? terminal)
         Put(": ");
         if (_timed)
         {
-            Put(_done / 1e9, "0");
+            Put(Math.Floor(_done / 1e9), "0");
             Put("/");
             Put(_total / 1e9, "0");
             Put(" s");
@@ -120,7 +120,7 @@ public sealed class BenchProgress(TextWriter? terminal)
         if (!final && LeftSeconds(nowNs) is var left and >= 0)
         {
             Put(", ");
-            Put(left, "0");
+            Put(Math.Ceiling(left), "0");
             Put(" s left");
         }
         Put(ClearToEnd);

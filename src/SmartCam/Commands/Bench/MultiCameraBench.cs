@@ -39,7 +39,7 @@ public static class MultiCameraBench
             // 1. The configured cameras, as configured; then the bare model with nothing else running.
             (long P50, long P99) bare = default;
             long configuredRss = 0;
-            var configured = harness.Measure($"{config.Cameras.Count} cameras as configured", config.Cameras.ToArray(), options.Seconds, windows: 1, dying: -1, afterRun: p =>
+            var configured = harness.Measure($"{Cameras(config.Cameras.Count)} as configured", config.Cameras.ToArray(), options.Seconds, windows: 1, dying: -1, afterRun: p =>
             {
                 configuredRss = BenchFigures.PeakRss();
                 bare = BenchFigures.MeasureBare(detector, p.SampleInput, options.BareRuns, progress);
@@ -52,7 +52,7 @@ public static class MultiCameraBench
             var probes = new List<Probe>();
             bool Keeps(int n)
             {
-                var w = harness.Measure($"probe {n} cameras", MultiCameraPlan.Copies(config, n), probeSeconds, 1, -1);
+                var w = harness.Measure($"probe {Cameras(n)}", MultiCameraPlan.Copies(config, n), probeSeconds, 1, -1);
                 if (w is null) return false;
                 probes.Add(new Probe(n, w[0].MinFps, w[0].KeepsUp));
                 return w[0].KeepsUp;
@@ -61,12 +61,12 @@ public static class MultiCameraBench
 
             // 3. Fairness under 2× overload.
             var overloadCameras = MultiCameraPlan.OverloadCameras(instances, capacity);
-            var overload = harness.Measure($"overload {overloadCameras} cameras", MultiCameraPlan.Copies(config, overloadCameras), options.Seconds, 1, -1);
+            var overload = harness.Measure($"overload {Cameras(overloadCameras)}", MultiCameraPlan.Copies(config, overloadCameras), options.Seconds, 1, -1);
             if (overload is null) return 1;
 
             // 4. One camera dying: the last copy's file goes away at the end of the first window; the second window starts then.
             var dyingCameras = MultiCameraPlan.DyingCameras(instances, capacity);
-            var dying = harness.Measure($"one of {dyingCameras} cameras dying", MultiCameraPlan.Copies(config, dyingCameras), options.Seconds, 2, dying: dyingCameras - 1);
+            var dying = harness.Measure($"one of {Cameras(dyingCameras)} dying", MultiCameraPlan.Copies(config, dyingCameras), options.Seconds, 2, dying: dyingCameras - 1);
             if (dying is null) return 1;
 
             var report = new MultiCameraReport(detector.Name, YamlEnums.Provider.NameOf(detector.Provider), FfmpegPipeSource.Redact(config.Camera.Source), instances,
@@ -82,4 +82,7 @@ public static class MultiCameraBench
             return 0;
         }
     }
+
+    /// <summary>"1 camera", "4 cameras": the progress line's phases.</summary>
+    private static string Cameras(int n) => n == 1 ? "1 camera" : $"{n} cameras";
 }

@@ -77,7 +77,8 @@ internal sealed class MultiCameraHarness(Appliance appliance, ILogger log, int w
         public Snapshot Take(DetectionPipeline p, bool reset, int excluded)
         {
             var s = new Snapshot(p.Cameras.Count, p.Inference.Count);
-            p.Publishing.RunBetweenMessages(() => s.Fill(p, reset, excluded, _others, reset ? [] : Latencies));
+            var keep = reset ? [] : Latencies;
+            p.Publishing.RunBetweenMessages(() => s.Fill(p, reset, excluded, _others, keep));
             return s;
         }
     }
