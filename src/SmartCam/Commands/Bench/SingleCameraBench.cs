@@ -33,7 +33,7 @@ public static class SingleCameraBench
             return RunCommand.ExitBadInput;
 
         SingleCameraReport report;
-        LatencyCurve curve;
+        LatencyCurve? curve = null;
         System.Diagnostics.Process? watching = null;
         if (appliance is { Web: { } web, Hub: { } hub })
         {
@@ -104,13 +104,14 @@ public static class SingleCameraBench
                 (end.PageFaults.Minor - startFaults.Minor, end.PageFaults.Major - startFaults.Major),
                 (pipeline.LoopPageFaults.Minor - startLoopFaults.Minor, pipeline.LoopPageFaults.Major - startLoopFaults.Major));
             if (watching is not null) report = report with { ViewerPictures = BenchViewers.Stop(watching) };
-            curve = LatencyCurve.From(LatencyCurve.CameraLabel(config.Camera.Id, pipeline.Cameras[0].Results.Items), s.CaptureToPublish);
+            if (options.Plot is not null)
+                curve = LatencyCurve.From(LatencyCurve.CameraLabel(config.Camera.Id, pipeline.Cameras[0].Results.Items), s.CaptureToPublish);
         }
         // Closed before the report is written, as the measured run's end.
         appliance.Dispose();
 
         BenchReportWriter.Write(report, jsonOnly, output);
-        if (options.Plot is { } plot && !BenchPlot.TryWrite(plot,
+        if (options.Plot is { } plot && curve is not null && !BenchPlot.TryWrite(plot,
                 string.Create(System.Globalization.CultureInfo.InvariantCulture, $"capture→publish latency: {Path.GetFileName(config.FilePath)}, {report.Frames} frames"),
                 [curve], report.BareP50, report.BareP99, Console.Error))
             return 1;
