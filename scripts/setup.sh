@@ -12,7 +12,9 @@ packages=(libgtk-3-0 ffmpeg python3-zmq python3-opencv python3-jsonschema python
   # the RTSP test camera (tests/python/rtsp_camera.py): GStreamer's RTSP server, x264enc (ugly), breakmydata and rtph264pay (good)
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
   # the HTTP tests: promtool checks /metrics (package prometheus), headless Chromium and Firefox load the live page
-  prometheus chromium firefox-esr)
+  prometheus chromium firefox-esr
+  # the bench plot tests render `smartcam bench --plot`'s SVG with rsvg-convert
+  librsvg2-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -23,10 +23,11 @@ public static class BenchCommand
         var warmupSeconds = new Option<int>("--warmup-seconds") { Description = "Several cameras: seconds each run goes before measuring", DefaultValueFactory = _ => 2 };
         var probeSeconds = new Option<int>("--probe-seconds") { Description = "Several cameras: the window of each capacity probe (at most --seconds)", DefaultValueFactory = _ => 5 };
         var maxCameras = new Option<int>("--max-cameras") { Description = "Several cameras: the capacity search stops at this many cameras", DefaultValueFactory = _ => 32 };
+        var plot = new Option<string?>("--plot") { Description = "After the run, draw the capture→publish latency distribution (CDF, log time axis, one curve per camera, the bare model's p50 and p99 marked) to this SVG file" };
         var viewers = new Option<int>("--viewers") { Description = "Single camera: run the HTTP server with this many live viewers connected (one MJPEG client, the rest live pages over WebSocket)", DefaultValueFactory = _ => 0 };
         var bench = new Command("bench", "Measure the configured pipeline: fps, per-stage and capture→publish latency against the bare model, allocations, GCs, memory, start-up. With several cameras: per camera, the capacity, fairness under overload and one camera dying.")
         {
-            config, frames, warmup, bare, json, seconds, warmupSeconds, probeSeconds, maxCameras, viewers,
+            config, frames, warmup, bare, json, seconds, warmupSeconds, probeSeconds, maxCameras, viewers, plot,
         };
         bench.SetAction(r =>
         {
@@ -42,11 +43,17 @@ public static class BenchCommand
                 error.WriteLine("smartcam bench: --seconds and --probe-seconds must be 1-3600, --warmup-seconds 0-600, --max-cameras 1-64");
                 return RunCommand.ExitBadInput;
             }
+            // The bench is long: a plot that could not be written is said before it starts.
+            if (r.GetValue(plot) is { } plotPath && BenchPlot.Unwritable(plotPath) is { } unwritable)
+            {
+                error.WriteLine(unwritable);
+                return RunCommand.ExitBadInput;
+            }
             static bool Given(ParseResult p, Option o) => p.GetResult(o) is { Implicit: false };
             var given = new Given(Given(r, frames) || Given(r, warmup) || Given(r, viewers),
                 Given(r, seconds) || Given(r, warmupSeconds) || Given(r, probeSeconds) || Given(r, maxCameras));
-            return Run(r.GetValue(config)!, new SingleCameraBench.Options(n, w, r.GetValue(viewers), b),
-                new MultiCameraBench.Options(s, ws, ps, mc, b), r.GetValue(json), given, output);
+            return Run(r.GetValue(config)!, new SingleCameraBench.Options(n, w, r.GetValue(viewers), b, r.GetValue(plot)),
+                new MultiCameraBench.Options(s, ws, ps, mc, b, r.GetValue(plot)), r.GetValue(json), given, output);
         });
         return bench;
     }

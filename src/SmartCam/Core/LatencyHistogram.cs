@@ -79,6 +79,23 @@ public sealed class LatencyHistogram
         if (other.Max > Max) Max = other.Max;
     }
 
+    /// <summary>
+    /// Each bucket that holds samples, in order: its upper bound in µs (never above <see cref="Max"/>) and the samples at
+    /// most that, cumulative. The distribution <c>smartcam bench --plot</c> draws; allocates, so not for the loop threads.
+    /// </summary>
+    public (long UpperBoundUs, long AtMost)[] Cumulative()
+    {
+        var buckets = new List<(long, long)>();
+        long seen = 0;
+        for (var i = 0; i < _counts.Length && seen < Count; i++)
+        {
+            if (_counts[i] == 0) continue;
+            seen += _counts[i];
+            buckets.Add((Math.Min(UpperBound(i), Max), seen));
+        }
+        return buckets.ToArray();
+    }
+
     public void Reset()
     {
         Array.Clear(_counts);

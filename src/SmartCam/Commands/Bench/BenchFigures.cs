@@ -8,16 +8,19 @@ namespace SmartCam.Commands.Bench;
 internal static class BenchFigures
 {
     /// <summary>The bare model on a fixed input, nothing else running: the limit the pipeline is judged against.</summary>
-    public static (long P50, long P99) MeasureBare(OnnxDetector detector, DetectorInput input, int runs)
+    public static (long P50, long P99) MeasureBare(OnnxDetector detector, DetectorInput input, int runs, BenchProgress progress)
     {
         for (var i = 0; i < 10; i++) detector.Run(input);
         var times = new long[runs];
+        progress.Begin("bare model", runs, "runs");
         for (var i = 0; i < runs; i++)
         {
             var t0 = MonotonicClock.NowNs();
             detector.Run(input);
             times[i] = (MonotonicClock.NowNs() - t0) / 1000;
+            progress.Update(i + 1);
         }
+        progress.End();
         Array.Sort(times);
         return (Percentile(times, 0.5), Percentile(times, 0.99));
     }

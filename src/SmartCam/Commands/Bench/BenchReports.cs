@@ -31,6 +31,9 @@ public sealed record Window(double Seconds, CameraFigures[] Cameras, double[] De
     /// <summary>A camera must keep this share of its frames for the box to count as keeping up with it.</summary>
     public const double KeepShare = 0.95;
 
+    /// <summary>Each camera's capture→publish distribution over the window, where the run kept them (--plot); null otherwise.</summary>
+    public LatencyCurve[]? Curves { get; init; }
+
     public double MinFps => Cameras.Min(c => c.Fps);
     public double MaxFps => Cameras.Max(c => c.Fps);
     public bool KeepsUp => Cameras.All(c => c.Fps >= KeepShare * c.NominalFps);

@@ -17,7 +17,8 @@ public static class MultiCameraBench
     /// <param name="Seconds">The measured window of the configured run, the overload run and each half of the dying run.</param>
     /// <param name="ProbeSeconds">Each capacity probe's window (never longer than <paramref name="Seconds"/>).</param>
     /// <param name="MaxCameras">The capacity search stops here (the capacity is then "at least").</param>
-    public sealed record Options(int Seconds, int WarmupSeconds, int ProbeSeconds, int MaxCameras, int BareRuns);
+    /// <param name="Plot">--plot: where the configured cameras' capture→publish distributions are drawn; null: not drawn.</param>
+    public sealed record Options(int Seconds, int WarmupSeconds, int ProbeSeconds, int MaxCameras, int BareRuns, string? Plot = null);
 
     /// <summary>Runs the whole benchmark on an already loaded appliance: config, detector instances and bound publisher (disposed by the caller).</summary>
     public static int Run(Appliance appliance, Options options, bool jsonOnly, TextWriter output)
@@ -32,16 +33,17 @@ public static class MultiCameraBench
             return RunCommand.ExitBadInput;
         }
         {
-            var harness = new MultiCameraHarness(appliance, log, options.WarmupSeconds);
+            var progress = BenchProgress.ForStderr();
+            var harness = new MultiCameraHarness(appliance, log, options.WarmupSeconds, progress);
 
             // 1. The configured cameras, as configured; then the bare model with nothing else running.
             (long P50, long P99) bare = default;
             long configuredRss = 0;
-            var configured = harness.Measure(config.Cameras.ToArray(), options.Seconds, windows: 1, dying: -1, afterRun: p =>
+            var configured = harness.Measure($"{Cameras(config.Cameras.Count)} as configured", config.Cameras.ToArray(), options.Seconds, windows: 1, dying: -1, afterRun: p =>
             {
                 configuredRss = BenchFigures.PeakRss();
-                bare = BenchFigures.MeasureBare(detector, p.SampleInput, options.BareRuns);
-            });
+                bare = BenchFigures.MeasureBare(detector, p.SampleInput, options.BareRuns, progress);
+            }, curves: options.Plot is not null);
             if (configured is null) return 1;
             var nominal = configured[0].Cameras[0].NominalFps;
 
@@ -50,7 +52,7 @@ public static class MultiCameraBench
             var probes = new List<Probe>();
             bool Keeps(int n)
             {
-                var w = harness.Measure(MultiCameraPlan.Copies(config, n), probeSeconds, 1, -1);
+                var w = harness.Measure($"probe {Cameras(n)}", MultiCameraPlan.Copies(config, n), probeSeconds, 1, -1);
                 if (w is null) return false;
                 probes.Add(new Probe(n, w[0].MinFps, w[0].KeepsUp));
                 return w[0].KeepsUp;
@@ -59,12 +61,12 @@ public static class MultiCameraBench
 
             // 3. Fairness under 2× overload.
             var overloadCameras = MultiCameraPlan.OverloadCameras(instances, capacity);
-            var overload = harness.Measure(MultiCameraPlan.Copies(config, overloadCameras), options.Seconds, 1, -1);
+            var overload = harness.Measure($"overload {Cameras(overloadCameras)}", MultiCameraPlan.Copies(config, overloadCameras), options.Seconds, 1, -1);
             if (overload is null) return 1;
 
             // 4. One camera dying: the last copy's file goes away at the end of the first window; the second window starts then.
             var dyingCameras = MultiCameraPlan.DyingCameras(instances, capacity);
-            var dying = harness.Measure(MultiCameraPlan.Copies(config, dyingCameras), options.Seconds, 2, dying: dyingCameras - 1);
+            var dying = harness.Measure($"one of {Cameras(dyingCameras)} dying", MultiCameraPlan.Copies(config, dyingCameras), options.Seconds, 2, dying: dyingCameras - 1);
             if (dying is null) return 1;
 
             var report = new MultiCameraReport(detector.Name, YamlEnums.Provider.NameOf(detector.Provider), FfmpegPipeSource.Redact(config.Camera.Source), instances,
@@ -72,7 +74,15 @@ public static class MultiCameraBench
                 probes.ToArray(), probeSeconds, capacity, limited, nominal > 0 ? 0.9 * (1e6 / bare.P50) / nominal : 0,
                 overloadCameras, overload[0], dyingCameras, $"cam{dyingCameras - 1}", dying[0], dying[1], configuredRss, BenchFigures.PeakRss());
             BenchReportWriter.Write(report, jsonOnly, output);
+            if (options.Plot is { } plot && !BenchPlot.TryWrite(plot,
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                        $"capture→publish latency: {Path.GetFileName(config.FilePath)}, {config.Cameras.Count} cameras, {configured[0].Cameras.Sum(c => c.Processed)} frames in {options.Seconds} s"),
+                    configured[0].Curves!, bare.P50, bare.P99, Console.Error))
+                return 1;
             return 0;
         }
     }
+
+    /// <summary>"1 camera", "4 cameras": the progress line's phases.</summary>
+    private static string Cameras(int n) => n == 1 ? "1 camera" : $"{n} cameras";
 }

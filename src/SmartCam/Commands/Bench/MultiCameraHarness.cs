@@ -12,14 +12,16 @@ namespace SmartCam.Commands.Bench;
 /// it over time windows. Windows are marked on the publish thread, which owns the statistics
 /// (<see cref="PublishLoop.RunBetweenMessages"/>).
 /// </summary>
-internal sealed class MultiCameraHarness(Appliance appliance, ILogger log, int warmupSeconds)
+internal sealed class MultiCameraHarness(Appliance appliance, ILogger log, int warmupSeconds, BenchProgress progress)
 {
     /// <summary>
     /// Runs <paramref name="cameras"/> through the pipeline: a warm-up, then <paramref name="windows"/> windows of
     /// <paramref name="seconds"/> back to back. With <paramref name="dying"/> ≥ 0 that camera's source goes away as the
     /// first window ends, and <see cref="Window.Others"/> leaves it out. Null when the pipeline could not run (said on stderr).
     /// </summary>
-    public Window[]? Measure(CameraConfig[] cameras, int seconds, int windows, int dying, Action<DetectionPipeline>? afterRun = null)
+    /// <param name="phase">What the run is, for the progress line (<see cref="BenchProgress"/>).</param>
+    /// <param name="curves">Keep each camera's capture→publish distribution of the first window (<see cref="Window.Curves"/>, for --plot).</param>
+    public Window[]? Measure(string phase, CameraConfig[] cameras, int seconds, int windows, int dying, Action<DetectionPipeline>? afterRun = null, bool curves = false)
     {
         var runConfig = appliance.Config with { Cameras = cameras };
         if (!Appliance.TryOpenOutputs(runConfig, null, log, out var outputs)) return null;
@@ -33,17 +35,19 @@ internal sealed class MultiCameraHarness(Appliance appliance, ILogger log, int w
             using var stop = new CancellationTokenSource();
             var thread = new Thread(() => pipeline.Run(stop.Token)) { Name = "sc-infer" };
             thread.Start();
-            var marks = new Marks();
-            stop.Token.WaitHandle.WaitOne(TimeSpan.FromSeconds(warmupSeconds));
+            var marks = new Marks(curves ? cameras.Length : 0);
+            progress.Sleep($"{phase}, warm-up", warmupSeconds, () => pipeline.Publishing.Processed);
             var begin = marks.Take(pipeline, reset: true, excluded: dying);
             for (var w = 0; w < windows; w++)
             {
-                Thread.Sleep(TimeSpan.FromSeconds(seconds));
+                progress.Sleep(windows > 1 ? $"{phase}, window {w + 1} of {windows}" : phase, seconds, () => pipeline.Publishing.Processed);
                 var end = marks.Take(pipeline, reset: false, excluded: dying);
                 if (w == 0) gone?.Go();
                 // The next window starts at once, with fresh latencies.
                 var next = w + 1 < windows ? marks.Take(pipeline, reset: true, excluded: dying) : null;
                 result[w] = Figures(pipeline, cameras, begin, end);
+                if (w == 0 && curves)
+                    result[w] = result[w] with { Curves = cameras.Select((c, i) => LatencyCurve.From(LatencyCurve.CameraLabel(c.Id, pipeline.Cameras[i].Results.Items), marks.Latencies[i])).ToArray() };
                 if (next is not null) begin = next;
             }
             var running = thread.IsAlive;
@@ -62,14 +66,19 @@ internal sealed class MultiCameraHarness(Appliance appliance, ILogger log, int w
     }
 
     /// <summary>What a window needs at its edges, taken on the publish thread into arrays made beforehand (no allocation there).</summary>
-    private sealed class Marks
+    /// <param name="keep">Cameras whose latencies are copied at each mark that does not reset them (0: none).</param>
+    private sealed class Marks(int keep)
     {
         private readonly LatencyHistogram _others = new();
+
+        /// <summary>Each kept camera's capture→publish latencies at the last mark that did not reset them: a window's.</summary>
+        public readonly LatencyHistogram[] Latencies = Enumerable.Range(0, keep).Select(_ => new LatencyHistogram()).ToArray();
 
         public Snapshot Take(DetectionPipeline p, bool reset, int excluded)
         {
             var s = new Snapshot(p.Cameras.Count, p.Inference.Count);
-            p.Publishing.RunBetweenMessages(() => s.Fill(p, reset, excluded, _others));
+            var keep = reset ? [] : Latencies;
+            p.Publishing.RunBetweenMessages(() => s.Fill(p, reset, excluded, _others, keep));
             return s;
         }
     }
@@ -85,7 +94,8 @@ internal sealed class MultiCameraHarness(Appliance appliance, ILogger log, int w
         public (long P50, long P99, long Max, long Count) Others;
 
         /// <summary>On the publish thread: the counters, the latencies so far, and (<paramref name="reset"/>) a fresh start for them.</summary>
-        public void Fill(DetectionPipeline p, bool reset, int excluded, LatencyHistogram others)
+        /// <param name="keep">Copied into, per camera (histograms made beforehand: the copy allocates nothing).</param>
+        public void Fill(DetectionPipeline p, bool reset, int excluded, LatencyHistogram others, LatencyHistogram[] keep)
         {
             Ns = MonotonicClock.NowNs();
             others.Reset();
@@ -100,6 +110,11 @@ internal sealed class MultiCameraHarness(Appliance appliance, ILogger log, int w
                 var h = stats.CaptureToPublish;
                 (P50[i], P99[i], Max[i]) = (h.Percentile(0.5), h.Percentile(0.99), h.Max);
                 if (i != excluded) others.Add(h);
+                if (i < keep.Length)
+                {
+                    keep[i].Reset();
+                    keep[i].Add(h);
+                }
                 if (reset) stats.ResetLatencies();
             }
             Others = (others.Percentile(0.5), others.Percentile(0.99), others.Max, others.Count);

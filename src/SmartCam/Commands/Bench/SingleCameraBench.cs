@@ -19,7 +19,8 @@ public static class SingleCameraBench
     /// <param name="Warmup">Frames run before measuring.</param>
     /// <param name="Viewers">Live viewers connected during the run (0: no HTTP server unless configured).</param>
     /// <param name="BareRuns">Bare session.Run calls timed on a fixed input.</param>
-    public sealed record Options(int Frames, int Warmup, int Viewers, int BareRuns);
+    /// <param name="Plot">--plot: where the capture→publish distribution is drawn (<see cref="BenchPlot"/>); null: not drawn.</param>
+    public sealed record Options(int Frames, int Warmup, int Viewers, int BareRuns, string? Plot = null);
 
     /// <summary>Runs the bench on an already loaded appliance (config, detector, bound publisher; disposed by the caller).</summary>
     public static int Run(Appliance appliance, Options options, bool jsonOnly, TextWriter output)
@@ -32,6 +33,7 @@ public static class SingleCameraBench
             return RunCommand.ExitBadInput;
 
         SingleCameraReport report;
+        LatencyCurve? curve = null;
         System.Diagnostics.Process? watching = null;
         if (appliance is { Web: { } web, Hub: { } hub })
         {
@@ -53,14 +55,26 @@ public static class SingleCameraBench
             var thread = new Thread(() => exit = pipeline.Run(CancellationToken.None)) { Name = "sc-infer" };
             thread.Start();
             var finished = false;
-            while (!pipeline.Publishing.WarmedUp.Wait(100))
+            var progress = BenchProgress.ForStderr();
+            progress.Begin("warm-up", warmup, "frames");
+            while (!pipeline.Publishing.WarmedUp.Wait(BenchProgress.Poll))
+            {
+                progress.Update(pipeline.Publishing.Processed);
                 if (!thread.IsAlive) { finished = true; break; }
+            }
+            progress.Update(Math.Min(warmup, pipeline.Publishing.Processed));
+            progress.End();
+            progress.Begin("pipeline", frames, "frames");
             var startAlloc = pipeline.AllocatedBytes;
             var startProcess = GC.GetTotalAllocatedBytes(precise: true);
             int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
             var startFaults = Libc.PageFaults(Libc.RusageSelf);
             var startLoopFaults = pipeline.LoopPageFaults;
+            if (progress.Enabled)
+                while (!thread.Join(BenchProgress.Poll)) progress.Update(pipeline.Publishing.Processed - warmup);
             thread.Join();
+            progress.Update(pipeline.Publishing.Processed - warmup);
+            progress.End();
             if (finished || exit != 0 || pipeline.Stats.Processed < warmup + frames)
             {
                 Console.Error.WriteLine($"smartcam bench: the pipeline ended after {pipeline.Stats.Processed} of {warmup + frames} frames");
@@ -69,7 +83,7 @@ public static class SingleCameraBench
 
             var endAlloc = pipeline.AllocatedBytes;
             var end = pipeline.EndSnapshot;
-            var bare = BenchFigures.MeasureBare(detector, pipeline.SampleInput, bareRuns);
+            var bare = BenchFigures.MeasureBare(detector, pipeline.SampleInput, bareRuns, progress);
             var s = pipeline.Stats;
             var measured = s.Processed - warmup;
             var seconds = (pipeline.Publishing.LastPublishedNs - pipeline.Publishing.WarmedUpAtNs) / 1e9;
@@ -90,11 +104,17 @@ public static class SingleCameraBench
                 (end.PageFaults.Minor - startFaults.Minor, end.PageFaults.Major - startFaults.Major),
                 (pipeline.LoopPageFaults.Minor - startLoopFaults.Minor, pipeline.LoopPageFaults.Major - startLoopFaults.Major));
             if (watching is not null) report = report with { ViewerPictures = BenchViewers.Stop(watching) };
+            if (options.Plot is not null)
+                curve = LatencyCurve.From(LatencyCurve.CameraLabel(config.Camera.Id, pipeline.Cameras[0].Results.Items), s.CaptureToPublish);
         }
         // Closed before the report is written, as the measured run's end.
         appliance.Dispose();
 
         BenchReportWriter.Write(report, jsonOnly, output);
+        if (options.Plot is { } plot && curve is not null && !BenchPlot.TryWrite(plot,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"capture→publish latency: {Path.GetFileName(config.FilePath)}, {report.Frames} frames"),
+                [curve], report.BareP50, report.BareP99, Console.Error))
+            return 1;
         return 0;
     }
 }
