@@ -10,6 +10,9 @@ public static class Repo
     public static string Model => Path("models", "yolox_nano.onnx");
     public static string Labels => Path("models", "coco80.names");
     public static string Video => Path("media", "vtest.avi");
+    /// <summary>vtest.avi upscaled (stretched) to 1920x1080 and 3840x2160, first 300 frames: made by scripts/make-hd-sources.sh.</summary>
+    public static string Video1080 => Path("media", "vtest-1080p.avi");
+    public static string Video2160 => Path("media", "vtest-2160p.avi");
     public static string Messi => Path("media", "messi5.jpg");
 
     /// <summary>Debian's python, which has python3-zmq, python3-opencv and python3-onnx (the one on PATH may not).</summary>

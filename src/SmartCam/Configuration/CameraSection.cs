@@ -89,6 +89,8 @@ public static class CameraSection
         var (kind, location) = ParseSource(s, DetectSource.Key, detectSource, baseDir);
         if (kind == SourceKind.Image)
             throw s.Error(at, DetectSource.Key, $"'{detectSource}' is a still image; expected a video stream or file of the same scene as source");
+        if (kind == SourceKind.V4l2)
+            throw s.Error(at, DetectSource.Key, $"'{detectSource}' is a V4L2 device; expected a video file or an rtsp/http stream (a V4L2 camera's own picture is scaled with pixel_format and width/height)");
         if (kind == sourceKind && location == sourceLocation)
             throw s.Error(at, DetectSource.Key, $"'{detectSource}' is the source itself, which is pointless; give the camera's other (smaller) stream, or no detect_source");
         // The two are matched by time: a file's media time, or a live stream's arrival. The two clocks do not mix.

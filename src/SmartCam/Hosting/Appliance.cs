@@ -173,15 +173,15 @@ public sealed class Appliance : IDisposable
     /// Camera <paramref name="index"/>'s source, with the hardware decoder it resolved to and its decoder threads: by
     /// default as many as the housekeeping CPUs (where the sweeper keeps them, off the loop CPUs), at most 4.
     /// </summary>
-    public IFrameSource CreateSource(CameraConfig camera, int index) =>
+    public IFrameSource CreateSource(CameraConfig camera, int index, ILogger log) =>
         FrameSources.Create(camera, camera.DecoderThreadsFor(Config.Realtime.Enabled ? Config.Realtime.HousekeepingCpus : [], Environment.ProcessorCount),
-            index < Decoders.Count ? Decoders[index] : HardwareDecoder.Software);
+            index < Decoders.Count ? Decoders[index] : HardwareDecoder.Software, log);
 
     /// <summary>The pipeline over the config's cameras, driving the outputs and feeding the taps opened so far.</summary>
     public DetectionPipeline CreatePipeline(ILogger log)
     {
         if (Pipeline is not null) throw new InvalidOperationException("The appliance's pipeline is already made");
-        var sources = Config.Cameras.Select(CreateSource).ToArray();
+        var sources = Config.Cameras.Select((camera, i) => CreateSource(camera, i, log)).ToArray();
         return Pipeline = new DetectionPipeline(Config, _detectors, Publisher, sources, log,
             new PipelineOptions(_options.WarmupFrames, _options.StopAfterFrames, Outputs, _frameTaps));
     }

@@ -124,7 +124,6 @@ public class HdConfigTests
     [InlineData("rtsp://10.0.0.21/sub", SourceKind.Ffmpeg, "rtsp://10.0.0.21/sub")]
     [InlineData("rtsps://10.0.0.21/sub", SourceKind.Ffmpeg, "rtsps://10.0.0.21/sub")]
     [InlineData("https://10.0.0.21/sub.mjpg", SourceKind.Ffmpeg, "https://10.0.0.21/sub.mjpg")]
-    [InlineData("v4l2:///dev/video2", SourceKind.V4l2, "/dev/video2")]
     public void Detect_source_takes_the_forms_of_source(string written, SourceKind kind, string location)
     {
         using var dir = new TempDir();
@@ -161,6 +160,16 @@ public class HdConfigTests
         using var dir = new TempDir();
         var message = Refused(dir, "rtsp://10.0.0.21/main", "detect_source: file://snapshot.jpg");
         Assert.Contains("camera.detect_source: 'file://snapshot.jpg' is a still image; expected a video stream or file", message);
+    }
+
+    [Theory]
+    [InlineData("rtsp://10.0.0.21/main", "v4l2:///dev/video2", "'v4l2:///dev/video2' is a V4L2 device; expected a video file or an rtsp/http stream")]
+    [InlineData("rtsp://10.0.0.21/main", "file://clip-small.avi", "'file://clip-small.avi' and source must both be video files or both live streams")]
+    [InlineData("file://clip-4k.avi", "rtsp://10.0.0.21/sub", "'rtsp://10.0.0.21/sub' and source must both be video files or both live streams")]
+    public void A_detect_source_of_another_kind_than_source_is_refused(string source, string detect, string expected)
+    {
+        using var dir = new TempDir();
+        Assert.Contains("camera.detect_source: " + expected, Refused(dir, source, "detect_source: " + detect));
     }
 
     [Theory]
