@@ -22,7 +22,7 @@ internal static unsafe class LibAv
     public const int ErrorAgain = -11, ErrorEof = -0x20464F45; // -MKTAG('E','O','F',' ')
     /// <summary>FF_THREAD_FRAME | FF_THREAD_SLICE.</summary>
     public const int ThreadFrameAndSlice = 3;
-    private const int SwscaleMajor = 8;
+    private const int SwscaleMajor = 8, AvLogError = 16;
 
     // AVFormatContext (lavf 61): nb_streams at 44, streams at 48.
     public const int FormatNbStreams = 44, FormatStreams = 48;
@@ -126,7 +126,12 @@ internal static unsafe class LibAv
         sws_getCachedContext = (delegate* unmanaged<nint, int, int, int, int, int, int, int, nint, nint, nint, nint>)F("sws_getCachedContext");
         sws_scale = (delegate* unmanaged<nint, byte**, int*, int, int, byte**, int*, int>)F("sws_scale");
         sws_freeContext = (delegate* unmanaged<nint, void>)F("sws_freeContext");
-        return ok && swscale_version() >> 16 == SwscaleMajor;
+        if (!ok || swscale_version() >> 16 != SwscaleMajor) return false;
+        // What OpenCV's reader sets when it first opens a file (unless OPENCV_FFMPEG_LOGLEVEL says otherwise): errors only.
+        // Without it FFmpeg's default (info) let swscale's hints ("No accelerated colorspace conversion …") through.
+        if (Environment.GetEnvironmentVariable("OPENCV_FFMPEG_LOGLEVEL") is null && NativeLibrary.TryGetExport(lib, "av_log_set_level", out var setLevel))
+            ((delegate* unmanaged<int, void>)setLevel)(AvLogError);
+        return true;
     }
 
     /// <summary>FFmpeg's text for an error code.</summary>

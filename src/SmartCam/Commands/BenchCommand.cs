@@ -24,10 +24,11 @@ public static class BenchCommand
         var probeSeconds = new Option<int>("--probe-seconds") { Description = "Several cameras: the window of each capacity probe (at most --seconds)", DefaultValueFactory = _ => 5 };
         var maxCameras = new Option<int>("--max-cameras") { Description = "Several cameras: the capacity search stops at this many cameras", DefaultValueFactory = _ => 32 };
         var plot = new Option<string?>("--plot") { Description = "After the run, draw the capture→publish latency distribution (CDF, log time axis, one curve per camera, the bare model's p50 and p99 marked) to this SVG file" };
+        var decodeOnly = new Option<bool>("--decode-only") { Description = "Only decode each camera's source (its decoder threads and hardware decoder; no conversion, no model) for --frames frames after --warmup: the decoder's own rate, the most the capture side can give the detector" };
         var viewers = new Option<int>("--viewers") { Description = "Single camera: run the HTTP server with this many live viewers connected (one MJPEG client, the rest live pages over WebSocket)", DefaultValueFactory = _ => 0 };
         var bench = new Command("bench", "Measure the configured pipeline: fps, per-stage and capture→publish latency against the bare model, allocations, GCs, memory, start-up. With several cameras: per camera, the capacity, fairness under overload and one camera dying.")
         {
-            config, frames, warmup, bare, json, seconds, warmupSeconds, probeSeconds, maxCameras, viewers, plot,
+            config, frames, warmup, bare, json, seconds, warmupSeconds, probeSeconds, maxCameras, viewers, plot, decodeOnly,
         };
         bench.SetAction(r =>
         {
@@ -49,6 +50,8 @@ public static class BenchCommand
                 error.WriteLine(unwritable);
                 return RunCommand.ExitBadInput;
             }
+            if (r.GetValue(decodeOnly))
+                return RunDecodeOnly(r.GetValue(config)!, n, w, r.GetValue(json), output);
             static bool Given(ParseResult p, Option o) => p.GetResult(o) is { Implicit: false };
             var given = new Given(Given(r, frames) || Given(r, warmup) || Given(r, viewers),
                 Given(r, seconds) || Given(r, warmupSeconds) || Given(r, probeSeconds) || Given(r, maxCameras));
@@ -56,6 +59,13 @@ public static class BenchCommand
                 new MultiCameraBench.Options(s, ws, ps, mc, b, r.GetValue(plot)), r.GetValue(json), given, output);
         });
         return bench;
+    }
+
+    private static int RunDecodeOnly(string configPath, int frames, int warmup, bool jsonOnly, TextWriter output)
+    {
+        using var appliance = Appliance.TryLoad(configPath, new ApplianceOptions(c => c with { Cameras = c.Cameras.Select(x => x with { Loop = true }).ToArray() },
+            _ => null, 0, 0, Http: false, WaitForQueuedMessages: false));
+        return appliance is null ? RunCommand.ExitBadInput : DecodeOnlyBench.Run(appliance, frames, warmup, jsonOnly, output);
     }
 
     /// <summary>Which of the options the command line gave, of those that suit only one kind of config.</summary>

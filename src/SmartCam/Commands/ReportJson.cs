@@ -10,6 +10,7 @@ namespace SmartCam.Commands;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(SingleCameraJson))]
 [JsonSerializable(typeof(MultiCameraJson))]
+[JsonSerializable(typeof(DecodeOnlyJson))]
 [JsonSerializable(typeof(DoctorCommand.ReportJson))]
 [JsonSerializable(typeof(ViewCommand.PicturesJson))]
 [JsonSerializable(typeof(JitterCommand.ReportJson), TypeInfoPropertyName = "JitterCommandReportJson")]

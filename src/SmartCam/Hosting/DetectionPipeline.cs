@@ -270,8 +270,8 @@ public sealed class DetectionPipeline : IDisposable
             var s = camera.Stats;
             _log.LogInformation("Camera {Camera}: {State}: {Frames} frames captured, {Processed} processed, {Dropped} dropped, {Corrupt} unreadable",
                 id, stop.IsCancellationRequested ? "stopped" : "source ended", s.Frames, s.Processed, s.Dropped, s.Corrupt);
-            _log.LogInformation("Camera {Camera}: {Fps:0.0} fps over {Seconds:0.0} s; median capture {Capture} µs, pre {Pre} µs, infer {Infer} µs, post {Post} µs, publish {Publish} µs; capture→publish p50 {P50} µs, p99 {P99} µs, max {Max} µs",
-                id, s.Processed / Math.Max(seconds, 1e-9), seconds, s.Capture.Percentile(0.5), s.Pre.Percentile(0.5),
+            _log.LogInformation("Camera {Camera}: {Fps:0.0} fps over {Seconds:0.0} s; median capture {Capture} µs, convert {Convert} µs, pre {Pre} µs, infer {Infer} µs, post {Post} µs, publish {Publish} µs; capture→publish p50 {P50} µs, p99 {P99} µs, max {Max} µs",
+                id, s.Processed / Math.Max(seconds, 1e-9), seconds, s.Capture.Percentile(0.5), s.Convert.Percentile(0.5), s.Pre.Percentile(0.5),
                 s.Infer.Percentile(0.5), s.Post.Percentile(0.5), s.Publish.Percentile(0.5),
                 s.CaptureToPublish.Percentile(0.5), s.CaptureToPublish.Percentile(0.99), s.CaptureToPublish.Max);
             if (s.DetectionsNonFinite > 0)

@@ -45,3 +45,9 @@ internal sealed record MultiCameraJson(
         long OthersP50BeforeUs, long OthersP50AfterUs, long OthersMaxBeforeUs, long OthersMaxAfterUs,
         double OthersMinFpsBefore, double OthersMinFpsAfter, string StateAfter);
 }
+
+/// <summary><c>bench --decode-only</c>: per camera, the decoder's own rate and each read's time (µs).</summary>
+internal sealed record DecodeOnlyJson(DecodeOnlyJson.DecodedCameraJson[] DecodeOnly)
+{
+    internal sealed record DecodedCameraJson(string Camera, string Source, int Width, int Height, long Frames, double Fps, PercentilesJson ReadUs);
+}
