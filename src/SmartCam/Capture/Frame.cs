@@ -24,6 +24,12 @@ public sealed class Frame : IDisposable
     /// </summary>
     public DecodedPicture? Decoded { get; set; }
 
+    /// <summary>
+    /// The camera's own JPEG of this frame, where a V4L2 MJPEG camera's frames are decoded at a fraction of their size
+    /// for the detector (null otherwise): the live view decodes it at full size on its own thread.
+    /// </summary>
+    public Mat? Jpeg { get; set; }
+
     /// <summary>Per-camera capture sequence: +1 per captured frame, so a gap downstream means a dropped frame.</summary>
     public long Seq { get; set; }
 
@@ -69,6 +75,7 @@ public sealed class Frame : IDisposable
     {
         Image.Dispose();
         Decoded?.Dispose();
+        Jpeg?.Dispose();
         Prepared?.Dispose();
     }
 }

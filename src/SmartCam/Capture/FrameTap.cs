@@ -13,6 +13,31 @@ public sealed class TappedFrame : IDisposable
     /// </summary>
     internal DecodedPicture? Picture { get; } = LibAv.Available ? new DecodedPicture() : null;
 
+    /// <summary>
+    /// A copy of the camera's own JPEG of the frame (a V4L2 MJPEG camera whose frames the detector got decoded at a
+    /// fraction of their size): bytes are copied on the capture thread, the full-size decode is the reader's.
+    /// </summary>
+    internal byte[] Jpeg { get; private set; } = [];
+
+    internal int JpegLength { get; set; }
+
+    /// <summary>Makes room for a JPEG of <paramref name="bytes"/>; only the reading side does this.</summary>
+    internal void ReserveJpeg(int bytes)
+    {
+        if (Jpeg.Length < bytes) Jpeg = new byte[bytes + bytes / 2];
+    }
+
+    /// <summary>Decodes <see cref="Jpeg"/> into <see cref="Image"/> at full size (the reader's side).</summary>
+    internal bool DecodeJpeg()
+    {
+        using var decoded = Cv2.ImDecode(Jpeg.AsSpan(0, JpegLength), ImreadModes.Color);
+        JpegLength = 0;
+        if (decoded.Empty()) return false;
+        Resize(decoded.Cols, decoded.Rows);
+        decoded.CopyTo(Image);
+        return true;
+    }
+
     /// <summary>The frame's capture sequence (the <c>seq</c> of its <c>det.</c> message); -1 while it holds no frame.</summary>
     public long Seq { get; internal set; } = -1;
 
@@ -48,6 +73,7 @@ public sealed class FrameTap : IDisposable
     private long _latestSeq = -1; // the seq of the newest frame swapped in
     private long _width, _height; // the size the capture thread last saw, for the reader to size buffers by
     private long _copied;
+    private long _jpegBytes; // the largest JPEG the capture thread could not fit, for the reader to make room for
     private readonly PictureConverter _converter = PictureConverter.FullSize(); // the reader's
 
     /// <summary>Frames copied so far.</summary>
@@ -74,9 +100,27 @@ public sealed class FrameTap : IDisposable
             Swap(back, frame.Seq);
             return;
         }
+        back.Picture?.Release();
+        if (frame.Jpeg is { } jpeg && !jpeg.Empty() && (image.Cols != frame.Width || image.Rows != frame.Height))
+        {
+            // The camera's JPEG, decoded at full size on the reader's side; the buffer is the reader's to grow.
+            var length = (int)jpeg.Total();
+            if (back.Jpeg.Length < length)
+            {
+                Interlocked.Exchange(ref _jpegBytes, length);
+                back.Seq = -1;
+                _back = Interlocked.Exchange(ref _latest, back);
+                _wrongSize = true;
+                return;
+            }
+            new ReadOnlySpan<byte>((void*)jpeg.Data, length).CopyTo(back.Jpeg);
+            back.JpegLength = length;
+            Swap(back, frame.Seq);
+            return;
+        }
+        back.JpegLength = 0;
         // A picture already scaled down for the detector is no view of the camera: wait for a full-size one.
         if (image.Cols != frame.Width || image.Rows != frame.Height) return;
-        back.Picture?.Release();
         if (back.Image.Cols != image.Cols || back.Image.Rows != image.Rows || !image.IsContinuous() || image.Type() != MatType.CV_8UC3)
         {
             // Hand the wrong-sized buffer on, so it reaches the reader to be resized; take whatever is there instead.
@@ -111,6 +155,7 @@ public sealed class FrameTap : IDisposable
         _front = Interlocked.Exchange(ref _latest, _front);
         if (_front.Seq >= 0 && _front.Seq != previous)
         {
+            if (_front.JpegLength > 0 && !_front.DecodeJpeg()) return null;
             if (_front.Picture is { IsEmpty: false } picture)
             {
                 // Converted here, on the viewer's side, at the viewer's rate; then the decoder's buffer is let go.
@@ -122,6 +167,7 @@ public sealed class FrameTap : IDisposable
         }
         var (width, height) = FrameSize;
         if (width > 0) _front.Resize(width, height);
+        _front.ReserveJpeg((int)Interlocked.Read(ref _jpegBytes));
         _front.Seq = previous; // nothing new: remember what was handed out last
         return null;
     }

@@ -59,7 +59,8 @@ public sealed class LetterboxResizer : IDisposable
     /// <summary>The size a <paramref name="sourceWidth"/>x<paramref name="sourceHeight"/> frame is scaled to inside the model input.</summary>
     public Letterbox GeometryFor(int sourceWidth, int sourceHeight) => Letterbox.For(sourceWidth, sourceHeight, _width, _height, _input.Align);
 
-    private unsafe Letterbox Run(Mat bgr, int sourceWidth, int sourceHeight, Span<float> tensor, Letterbox previous)
+    /// <summary>As <see cref="Run(Mat, int, int, DetectorInput)"/>, into a bare tensor that held a frame placed as <paramref name="previous"/>.</summary>
+    public unsafe Letterbox Run(Mat bgr, int sourceWidth, int sourceHeight, Span<float> tensor, Letterbox previous = default)
     {
         if (bgr.Type() != MatType.CV_8UC3) throw new ArgumentException($"expected an 8-bit BGR image, got {bgr.Type()}");
         var plane = _width * _height;
@@ -69,8 +70,9 @@ public sealed class LetterboxResizer : IDisposable
         if (g != previous) tensor.Fill(_input.Pad * _input.Scale);
         Geometry = g;
         var scaledAlready = bgr.Cols == g.ResizedWidth && bgr.Rows == g.ResizedHeight;
-        if (!scaledAlready && (bgr.Cols != sourceWidth || bgr.Rows != sourceHeight))
-            throw new ArgumentException($"a {bgr.Cols}x{bgr.Rows} picture is neither the {sourceWidth}x{sourceHeight} frame nor its {g.ResizedWidth}x{g.ResizedHeight} scaled size");
+        // Else the frame at its full size, or reduced by a whole factor in the JPEG decoder (a side rounded up).
+        if (!scaledAlready && Math.Abs((long)bgr.Cols * sourceHeight - (long)bgr.Rows * sourceWidth) > Math.Max(sourceWidth, sourceHeight))
+            throw new ArgumentException($"a {bgr.Cols}x{bgr.Rows} picture is not the shape of the {sourceWidth}x{sourceHeight} frame");
         Mat source = bgr;
         if (!scaledAlready)
         {
