@@ -41,15 +41,11 @@ public static class ValidateCommand
                 var decoders = HardwareDecoding.ResolveCameras(config);
                 foreach (var c in config.Cameras)
                 {
+                    // A file opens here (with a detect_source, both files: the main one's first frame is read for its size).
                     if (!c.IsLive)
                     {
                         using var source = FrameSources.Create(c);
                         source.Open();
-                    }
-                    if (c.DetectKind is SourceKind.File)
-                    {
-                        using var detectSource = FrameSources.Create(c with { Kind = SourceKind.File, Location = c.DetectLocation! });
-                        detectSource.Open();
                     }
                 }
                 var input = config.Model.InputFor(detector.Family);
