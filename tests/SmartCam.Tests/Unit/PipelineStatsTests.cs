@@ -11,10 +11,12 @@ public sealed class PipelineStatsTests
         stats.RecordStages(1_000, 500, 39_000, 100, 50, 40_000);  // exactly on the deadline: met
         stats.RecordStages(1_000, 500, 45_000, 100, 50, 46_650);  // inference overran: both miss
         stats.RecordStages(41_000, 500, 9_000, 100, 50, 50_650);  // a slow read: capture and end to end miss
+        stats.RecordStages(1_000, 500, 9_000, 100, 50, 39_900, convertUs: 41_000); // a slow conversion alone (convert is counted apart from capture)
 
-        Assert.Equal([1L, 0, 1, 0, 0, 2, 0, 0], stats.Misses); // the last: wait (none recorded here)
+        Assert.Equal([1L, 0, 1, 0, 0, 2, 0, 0, 1], stats.Misses); // then wait (none recorded here) and convert
         Assert.Equal(2, stats.DeadlineMisses);
-        Assert.Equal(3, stats.CaptureToPublish.Count);
+        Assert.Equal(4, stats.CaptureToPublish.Count);
+        Assert.Equal(4, stats.Convert.Count);
     }
 
     [Fact]
