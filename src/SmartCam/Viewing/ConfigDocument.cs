@@ -26,6 +26,10 @@ public static class ConfigDocument
                 j.WriteString(CameraSection.Id.Key, c.Id);
                 j.WriteString(CameraSection.Source.Key, FfmpegPipeSource.Redact(c.Source));
                 j.WriteString("kind", YamlEnums.SourceKind.NameOf(c.Kind));
+                if (c.DetectSource is { } detect) j.WriteString(CameraSection.DetectSource.Key, FfmpegPipeSource.Redact(detect));
+                j.WriteString(CameraSection.HwAccel.Key, YamlEnums.HwAccel.NameOf(c.HwAccel));
+                j.WriteString(CameraSection.Convert.Key, YamlEnums.Convert.NameOf(c.Convert));
+                j.WriteNumber(CameraSection.DecoderThreads.Key, c.DecoderThreads);
                 j.WriteString(CameraSection.Pace.Key, YamlEnums.Pace.NameOf(c.Pace));
                 j.WriteBoolean(CameraSection.Loop.Key, c.Loop);
                 WriteScene(j, c);

@@ -12,7 +12,7 @@ public class ConfigDocumentTests
     {
         using var dir = new TempDir();
         var path = dir.Write("smartcam.yaml", $$"""
-            camera: { id: gate, source: 'file://{{Repo.Video}}', pace: max }
+            camera: { id: gate, source: 'file://{{Repo.Video1080}}', detect_source: 'file://{{Repo.Video}}', pace: max, hwaccel: none, convert: model, decoder_threads: 2 }
             model: { path: {{Repo.Model}}, family: yolo11, provider: cpu, threads: 1 }
             detect: { nms_iou: 0.5 }
             publish: { send_hwm: 8 }
@@ -25,6 +25,8 @@ public class ConfigDocumentTests
         var camera = root.GetProperty("cameras")[0];
         Assert.Equal(("gate", "file", "max", false), (camera.GetProperty("id").GetString(), camera.GetProperty("kind").GetString(),
             camera.GetProperty("pace").GetString(), camera.GetProperty("loop").GetBoolean()));
+        Assert.Equal(("file://" + Repo.Video, "none", "model", 2), (camera.GetProperty("detect_source").GetString(), camera.GetProperty("hwaccel").GetString(),
+            camera.GetProperty("convert").GetString(), camera.GetProperty("decoder_threads").GetInt32()));
         var model = root.GetProperty("model");
         Assert.Equal(("yolov8", "cpu", 1, 1), (model.GetProperty("family").GetString(), model.GetProperty("provider").GetString(),
             model.GetProperty("threads").GetInt32(), model.GetProperty("instances").GetInt32()));
