@@ -156,15 +156,31 @@ public static unsafe partial class HardwareDecoding
     }
 
     private static string? FirstRenderNode() =>
-        Directory.Exists(DriFolder) ? Directory.EnumerateFiles(DriFolder, RenderNodePrefix + "*").Order(StringComparer.Ordinal).FirstOrDefault() : null;
+        Listed(DriFolder, RenderNodePrefix).Order(StringComparer.Ordinal).FirstOrDefault();
 
     /// <summary>The first /dev/videoN that says it is a memory-to-memory device (decoders are; cameras are not).</summary>
     private static string? FirstM2mDevice()
     {
-        var devices = Directory.EnumerateFiles(DevFolder, VideoDevicePrefix + "*")
+        var devices = Listed(DevFolder, VideoDevicePrefix)
             .Where(d => int.TryParse(Path.GetFileName(d).AsSpan(VideoDevicePrefix.Length), out _))
             .OrderBy(d => int.Parse(Path.GetFileName(d).AsSpan(VideoDevicePrefix.Length)));
         return devices.FirstOrDefault(IsM2mDevice);
+    }
+
+    /// <summary>
+    /// The device nodes in <paramref name="folder"/> starting with <paramref name="prefix"/>; none where the folder is
+    /// missing or may not be listed (a confined service: AppArmor, systemd's DevicePolicy), which is the same as absent.
+    /// </summary>
+    private static List<string> Listed(string folder, string prefix)
+    {
+        try
+        {
+            return Directory.Exists(folder) ? Directory.EnumerateFiles(folder, prefix + "*").ToList() : [];
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            return [];
+        }
     }
 
     private static bool IsM2mDevice(string device)
