@@ -112,8 +112,12 @@ public sealed class DetectorPictures : IDisposable
         return true;
     }
 
-    /// <summary>The picture at full size in BGR (for callers without a frame slot).</summary>
-    public bool FillFullSize(DecodedPicture picture, Mat into) => _full.Convert(picture, into, picture.Width, picture.Height);
+    /// <summary>A source's read into <paramref name="into"/>'s picture, finished: a frame made into the detector's picture (damaged if it cannot be).</summary>
+    public ReadResult Fill(ReadResult read, Frame into) => read != ReadResult.Frame ? read : Fill(into) ? ReadResult.Frame : ReadResult.Corrupt;
+
+    /// <summary>A source's read into <paramref name="picture"/>, finished as the whole frame in BGR (for callers without a frame slot).</summary>
+    public ReadResult FillFullSize(ReadResult read, DecodedPicture picture, Mat into) =>
+        read != ReadResult.Frame ? read : _full.Convert(picture, into, picture.Width, picture.Height) ? ReadResult.Frame : ReadResult.Corrupt;
 
     public void Dispose()
     {

@@ -147,19 +147,10 @@ public sealed partial class FfmpegPipeSource(CameraConfig config, string ffmpegP
         size.TrySetResult((0, 0, 0));
     }
 
-    public ReadResult Read(Frame into)
-    {
-        var result = ReadPicture(into.Decoded ??= new DecodedPicture());
-        return result != ReadResult.Frame ? result : _pictures.Fill(into) ? ReadResult.Frame : ReadResult.Corrupt;
-    }
+    public ReadResult Read(Frame into) => _pictures.Fill(ReadPicture(into.Decoded ??= new DecodedPicture()), into);
 
     /// <summary>The frame at full size in BGR (for callers without a frame slot).</summary>
-    public ReadResult Read(Mat into)
-    {
-        _ownPicture ??= new DecodedPicture();
-        var result = ReadPicture(_ownPicture);
-        return result != ReadResult.Frame ? result : _pictures.FillFullSize(_ownPicture, into) ? ReadResult.Frame : ReadResult.Corrupt;
-    }
+    public ReadResult Read(Mat into) => _pictures.FillFullSize(ReadPicture(_ownPicture ??= new DecodedPicture()), _ownPicture, into);
 
     /// <summary>One raw frame off the pipe into <paramref name="picture"/>'s three planes.</summary>
     private ReadResult ReadPicture(DecodedPicture picture)

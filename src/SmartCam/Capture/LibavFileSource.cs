@@ -87,19 +87,10 @@ public sealed unsafe class LibavFileSource(string path, double configuredFps, in
         throw new SourceException($"{path}: cannot decode: {why}");
     }
 
-    public ReadResult Read(Frame into)
-    {
-        var result = Decode(into.Decoded ??= new DecodedPicture());
-        return result != ReadResult.Frame ? result : _pictures.Fill(into) ? ReadResult.Frame : ReadResult.Corrupt;
-    }
+    public ReadResult Read(Frame into) => _pictures.Fill(Decode(into.Decoded ??= new DecodedPicture()), into);
 
     /// <summary>The frame at full size in BGR (for callers without a frame slot).</summary>
-    public ReadResult Read(Mat into)
-    {
-        _ownPicture ??= new DecodedPicture();
-        var result = Decode(_ownPicture);
-        return result != ReadResult.Frame ? result : _pictures.FillFullSize(_ownPicture, into) ? ReadResult.Frame : ReadResult.Corrupt;
-    }
+    public ReadResult Read(Mat into) => _pictures.FillFullSize(Decode(_ownPicture ??= new DecodedPicture()), _ownPicture, into);
 
     /// <summary>
     /// The next picture out of the decoder: packets of the video stream go in until one comes out. At the end of the
