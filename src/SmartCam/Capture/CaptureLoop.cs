@@ -74,7 +74,10 @@ public sealed class CaptureLoop : IDisposable
     public long Dropped => _channel.Dropped - Burst;
 
     /// <summary>This stage's counters, read together.</summary>
-    public CaptureCounters Counters => new(Frames, Dropped, Burst, Corrupt, Reconnects, Stalls, State, PeriodNs, Error);
+    public CaptureCounters Counters => new(Frames, Dropped, Burst, Corrupt, Reconnects, Stalls, State, PeriodNs, Error, Mode);
+
+    /// <summary>What the source settled on when it last opened (<see cref="IFrameSource.Description"/>), for status.</summary>
+    public string? Mode { get; private set; }
 
     /// <summary>Why capture ended early, if it did (a file that cannot be opened).</summary>
     public SourceException? Failure { get; private set; }
@@ -165,9 +168,13 @@ public sealed class CaptureLoop : IDisposable
             {
                 errorsInRow = 0;
                 frame.Seq = seq++;
-                frame.CaptureNs = read;
-                frame.CaptureUtc = DateTime.UtcNow;
-                frame.SceneNs = _config.OnMediaClock ? media.Next(_source.PositionNs) : read;
+                // The device's own capture instant where it gives one (a V4L2 driver's timestamp), else the read's.
+                var sensor = _source.LastCaptureNs;
+                var captured = sensor > 0 && sensor <= read ? sensor : read;
+                frame.CaptureNs = captured;
+                frame.ReadNs = sensor > 0 && sensor <= read ? read : 0;
+                frame.CaptureUtc = DateTime.UtcNow.AddTicks(-(read - captured) / 100);
+                frame.SceneNs = _config.OnMediaClock ? media.Next(_source.PositionNs) : captured;
                 // A live camera's pace is not decoding time: the wait for it is reported on its own.
                 frame.WaitDurationNs = Math.Min(_source.LastWaitNs, read - started);
                 frame.CaptureDurationNs = read - started - frame.WaitDurationNs - frame.ConvertDurationNs;
@@ -324,10 +331,15 @@ public sealed class CaptureLoop : IDisposable
                 // A live frame replaced by one that came within half a frame period was lost to the source's burst, not to a busy detector.
                 if (_config.IsLive) Interlocked.Exchange(ref _burstGapNs, PeriodNs / 2);
                 _state = "running";
-                _log.LogInformation("Camera {Camera}: opened {Source} ({Fps:0.##} fps)", _config.Id, FfmpegPipeSource.Redact(_config.Source), _source.Fps);
+                Mode = _source.Description;
+                if (_source.Description is { } description)
+                    _log.LogInformation("Camera {Camera}: opened {Source} ({Description})", _config.Id, FfmpegPipeSource.Redact(_config.Source), description);
+                else
+                    _log.LogInformation("Camera {Camera}: opened {Source} ({Fps:0.##} fps)", _config.Id, FfmpegPipeSource.Redact(_config.Source), _source.Fps);
                 return true;
             }
-            catch (SourceException e) when (_config.IsLive)
+            // A camera that is there but cannot do what the config asks will not do it after a retry either.
+            catch (SourceException e) when (_config.IsLive && e is not CameraModeException)
             {
                 _state = "reconnecting";
                 _log.LogWarning("Camera {Camera}: {Error}; retrying in {Delay} ms", _config.Id, e.Message, delay);
@@ -373,4 +385,5 @@ public sealed class CaptureLoop : IDisposable
 /// <param name="Burst">Frames replaced during a burst from the source (not in <paramref name="Dropped"/>).</param>
 /// <param name="PeriodNs">The frame period from the source's frame rate (0 before it is open).</param>
 /// <param name="Error">Why the camera failed (State "failed"), else null.</param>
-public readonly record struct CaptureCounters(long Frames, long Dropped, long Burst, long Corrupt, long Reconnects, long Stalls, string State, long PeriodNs, string? Error);
+/// <param name="Mode">What the camera was set to when it last opened (a V4L2 camera's format, size, rate and timestamp source), else null.</param>
+public readonly record struct CaptureCounters(long Frames, long Dropped, long Burst, long Corrupt, long Reconnects, long Stalls, string State, long PeriodNs, string? Error, string? Mode = null);

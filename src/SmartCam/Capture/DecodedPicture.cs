@@ -41,21 +41,25 @@ public sealed unsafe class DecodedPicture : IDisposable
     }
 
     /// <summary>
-    /// Makes this a <paramref name="width"/>x<paramref name="height"/> YUV 4:2:0 picture whose buffer is its own to write,
-    /// each plane one unpadded block (as a raw stream carries it): the buffer is kept while nobody else holds it, and a
-    /// new one is taken while the live view still has the old one. False if FFmpeg cannot allocate it.
+    /// Makes this a <paramref name="width"/>x<paramref name="height"/> picture in FFmpeg pixel format
+    /// <paramref name="format"/> (YUV 4:2:0 planar, NV12, YUYV) whose buffer is its own to write, each plane one unpadded
+    /// block (as a raw stream or a V4L2 driver carries it): the buffer is kept while nobody else holds it, and a new one
+    /// is taken while the live view still has the old one. False if FFmpeg cannot allocate it.
     /// </summary>
-    internal bool MakeYuv420(int width, int height)
+    internal bool Make(int width, int height, int format)
     {
-        if (!IsEmpty && Width == width && Height == height && LibAv.av_frame_is_writable(_frame) != 0) return true;
+        if (!IsEmpty && Width == width && Height == height && LibAv.Int(_frame, LibAv.FrameFormat) == format && LibAv.av_frame_is_writable(_frame) != 0) return true;
         LibAv.av_frame_unref(_frame);
         *(int*)(_frame + LibAv.FrameWidth) = width;
         *(int*)(_frame + LibAv.FrameHeight) = height;
-        *(int*)(_frame + LibAv.FrameFormat) = LibAv.PixFmtYuv420P;
+        *(int*)(_frame + LibAv.FrameFormat) = format;
         return LibAv.av_frame_get_buffer(_frame, 1) >= 0;
     }
 
-    /// <summary>Plane <paramref name="index"/> (0 Y, 1 U, 2 V) of a picture made by <see cref="MakeYuv420"/>, as one span.</summary>
+    /// <summary>A YUV 4:2:0 planar picture (<see cref="Make"/>).</summary>
+    internal bool MakeYuv420(int width, int height) => Make(width, height, LibAv.PixFmtYuv420P);
+
+    /// <summary>Plane <paramref name="index"/> (0 Y, 1 U or NV12's UV, 2 V) of a picture made by <see cref="Make"/>, as one span.</summary>
     internal Span<byte> Plane(int index)
     {
         var rows = index == 0 ? Height : (Height + 1) / 2;

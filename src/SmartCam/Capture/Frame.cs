@@ -33,8 +33,17 @@ public sealed class Frame : IDisposable
     /// <summary>Per-camera capture sequence: +1 per captured frame, so a gap downstream means a dropped frame.</summary>
     public long Seq { get; set; }
 
-    /// <summary>CLOCK_MONOTONIC nanoseconds when the frame was read (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> on Linux).</summary>
+    /// <summary>
+    /// CLOCK_MONOTONIC nanoseconds when the frame was captured: the device's timestamp where it gives one (V4L2), else
+    /// when it was read (<see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> on Linux).
+    /// </summary>
     public long CaptureNs { get; set; }
+
+    /// <summary>
+    /// CLOCK_MONOTONIC nanoseconds when SmartCam read the frame, where <see cref="CaptureNs"/> is the device's own earlier
+    /// timestamp (a V4L2 driver's); 0 where the read time is the capture time.
+    /// </summary>
+    public long ReadNs { get; set; }
 
     public DateTime CaptureUtc { get; set; }
 

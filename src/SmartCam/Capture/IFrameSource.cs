@@ -46,6 +46,15 @@ public interface IFrameSource : IDisposable
     /// <summary>How long the last <see cref="Read"/> waited for the frame to arrive, within its duration (live sources; 0 where it cannot be told apart from decoding).</summary>
     long LastWaitNs => 0;
 
+    /// <summary>
+    /// The instant the device captured the frame just read, on CLOCK_MONOTONIC (a V4L2 driver's buffer timestamp), so
+    /// that latencies count from the sensor; -1 where the source cannot tell (then the read time stands for it).
+    /// </summary>
+    long LastCaptureNs => -1;
+
+    /// <summary>What the source settled on when it opened (a V4L2 camera's format, size, rate), for the log and status; null where there is nothing to say.</summary>
+    string? Description => null;
+
     /// <summary>Frames delivered although the decoder reported them damaged (errors concealed), since start.</summary>
     long DamagedFrames => 0;
 
@@ -79,4 +88,4 @@ public interface IFeedsView
 }
 
 /// <summary>A camera source that cannot be opened or read: the message names the source and the cause.</summary>
-public sealed class SourceException(string message) : Exception(message);
+public class SourceException(string message) : Exception(message);

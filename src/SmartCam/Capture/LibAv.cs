@@ -16,7 +16,7 @@ internal static unsafe class LibAv
     public const int AvMediaTypeVideo = 0;
     public const int AvSeekFlagBackward = 1;
     public const long AvNoPtsValue = long.MinValue;
-    public const int PixFmtYuv420P = 0, PixFmtBgr24 = 3, PixFmtYuvj420P = 12;
+    public const int PixFmtYuv420P = 0, PixFmtYuyv422 = 1, PixFmtBgr24 = 3, PixFmtYuvj420P = 12, PixFmtNv12 = 23;
     public const int SwsBicubic = 4, SwsPoint = 0x10;
     /// <summary>FFmpeg's AVERROR(EAGAIN) and AVERROR_EOF.</summary>
     public const int ErrorAgain = -11, ErrorEof = -0x20464F45; // -MKTAG('E','O','F',' ')

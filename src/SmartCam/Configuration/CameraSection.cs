@@ -10,7 +10,7 @@ public static class CameraSection
     public static readonly Setting<int> Width = Setting.Int("camera.width", 0, 0, 16384, "V4L2: the requested capture width; rtsp/http: ffmpeg scales to it; 0: the source's own.");
     public static readonly Setting<int> Height = Setting.Int("camera.height", 0, 0, 16384, "V4L2: the requested capture height; rtsp/http: ffmpeg scales to it; 0: the source's own.");
     public static readonly Setting<float> Fps = Setting.Float("camera.fps", 0, 0, 1000, "V4L2: the requested rate; files: overrides the container's rate; 0: the source's own.");
-    public static readonly Setting<string> PixelFormat = Setting.Choice("camera.pixel_format", YamlEnums.PixelFormat, "MJPG", "V4L2: the pixel format requested.");
+    public static readonly Setting<string> PixelFormat = Setting.Choice("camera.pixel_format", YamlEnums.PixelFormat, "auto", "V4L2: MJPG, YUYV or NV12; auto: of those the camera offers at the size and rate asked, the fastest, raw before MJPG.");
     public static readonly Setting<string> RtspTransport = Setting.Choice("camera.rtsp_transport", YamlEnums.RtspTransport, "tcp", "rtsp: the transport ffmpeg uses.");
     public static readonly Setting<int> ReconnectInitialMs = Setting.Int("camera.reconnect.initial_ms", 500, 10, 600_000, "Live sources: first wait before reopening.");
     public static readonly Setting<int> ReconnectMaxMs = Setting.Int("camera.reconnect.max_ms", 10_000, 10, 600_000, "Live sources: the wait doubles up to this.");

@@ -41,7 +41,7 @@ public static class YamlEnums
 
     public static readonly YamlEnum<Pace> Pace = new(("max", Configuration.Pace.Max), ("realtime", Configuration.Pace.Realtime));
 
-    public static readonly YamlEnum<string> PixelFormat = new(("MJPG", "MJPG"), ("YUYV", "YUYV"));
+    public static readonly YamlEnum<string> PixelFormat = new(("auto", "auto"), ("MJPG", "MJPG"), ("YUYV", "YUYV"), ("NV12", "NV12"));
 
     public static readonly YamlEnum<HwAccel> HwAccel = new(("auto", Configuration.HwAccel.Auto), ("none", Configuration.HwAccel.None),
         ("vaapi", Configuration.HwAccel.Vaapi), ("v4l2m2m", Configuration.HwAccel.V4l2m2m));

@@ -136,7 +136,8 @@ internal sealed class YamlSection
     {
         var text = String(s);
         var word = upper ? text.ToUpperInvariant() : text.ToLowerInvariant();
-        if (!s.Names!.TryParse(word, out var value))
+        // Upper-case values (four-character codes) may sit beside a lower-case word (auto).
+        if (!s.Names!.TryParse(word, out var value) && !(upper && s.Names.TryParse(text.ToLowerInvariant(), out value)))
             throw Error(Find(s.Key)!, s.Key, $"'{word}' is not one of: {string.Join(", ", s.Names.Names)}");
         return value;
     }

@@ -25,6 +25,8 @@ public static class MessageNames
     public const string Time = "time";
     public const string TsCaptureNs = "ts_capture_ns";
     public const string TsPublishNs = "ts_publish_ns";
+    public const string TsReadNs = "ts_read_ns";
+    public const string CameraMode = "camera_mode";
 
     // det. messages.
     public const string Seq = "seq";

@@ -52,6 +52,16 @@ public sealed unsafe partial class Wakeup : IDisposable
         if (_fd < 0) throw new IOException($"eventfd failed: errno {Marshal.GetLastPInvokeError()}");
     }
 
+    /// <summary>The eventfd, for a thread that polls it beside another fd (a camera device); it becomes readable when signalled.</summary>
+    public int Handle => _fd;
+
+    /// <summary>Clears signals already served (after a poll that saw <see cref="Handle"/> readable).</summary>
+    public void Reset()
+    {
+        ulong count;
+        _ = read(_fd, &count, sizeof(ulong));
+    }
+
     public void Signal()
     {
         ulong one = 1;

@@ -264,7 +264,8 @@ public sealed class DetectionPipeline : IDisposable
             if (camera.Capture.Failure is { } failure)
             {
                 _log.LogError("Camera {Camera}: {Error}", id, failure.Message);
-                exit = 1;
+                // A camera that cannot do what the config asks is a mistake in the config (exit 2), not a failure of the box.
+                exit = Math.Max(exit, failure is CameraModeException ? 2 : 1);
                 continue;
             }
             var s = camera.Stats;

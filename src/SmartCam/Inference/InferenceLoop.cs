@@ -153,6 +153,7 @@ public sealed class InferenceLoop<TResult> where TResult : InferenceResult
         var t2 = MonotonicClock.NowNs();
         result.Seq = frame.Seq;
         result.CaptureNs = frame.CaptureNs;
+        result.ReadNs = frame.ReadNs;
         result.CaptureUtc = frame.CaptureUtc;
         result.Width = frame.Width;
         result.Height = frame.Height;

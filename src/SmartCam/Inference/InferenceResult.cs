@@ -11,6 +11,9 @@ public class InferenceResult(int maxDetections)
 {
     public long Seq { get; set; }
     public long CaptureNs { get; set; }
+
+    /// <summary>When the frame was read, where <see cref="CaptureNs"/> is the device's own timestamp; else 0.</summary>
+    public long ReadNs { get; set; }
     public DateTime CaptureUtc { get; set; }
     public int Width { get; set; }
     public int Height { get; set; }

@@ -144,6 +144,7 @@ public sealed class MessageWriter
         j.WriteString(MessageNames.Camera, _camera);
         j.WriteNumber(MessageNames.Seq, r.Seq);
         j.WriteNumber(MessageNames.TsCaptureNs, r.CaptureNs);
+        if (r.ReadNs > 0) j.WriteNumber(MessageNames.TsReadNs, r.ReadNs);
         j.WriteNumber(MessageNames.TsPublishNs, publishNs);
         WriteTime(j, MessageNames.Time, r.CaptureUtc);
         j.WriteNumber(MessageNames.Width, r.Width);
@@ -180,10 +181,11 @@ public sealed class MessageWriter
     }
 
     public void WriteStatus(PipelineStats stats, string runId, string state, double uptimeSeconds, double fps, RealtimeStatus? realtime = null, ProcessHealth health = default,
-        int[]? zoneCounts = null, bool[]? outputHigh = null, string? error = null)
+        int[]? zoneCounts = null, bool[]? outputHigh = null, string? error = null, string? cameraMode = null)
     {
         var j = BeginStatus(runId, state, uptimeSeconds);
         if (error is not null) j.WriteString(MessageNames.Error, error);
+        if (cameraMode is not null) j.WriteString(MessageNames.CameraMode, cameraMode);
         j.WriteNumber(MessageNames.Fps, Math.Round(fps, 2));
         j.WriteNumber(MessageNames.Frames, stats.Frames);
         j.WriteNumber(MessageNames.Processed, stats.Processed);

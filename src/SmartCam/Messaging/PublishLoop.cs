@@ -308,7 +308,7 @@ public sealed class PublishLoop : IDisposable
                 : final ? "ended"
                 : capture.State == "ended" ? (lane.Results.IsDrained ? "finished" : "running")
                 : capture.State;
-            lane.Messages.WriteStatus(stats, _runId, state, uptime, fps, _realtime, health, lane.ZoneCounts, _outputHigh, capture.Error);
+            lane.Messages.WriteStatus(stats, _runId, state, uptime, fps, _realtime, health, lane.ZoneCounts, _outputHigh, capture.Error, capture.Mode);
             _publisher.Send(lane.Messages.StatusTopic, lane.Messages.Buffer.WrittenSpan);
             lane.LastStatusProcessed = stats.Processed;
         }

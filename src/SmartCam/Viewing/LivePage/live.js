@@ -39,7 +39,7 @@
     el = {
       title: $('title'), conn: $('conn'), choice: $('camera-choice'), select: $('camera-select'),
       canvas: $('view'), noPicture: $('no-picture'),
-      state: $('st-state'), fps: $('st-fps'), processed: $('st-processed'), dropped: $('st-dropped'), frame: $('st-frame'),
+      state: $('st-state'), mode: $('st-mode'), fps: $('st-fps'), processed: $('st-processed'), dropped: $('st-dropped'), frame: $('st-frame'),
       latency: document.querySelector('#latency tbody'), outputs: $('outputs'),
       eventList: $('event-list'), drawn: $('drawn'), events: $('events'),
     };
@@ -366,6 +366,8 @@
     if (!status) return;
     el.state.textContent = status.state ?? '–';
     el.state.className = 'state-' + String(status.state || '').replace(/[^a-z]/gi, '');
+    // What a V4L2 camera negotiated (format, size, rate); other sources have nothing to show here.
+    el.mode.textContent = status.camera_mode ?? '–';
     el.fps.textContent = typeof status.fps === 'number' ? status.fps.toFixed(1) : (status.fps ?? '–');
     el.processed.textContent = status.processed ?? '–';
     el.dropped.textContent = status.dropped ?? '–';
@@ -429,7 +431,7 @@
     publishEvents();
     renderOutputs();
     renderLatency({});
-    for (const cell of [el.state, el.fps, el.processed, el.dropped, el.frame]) cell.textContent = '–';
+    for (const cell of [el.state, el.mode, el.fps, el.processed, el.dropped, el.frame]) cell.textContent = '–';
     el.canvas.getContext('2d').clearRect(0, 0, el.canvas.width, el.canvas.height);
     el.noPicture.hidden = false;
   }
