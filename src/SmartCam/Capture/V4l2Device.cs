@@ -68,6 +68,9 @@ public sealed unsafe partial class V4l2Device : IDisposable
 
     public string Path => _path;
 
+    /// <summary>Whether the driver stamps its buffers with CLOCK_MONOTONIC (known once <see cref="Start"/> has mapped them).</summary>
+    public bool MonotonicTimestamps { get; private set; }
+
     /// <summary>The node's identity and whether it captures video (a UVC camera also has a metadata node, which does not).</summary>
     public V4l2Capability Capability()
     {
@@ -228,6 +231,7 @@ public sealed unsafe partial class V4l2Device : IDisposable
             ClearBuffer(b, (uint)i);
             Ioctl(QueryBuf, b, "VIDIOC_QUERYBUF");
             var length = *(uint*)(b + 72);
+            MonotonicTimestamps = (*(uint*)(b + 12) & BufFlagTimestampMask) == BufFlagTimestampMonotonic;
             var map = mmap(0, length, ProtRead | ProtWrite, MapShared, _fd, *(uint*)(b + 64));
             if (map == -1) throw new SourceException($"{_path}: cannot map capture buffer {i} ({Errno(Marshal.GetLastPInvokeError())})");
             (_maps[i], _lengths[i]) = (map, (int)length);

@@ -33,13 +33,13 @@ public static class V4l2Negotiation
         var auto = camera.PixelFormat == Auto;
         var candidates = auto ? readable.OrderBy(f => IndexOf(f.FourCc)).ToList() : readable.Where(f => f.FourCc == camera.PixelFormat).ToList();
         if (candidates.Count == 0)
-            throw new CameraModeException($"{CameraSection.PixelFormat.Key}: {device} does not offer {camera.PixelFormat}; it offers {List(readable.Select(f => f.FourCc))}");
+            throw new CameraModeException($"{CameraSection.PixelFormat.Path}: {device} does not offer {camera.PixelFormat}; it offers {List(readable.Select(f => f.FourCc))}");
 
         if (camera.Width > 0)
         {
             var sized = candidates.Where(f => f.Sizes.Count == 0 || f.Sizes.Any(s => Fits(s, camera.Width, camera.Height))).ToList();
             if (sized.Count == 0)
-                throw new CameraModeException($"{CameraSection.Width.Key}/height: {device} does not offer {camera.Width}x{camera.Height} in {List(candidates.Select(f => f.FourCc))}; it offers {SizesOf(candidates)}");
+                throw new CameraModeException($"{CameraSection.Width.Path}/height: {device} does not offer {camera.Width}x{camera.Height} in {List(candidates.Select(f => f.FourCc))}; it offers {SizesOf(candidates)}");
             candidates = sized;
         }
 
@@ -47,7 +47,7 @@ public static class V4l2Negotiation
         {
             var timed = candidates.Where(f => OffersRate(f, camera.Width, camera.Height, camera.Fps)).ToList();
             if (timed.Count == 0)
-                throw new CameraModeException($"{CameraSection.Fps.Key}: {device} does not offer {Rate(camera.Fps)} fps for {List(candidates.Select(f => f.FourCc))}{At(camera)}; it offers {List(candidates.SelectMany(f => SizeAt(f, camera.Width, camera.Height)?.Rates ?? []).Distinct().OrderByDescending(r => r).Select(Rate))} fps");
+                throw new CameraModeException($"{CameraSection.Fps.Path}: {device} does not offer {Rate(camera.Fps)} fps for {List(candidates.Select(f => f.FourCc))}{At(camera)}; it offers {List(candidates.SelectMany(f => SizeAt(f, camera.Width, camera.Height)?.Rates ?? []).Distinct().OrderByDescending(r => r).Select(Rate))} fps");
             candidates = timed;
         }
         else if (auto)
@@ -62,11 +62,11 @@ public static class V4l2Negotiation
     public static string? Mismatch(string device, V4l2Mode asked, V4l2Mode set)
     {
         if (set.FourCc != asked.FourCc)
-            return $"{CameraSection.PixelFormat.Key}: {device} was asked for {asked.FourCc} and set {set.FourCc}";
+            return $"{CameraSection.PixelFormat.Path}: {device} was asked for {asked.FourCc} and set {set.FourCc}";
         if (asked.Width > 0 && (set.Width != asked.Width || set.Height != asked.Height))
-            return $"{CameraSection.Width.Key}/height: {device} was asked for {asked.Width}x{asked.Height} in {asked.FourCc} and set {set.Width}x{set.Height}";
+            return $"{CameraSection.Width.Path}/height: {device} was asked for {asked.Width}x{asked.Height} in {asked.FourCc} and set {set.Width}x{set.Height}";
         if (asked.Fps > 0 && set.Fps > 0 && !SameRate(set.Fps, asked.Fps))
-            return $"{CameraSection.Fps.Key}: {device} was asked for {Rate(asked.Fps)} fps in {asked.FourCc} {set.Width}x{set.Height} and runs at {Rate(set.Fps)} fps";
+            return $"{CameraSection.Fps.Path}: {device} was asked for {Rate(asked.Fps)} fps in {asked.FourCc} {set.Width}x{set.Height} and runs at {Rate(set.Fps)} fps";
         return null;
     }
 

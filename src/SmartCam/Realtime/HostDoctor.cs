@@ -329,7 +329,7 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
     private Check Camera(string device)
     {
         var path = Path.Combine(root, device.TrimStart('/'));
-        if (!File.Exists(path)) return new Check("camera", CheckStatus.Fail, $"{device} does not exist", "plug the camera in; `v4l2-ctl --list-devices` lists them");
+        if (!File.Exists(path)) return new Check("camera", CheckStatus.Fail, $"{device} does not exist", "plug the camera in; `smartcam cameras` lists the cameras the box has");
         try
         {
             using var _ = File.Open(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);

@@ -41,7 +41,7 @@ public class ConfigTests
         Assert.False(camera.Loop);
         Assert.Equal(Pace.Realtime, camera.Pace);
         Assert.Equal((0, 0, 0.0), (camera.Width, camera.Height, camera.Fps));
-        Assert.Equal("MJPG", camera.PixelFormat);
+        Assert.Equal("auto", camera.PixelFormat);
         Assert.Equal("tcp", camera.RtspTransport);
         Assert.Equal((500, 10_000, 50), (camera.ReconnectInitialMs, camera.ReconnectMaxMs, camera.MaxConsecutiveErrors));
 
