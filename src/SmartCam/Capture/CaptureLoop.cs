@@ -343,7 +343,7 @@ public sealed class CaptureLoop : IDisposable
             {
                 _state = "reconnecting";
                 _log.LogWarning("Camera {Camera}: {Error}; retrying in {Delay} ms", _config.Id, e.Message, delay);
-                if (_stop.Token.WaitHandle.WaitOne(delay)) return false;
+                if (_source.WaitBeforeReopen(delay, _stop.Token)) return false;
                 delay = Math.Min(delay * 2, _config.ReconnectMaxMs);
             }
         }

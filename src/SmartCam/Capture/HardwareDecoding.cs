@@ -35,11 +35,8 @@ public static unsafe partial class HardwareDecoding
     // libavutil/hwcontext.h: AV_HWDEVICE_TYPE_NONE.
     private const int AvHwdeviceTypeNone = 0;
 
-    // linux/videodev2.h: VIDIOC_QUERYCAP = _IOR('V', 0, struct v4l2_capability), a 104-byte struct.
-    private const uint VidiocQuerycap = 0x80685600;
-    private const int V4l2CapabilitySize = 104, CapabilitiesOffset = 84, DeviceCapsOffset = 88;
-    private const uint V4l2CapVideoM2mMplane = 0x00004000, V4l2CapVideoM2m = 0x00008000, V4l2CapDeviceCaps = 0x80000000;
-    private const int ORdwr = 0x2, ONonblock = 0x800, OCloexec = 0x80000;
+    // linux/videodev2.h: a memory-to-memory (decoder) node's capabilities.
+    private const uint V4l2CapVideoM2mMplane = 0x00004000, V4l2CapVideoM2m = 0x00008000;
 
     /// <summary>
     /// The decoder <paramref name="requested"/> means on this box for <paramref name="codecName"/> (FFmpeg's name, e.g.
@@ -185,20 +182,14 @@ public static unsafe partial class HardwareDecoding
 
     private static bool IsM2mDevice(string device)
     {
-        var fd = open(device, ORdwr | ONonblock | OCloexec);
-        if (fd < 0) return false;
         try
         {
-            var capability = stackalloc byte[V4l2CapabilitySize];
-            if (ioctl(fd, VidiocQuerycap, capability) != 0) return false;
-            var capabilities = *(uint*)(capability + CapabilitiesOffset);
-            // device_caps is this node's own; capabilities covers every node of the physical device.
-            var caps = (capabilities & V4l2CapDeviceCaps) != 0 ? *(uint*)(capability + DeviceCapsOffset) : capabilities;
-            return (caps & (V4l2CapVideoM2m | V4l2CapVideoM2mMplane)) != 0;
+            using var node = V4l2Device.Open(device);
+            return (node.Capability().DeviceCaps & (V4l2CapVideoM2m | V4l2CapVideoM2mMplane)) != 0;
         }
-        finally
+        catch (SourceException)
         {
-            close(fd);
+            return false;
         }
     }
 
@@ -232,13 +223,4 @@ public static unsafe partial class HardwareDecoding
         var nameZ = Encoding.UTF8.GetBytes(name + "\0");
         fixed (byte* p = nameZ) return ((delegate* unmanaged<byte*, nint>)findDecoder)(p) != 0;
     }
-
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int open(string path, int flags);
-
-    [LibraryImport("libc")]
-    private static partial int ioctl(int fd, nuint request, byte* argument);
-
-    [LibraryImport("libc")]
-    private static partial int close(int fd);
 }

@@ -67,6 +67,12 @@ public interface IFrameSource : IDisposable
     /// </summary>
     long PositionNs => -1;
 
+    /// <summary>
+    /// Waits <paramref name="delayMs"/> before the next attempt to open a live source that could not be opened; a source
+    /// may end the wait early when it sees its device come back. True if <paramref name="stop"/> ended it.
+    /// </summary>
+    bool WaitBeforeReopen(int delayMs, CancellationToken stop) => stop.WaitHandle.WaitOne(delayMs);
+
     /// <summary>Unblocks a <see cref="Read"/> that is waiting on a live source, from another thread, at shutdown.</summary>
     void Interrupt();
 }

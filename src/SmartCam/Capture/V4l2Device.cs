@@ -14,7 +14,7 @@ public sealed unsafe partial class V4l2Device : IDisposable
 {
     // _IOC(dir, 'V', nr, size): dir 2 = read, 1 = write, 3 = both.
     private static nuint Ioc(uint dir, uint nr, uint size) => (nuint)((dir << 30) | (size << 16) | ('V' << 8) | nr);
-    private static readonly nuint QueryCap = Ioc(2, 0, CapabilitySize), EnumFmt = Ioc(3, 2, FmtDescSize),
+    internal static readonly nuint QueryCap = Ioc(2, 0, CapabilitySize), EnumFmt = Ioc(3, 2, FmtDescSize),
         GFmt = Ioc(3, 4, FormatSize), SFmt = Ioc(3, 5, FormatSize), ReqBufs = Ioc(3, 8, RequestBuffersSize),
         QueryBuf = Ioc(3, 9, BufferSize), QBuf = Ioc(3, 15, BufferSize), DqBuf = Ioc(3, 17, BufferSize),
         StreamOn = Ioc(1, 18, 4), StreamOff = Ioc(1, 19, 4), GParm = Ioc(3, 21, StreamParmSize), SParm = Ioc(3, 22, StreamParmSize),
@@ -346,6 +346,7 @@ public sealed unsafe partial class V4l2Device : IDisposable
         ENODEV => "ENODEV: the device is gone",
         EIO => "EIO",
         16 => "EBUSY: in use",
+        25 => "ENOTTY: not a V4L2 device",
         22 => "EINVAL",
         _ => $"errno {errno}",
     };

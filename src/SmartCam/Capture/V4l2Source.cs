@@ -20,6 +20,9 @@ public sealed class V4l2Source(CameraConfig config) : IFrameSource, IScalingSour
     private long _captureNs = -1, _waitNs;
     private bool _monotonic;
 
+    /// <summary>The device node was not there at the last open (unplugged).</summary>
+    private bool _absent;
+
     public double Fps => _mode?.Fps ?? config.Fps;
 
     public DetectorPictures Pictures { get; } = new();
@@ -38,6 +41,7 @@ public sealed class V4l2Source(CameraConfig config) : IFrameSource, IScalingSour
     {
         Close();
         var path = config.Location;
+        _absent = !File.Exists(path);
         var device = V4l2Device.Open(path);
         try
         {
@@ -121,6 +125,24 @@ public sealed class V4l2Source(CameraConfig config) : IFrameSource, IScalingSour
             // The next wait sees the device gone.
         }
     }
+
+    /// <summary>
+    /// A camera whose device node is gone (unplugged) is looked for every 100 ms, so it is picked up as soon as it is
+    /// back rather than at the end of the reconnect backoff, which still sets how often a failed open is retried and logged.
+    /// </summary>
+    public bool WaitBeforeReopen(int delayMs, CancellationToken stop)
+    {
+        var until = Environment.TickCount64 + delayMs;
+        for (var left = (long)delayMs; left > 0; left = until - Environment.TickCount64)
+        {
+            // udev sets the node's group a moment after the kernel makes it: give it that moment before opening.
+            if (_absent && File.Exists(config.Location)) return stop.WaitHandle.WaitOne(NodeSettleMs);
+            if (stop.WaitHandle.WaitOne((int)Math.Min(left, 100))) return true;
+        }
+        return false;
+    }
+
+    private const int NodeSettleMs = 100;
 
     public void Interrupt() => _wake.Signal();
 

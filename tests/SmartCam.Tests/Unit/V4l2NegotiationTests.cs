@@ -97,6 +97,15 @@ public class V4l2NegotiationTests
     }
 
     [Fact]
+    public void The_request_numbers_are_the_kernels()
+    {
+        // As linux/videodev2.h defines them on 64-bit Linux (printed by a C program built against the header).
+        Assert.Equal([0x80685600, 0xc0405602, 0xc0d05604, 0xc0d05605, 0xc0145608, 0xc0585609, 0xc058560f, 0xc0585611, 0x40045612, 0x40045613, 0xc0cc5615, 0xc0cc5616, 0xc02c564a, 0xc034564b],
+            new ulong[] { V4l2Device.QueryCap, V4l2Device.EnumFmt, V4l2Device.GFmt, V4l2Device.SFmt, V4l2Device.ReqBufs, V4l2Device.QueryBuf, V4l2Device.QBuf, V4l2Device.DqBuf,
+                V4l2Device.StreamOn, V4l2Device.StreamOff, V4l2Device.GParm, V4l2Device.SParm, V4l2Device.EnumFrameSizes, V4l2Device.EnumFrameIntervals });
+    }
+
+    [Fact]
     public void Four_character_codes_round_trip()
     {
         Assert.Equal(0x56595559u, FourCc.Code("YUYV"));
