@@ -81,14 +81,21 @@ public static class CamerasCommand
         return new CameraListing(dev, cameras, skipped);
     }
 
-    /// <summary>The <c>videoN</c> entries of <paramref name="dev"/>, video2 before video10.</summary>
+    /// <summary>The <c>videoN</c> entries of <paramref name="dev"/> (N digits only), video2 before video10.</summary>
     public static List<string> VideoNodes(string dev) =>
         Directory.EnumerateFileSystemEntries(dev, "video*")
-            .Select(path => (Path: path, Number: int.TryParse(Path.GetFileName(path).AsSpan("video".Length), out var n) && n >= 0 ? n : -1))
+            .Select(path => (Path: path, Number: NodeNumber(Path.GetFileName(path))))
             .Where(node => node.Number >= 0)
             .OrderBy(node => node.Number)
             .Select(node => node.Path)
             .ToList();
+
+    /// <summary>N of <c>videoN</c>; -1 for any other name.</summary>
+    private static long NodeNumber(string name)
+    {
+        var digits = name.AsSpan("video".Length);
+        return digits.Length is > 0 and < 10 && !digits.ContainsAnyExceptInRange('0', '9') ? long.Parse(digits) : -1;
+    }
 
     /// <summary>The udev links in <c>DIR/v4l/<paramref name="kind"/></c> that resolve to <paramref name="node"/>.</summary>
     public static List<string> StableNames(string dev, string kind, string node)
@@ -97,20 +104,30 @@ public static class CamerasCommand
         if (!Directory.Exists(folder)) return [];
         var target = Path.GetFullPath(node);
         var names = new List<string>();
-        foreach (var link in Directory.EnumerateFileSystemEntries(folder))
+        try
         {
-            try
-            {
-                if (new FileInfo(link).ResolveLinkTarget(returnFinalTarget: true) is { } resolved && Path.GetFullPath(resolved.FullName) == target)
-                    names.Add(link);
-            }
-            catch (IOException)
-            {
-                // A link that cannot be followed (a loop) names no node.
-            }
+            foreach (var link in Directory.EnumerateFileSystemEntries(folder))
+                if (Resolve(link) == target) names.Add(link);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A folder we may not list names nothing; the node itself is still listed.
         }
         names.Sort(StringComparer.Ordinal);
         return names;
+    }
+
+    /// <summary>Where the link <paramref name="link"/> finally points (relative links from their folder); null where it cannot be followed (a loop).</summary>
+    private static string? Resolve(string link)
+    {
+        try
+        {
+            return new FileInfo(link).ResolveLinkTarget(returnFinalTarget: true) is { } resolved ? Path.GetFullPath(resolved.FullName) : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The line for a box without a capture device (<c>smartcam cameras</c> still exits 0).</summary>

@@ -151,12 +151,13 @@ public sealed class CamerasCommandTests : IDisposable
     [Fact]
     public void Nodes_that_are_no_v4l2_device_are_listed_in_numeric_order_with_why_and_their_stable_names()
     {
-        foreach (var name in (string[])["video10", "video2", "video0", "videoX", "vhci"]) File.WriteAllText(_dir.File(name), "");
+        foreach (var name in (string[])["video10", "video2", "video0", "videoX", "video+1", "video", "vhci"]) File.WriteAllText(_dir.File(name), "");
         Directory.CreateDirectory(_dir.File("v4l/by-id"));
         Directory.CreateDirectory(_dir.File("v4l/by-path"));
         File.CreateSymbolicLink(_dir.File("v4l/by-id/usb-cam-video-index0"), "../../video2");
         File.CreateSymbolicLink(_dir.File("v4l/by-path/platform-cam-video-index0"), _dir.File("video2"));
         File.CreateSymbolicLink(_dir.File("v4l/by-id/usb-other-video-index0"), "../../video0-gone");
+        File.CreateSymbolicLink(_dir.File("v4l/by-id/loop"), "loop");
 
         var (exit, stdout, stderr) = Cameras("--dev", _dir.Path);
 
@@ -167,7 +168,7 @@ public sealed class CamerasCommandTests : IDisposable
         Assert.Equal(5, lines.Length);
         Assert.StartsWith($"{_dir.File("video0")}: VIDIOC_QUERYCAP failed", lines[0]);
         Assert.StartsWith($"{_dir.File("video2")}: VIDIOC_QUERYCAP failed", lines[1]);
-        // by-id is a relative link (as udev makes them), by-path an absolute one; the broken link names nothing.
+        // by-id is a relative link (as udev makes them), by-path an absolute one; the broken link and the loop name nothing.
         Assert.Equal($"  also {_dir.File("v4l/by-id/usb-cam-video-index0")}", lines[2]);
         Assert.Equal($"  also {_dir.File("v4l/by-path/platform-cam-video-index0")}", lines[3]);
         Assert.StartsWith($"{_dir.File("video10")}: VIDIOC_QUERYCAP failed", lines[4]);
