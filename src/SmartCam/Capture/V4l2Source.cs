@@ -78,6 +78,7 @@ public sealed class V4l2Source(CameraConfig config) : IFrameSource, IScalingSour
         var started = MonotonicClock.NowNs();
         var deadline = started + config.StallMs * 1_000_000L;
         V4l2Buffer? taken = null;
+        var refreshed = false;
         try
         {
             while (taken is null)
@@ -94,6 +95,13 @@ public sealed class V4l2Source(CameraConfig config) : IFrameSource, IScalingSour
                         return ReadResult.Stalled;
                 }
                 taken = device.DequeueNewest();
+                // Every buffer filled while this thread was away (a long inference on its CPU): the newest is old, and
+                // the driver had nowhere to put anything newer. It goes back, and the next frame is at most a period away.
+                if (taken is { Monotonic: true } newest && !refreshed && IsStale(newest.TimestampNs, MonotonicClock.NowNs(), _mode!.Fps))
+                {
+                    device.Release();
+                    (taken, refreshed) = (null, true);
+                }
             }
         }
         catch (V4l2GoneException)
@@ -113,6 +121,18 @@ public sealed class V4l2Source(CameraConfig config) : IFrameSource, IScalingSour
             ReleaseQuietly(device);
         }
     }
+
+    /// <summary>
+    /// A frame captured more than <see cref="StaleFramePeriods"/> frame periods ago: the driver's buffers all filled while
+    /// nobody read them, so a newer frame exists only once one is given back. Frames of a camera with no known rate are never stale.
+    /// </summary>
+    internal static bool IsStale(long captureNs, long nowNs, double fps) => fps > 0 && nowNs - captureNs > StaleFramePeriods * 1e9 / fps;
+
+    /// <summary>
+    /// A frame is read at most a little over a period after it was captured (a start-of-exposure timestamp is a whole
+    /// period before the buffer is done); more than this many, and it waited in a queue that had run full.
+    /// </summary>
+    internal const double StaleFramePeriods = 2.5;
 
     private static void ReleaseQuietly(V4l2Device device)
     {

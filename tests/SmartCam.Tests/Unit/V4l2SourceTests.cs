@@ -31,6 +31,16 @@ public class V4l2SourceTests
         Assert.Equal($"{path}: VIDIOC_QUERYCAP failed (ENOTTY: not a V4L2 device)", e.Message);
     }
 
+    [Theory]
+    [InlineData(0, 30, false)]
+    [InlineData(40_000_000, 30, false)] // a start-of-exposure stamp read just after the frame is done
+    [InlineData(80_000_000, 30, false)]
+    [InlineData(90_000_000, 30, true)] // two and a half periods: it waited in a full queue
+    [InlineData(3_000_000_000, 30, true)]
+    [InlineData(3_000_000_000, 0, false)] // no known rate: never refreshed
+    public void A_frame_read_long_after_capture_is_stale(long ageNs, double fps, bool stale) =>
+        Assert.Equal(stale, V4l2Source.IsStale(10_000_000_000 - ageNs, 10_000_000_000, fps));
+
     [Fact]
     public async Task A_camera_whose_node_comes_back_is_reopened_without_waiting_out_the_backoff()
     {
