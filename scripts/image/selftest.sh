@@ -150,6 +150,17 @@ wait_journal() { # ERE AFTER SECONDS → the time of the line, or nothing
   done
   return 1
 }
+# Frames of usb0 the service has processed in this run (its /metrics), for waits counted in frames: under TCG
+# one inference takes seconds, under KVM milliseconds.
+processed() { http_get /metrics | awk '$1 == "smartcam_frames_processed_total{camera=\"usb0\"}" { print $2 }'; }
+wait_processed() { # COUNT SECONDS
+  deadline=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    [ "$(processed)" -ge "$1" ] 2>/dev/null && return 0
+    sleep 2
+  done
+  return 1
+}
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "none"; else printf "%.2f\n", b - a }'; }
 cp /sys/firmware/qemu_fw_cfg/by_name/opt/smartcam/vivid/raw /run/vivid.sh
 clip=/dev/disk/by-id/virtio-smartcam-clip
@@ -168,7 +179,8 @@ sh /run/vivid.sh load 2>&1 | sed 's/^/ST vivid_load: /'
 say "vivid_module=$(lsmod | awk '$1 == "vivid" { print "loaded" }')"
 say "clip_bytes=$(blockdev --getsize64 "$clip" 2>/dev/null)"
 vivid_setup
-v4l2-ctl -d "$cap" --get-fmt-video --get-dv-timings -C loop_video,osd_text_mode,timestamp_source 2>&1 | sed 's/^/ST vivid_cap: /'
+v4l2-ctl -d "$cap" --get-fmt-video --get-dv-timings -C loop_video,osd_text_mode,timestamp_source 2>&1 |
+  grep -E "^[a-z_]+:|Width/Height|Pixel Format|Pixelclock" | sed 's/^[[:space:]]*/ST vivid_cap: /'
 writer_start
 # The kernel side alone: a frame captured from the loop is one of the footage's frames, byte for byte.
 loop_frame=none
@@ -196,8 +208,10 @@ t_first=$(wait_journal "Camera usb0: first frame" "$t_restart" 180)
 say "v4l2_active=$(systemctl is-active smartcam)"
 journalctl -u smartcam -b --no-pager | grep "usb0" | head -8 | sed 's/^/ST v4l2_journal: /'
 say "v4l2_first_frame_ms=$(journal_after "Camera usb0: first frame" "$t_restart" | sed -n 's/.*first frame \([0-9]*\) ms after opening.*/\1/p')"
-# Detections of the footage for the host's subscriber, and the discovery command beside the running service.
-sleep 30
+# Detections of the footage for the host's subscriber (12 frames, or what 150 s give), and the discovery
+# command beside the running service.
+wait_processed 12 150
+say "v4l2_processed_before_unplug=$(processed)"
 timeout 60 /usr/local/bin/smartcam cameras > /run/cameras.txt 2>&1
 say "cameras_exit=$?"
 head -40 /run/cameras.txt | sed 's/^/ST cameras: /'
@@ -233,7 +247,9 @@ t_refirst=$(wait_journal "Camera usb0: first frame" "$t_bind" 60)
 say "v4l2_bind_to_first_frame_s=$(seconds_between "$t_bind" "$t_refirst")"
 say "v4l2_ready_to_first_frame_s=$(seconds_between "$t_ready" "$t_refirst")"
 say "v4l2_reopen_first_frame_ms=$(journal_after "Camera usb0: first frame" "$t_bind" | sed -n 's/.*first frame \([0-9]*\) ms after opening.*/\1/p')"
-sleep 20
+# Detections after the replug: 4 more frames, or what 90 s give.
+wait_processed $(( $(processed) + 4 )) 90
+say "v4l2_processed=$(processed)"
 say "v4l2_pid=$pid v4l2_pid_after=$(svc_pid) v4l2_restarts=$restarts v4l2_restarts_after=$(systemctl show -p NRestarts --value smartcam) active=$(systemctl is-active smartcam)"
 writer_stop
 say "v4l2_phase_s=$(( $(date +%s) - v4l2_t0 ))"
