@@ -130,16 +130,16 @@ cp /run/good.yaml /etc/smartcam/smartcam.yaml
 systemctl reset-failed smartcam
 systemctl start smartcam
 
-# A camera through the kernel's V4L2 driver (docs/image.md#testing): vivid's capture node showing the footage
+# A camera through the kernel's V4L2 driver (docs/image.md#v4l2-camera-test-vivid): vivid's capture node showing the footage
 # the host handed in as a raw disk, written into vivid's output node at the link's rate (scripts/image/vivid.sh).
 # The service reads it as camera usb0; then the device is unbound while streaming (unplug) and bound again.
 say "phase=v4l2"
 v4l2_t0=$(date +%s)
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 # CLOCK_MONOTONIC (s) and text of the first line of the service's journal after $2 (s) matching the ERE $1.
-journal_after() {
+journal_after() { # ERE AFTER [COUNT]
   journalctl -u smartcam -b -o short-monotonic --no-pager 2>/dev/null |
-    awk -v p="$1" -v after="$2" '$0 ~ p { t = substr($0, 2, index($0, "]") - 2) + 0; if (t >= after && !n++) print t " " $0 }'
+    awk -v p="$1" -v after="$2" -v count="${3:-1}" '$0 ~ p { t = substr($0, 2, index($0, "]") - 2) + 0; if (t >= after && n++ < count) print t " " $0 }'
 }
 wait_journal() { # ERE AFTER SECONDS → the time of the line, or nothing
   deadline=$(( $(date +%s) + $3 ))
@@ -222,7 +222,7 @@ t_unbind=$(uptime_s)
 echo vivid.0 > /sys/bus/platform/drivers/vivid/unbind
 say "v4l2_unbind_s=$t_unbind"
 t_rec=$(wait_journal "Camera usb0: .*; reconnecting" "$t_unbind" 30)
-say "v4l2_reconnecting_after_s=$(seconds_between "$t_unbind" "$t_rec")"
+say "v4l2_reconnecting_s=$t_rec"
 http_get /api/status | tail -1 | sed 's/.*"usb0"://' | grep -o '"state":"[a-z]*"' | head -1 | sed 's/^/ST v4l2_api_state=/'
 writer_stop
 # Outputs safe: the actuation watchdog's last word is that the inference thread went silent.
@@ -250,6 +250,7 @@ say "v4l2_reopen_first_frame_ms=$(journal_after "Camera usb0: first frame" "$t_b
 # Detections after the replug: 4 more frames, or what 90 s give.
 wait_processed $(( $(processed) + 4 )) 90
 say "v4l2_processed=$(processed)"
+journal_after "Camera usb0: " "$t_unbind" 12 | sed 's/^[0-9.]* /ST v4l2_journal: /'
 say "v4l2_pid=$pid v4l2_pid_after=$(svc_pid) v4l2_restarts=$restarts v4l2_restarts_after=$(systemctl show -p NRestarts --value smartcam) active=$(systemctl is-active smartcam)"
 writer_stop
 say "v4l2_phase_s=$(( $(date +%s) - v4l2_t0 ))"

@@ -4,7 +4,7 @@
 # and one HDMI output; with loop_video on, the capture node shows the frame queued on the output node, so footage
 # written into the output goes through the kernel's V4L2 capture path (buffer queue, formats, timestamps) as a
 # camera's would. vivid loops only when both sides have the same size, pixel format and field order and are both
-# HDMI (vivid_vid_can_loop in drivers/media/test-drivers/vivid/vivid-vid-common.c); docs/image.md#testing.
+# HDMI (vivid_vid_can_loop in drivers/media/test-drivers/vivid/vivid-vid-common.c); docs/image.md#v4l2-camera-test-vivid.
 #   vivid.sh load                 modprobe vivid: one capture and one output node, HDMI in and out
 #   vivid.sh setup                both nodes at 640x480p59.94, YUYV, the loop on, no text drawn over the picture,
 #                                 buffer timestamps at the start of the frame; prints "CAPTURE OUTPUT" (/dev/videoN)

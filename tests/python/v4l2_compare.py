@@ -5,17 +5,22 @@
 messages the box published while reading the same frames through vivid (collect_messages.py's JSON lines). Prints
 key=value lines for the shell.
 
-Matching rule (docs/image.md#testing): the link repeats each clip frame about six times and the camera is read
+Matching rule (docs/image.md#v4l2-camera-test-vivid): the link repeats each clip frame about six times and the camera is read
 as fast as inference takes frames, not in step with the clip, so a live frame is matched to the clip frame whose
 person boxes agree best: boxes paired greedily by IoU (>= 0.5, best pairs first), the clip frame with the most
 pairs (then the nearest count, then the higher sum of IoUs) wins. A live frame agrees when its person count is that frame's within one and
 all but at most one of the smaller set's boxes found a pair. Every clip frame has at least four people, so a
 frame that is not the footage (vivid's test pattern, a blank frame) cannot agree.
 
+Unplug: under TCG one inference takes seconds, and the inference thread (SCHED_FIFO 80) holds CPU 1, which the
+capture thread (FIFO 70) shares, until it ends; the capture thread can notice the unplug only then. So besides
+the time from the unbind to the "reconnecting" line, the time from when CPU 1 was free again (the publish of the
+frame in flight at the unbind, where it came before that line) is printed; on hardware the two are the same.
+
 Timestamps: ts_capture_ns is the driver's buffer timestamp where ts_read_ns (when SmartCam dequeued the frame) is
 present; every live message must have ts_read_ns and ts_capture_ns < ts_read_ns.
 
-    v4l2_compare.py --clip clip.jsonl --live det.usb0.jsonl [--unbind-ns N --bind-ns N]
+    v4l2_compare.py --clip clip.jsonl --live det.usb0.jsonl [--unbind-ns N --reconnecting-ns N --bind-ns N]
 """
 import argparse
 import json
@@ -82,6 +87,7 @@ def main():
     ap.add_argument("--clip", required=True)
     ap.add_argument("--live", required=True)
     ap.add_argument("--unbind-ns", type=int, default=0, help="box CLOCK_MONOTONIC of the unplug (0: none)")
+    ap.add_argument("--reconnecting-ns", type=int, default=0, help="box CLOCK_MONOTONIC of the reconnecting line (0: none)")
     ap.add_argument("--bind-ns", type=int, default=0, help="box CLOCK_MONOTONIC of the replug (0: none)")
     a = ap.parse_args()
 
@@ -106,6 +112,12 @@ def main():
     print("persons_clip_mean=%.2f" % (statistics.mean(len(c) for c in clip) if clip else 0.0))
     if a.unbind_ns:
         print("before_unplug=%d" % sum(1 for m in live if m["ts_capture_ns"] < a.unbind_ns))
+    if a.unbind_ns and a.reconnecting_ns:
+        in_flight = [m["ts_publish_ns"] for m in live if a.unbind_ns < m["ts_publish_ns"] <= a.reconnecting_ns]
+        cpu_free_ns = min(in_flight) if in_flight else a.unbind_ns
+        print("reconnecting_after_unbind_s=%.2f" % ((a.reconnecting_ns - a.unbind_ns) / 1e9))
+        print("in_flight_until_s=%.2f" % ((cpu_free_ns - a.unbind_ns) / 1e9))
+        print("reconnecting_after_cpu_free_s=%.2f" % ((a.reconnecting_ns - cpu_free_ns) / 1e9))
     if a.bind_ns:
         print("after_replug=%d" % sum(1 for m in live if m["ts_capture_ns"] > a.bind_ns))
 
