@@ -208,7 +208,9 @@ check "V4L2: capture time from the driver, before the read" "$([ "$(fig frames)"
 rec=$(fig reconnecting_after_unbind_s); rec_free=$(fig reconnecting_after_cpu_free_s)
 check "V4L2 unplug: reconnecting within 2 s" "$(awk -v r="$rec_free" 'BEGIN { exit !(r ~ /^-?[0-9.]+$/ && r <= 2) }'; echo $?)" \
   "${rec:-?} s after the unbind, ${rec_free:-?} s after CPU 1 was free (inference in flight for $(fig in_flight_until_s) s); /api/status: $(marker "v4l2_api_state=")"
-check "V4L2 unplug: outputs safe" "$([ "$(marker "v4l2_unplug_safe=")" = yes ]; echo $?)" "$(marker "v4l2_safe_line=")"
+safe_line=$(marker "v4l2_safe_line=")
+safe_after=$(echo "$safe_line" | awk -v u="$(marker "v4l2_unbind_s=")" -F'[][]' '{ printf "%.2f", $2 - u }')
+check "V4L2 unplug: outputs safe" "$([ "$(marker "v4l2_unplug_safe=")" = yes ]; echo $?)" "${safe_after:-?} s after the unbind: $safe_line"
 check "V4L2 replug: detections resume" "$([ "$(fig after_replug)" -gt 0 ] 2>/dev/null; echo $?)" \
   "$(fig after_replug) det.usb0 after the bind, $(fig before_unplug) before the unbind; bind -> first frame $(marker "v4l2_bind_to_first_frame_s=") s"
 pids=$(marker "v4l2_pid=")
@@ -217,7 +219,7 @@ cam_exit=$(marker "cameras_exit="); cameras=$(tr -d '\r' < "$log" | sed -n 's/^S
 check "smartcam cameras lists vivid with its formats" "$([ "$cam_exit" = 0 ] && echo "$cameras" | grep -q vivid && echo "$cameras" | grep -q YUYV; echo $?)" "exit $cam_exit: $(echo "$cameras" | head -4 | tr '\n' ' ')"
 check "powers off cleanly" "$poweroff_ok" "qemu exit $poweroff_ok"
 echo "test-image: boot to first detection on the host ${boot_to_det} s ($accel); whole test $(( $(date +%s) - start )) s"
-echo "test-image: V4L2 (vivid, $accel): first frame $(marker "v4l2_first_frame_ms=") ms after opening; unplug -> reconnecting ${rec:-?} s (${rec_free:-?} s after CPU 1 was free);" \
+echo "test-image: V4L2 (vivid, $accel): first frame $(marker "v4l2_first_frame_ms=") ms after opening; unplug -> reconnecting ${rec:-?} s (${rec_free:-?} s after CPU 1 was free), outputs safe ${safe_after:-?} s;" \
   "replug: bind -> first frame $(marker "v4l2_bind_to_first_frame_s=") s (device ready -> first frame $(marker "v4l2_ready_to_first_frame_s=") s, opened -> first frame $(marker "v4l2_reopen_first_frame_ms=") ms);" \
   "capture->publish p50 $(fig capture_to_publish_ms_p50) ms, read - capture p50 $(fig read_minus_capture_ms_p50) ms; V4L2 phase $(marker "v4l2_phase_s=") s"
 [ "$fail" = 0 ] || { echo "test-image: FAILED (serial log kept: KEEP=1 to keep $work)"; tr -d '\r' < "$log" | tail -60; exit 1; }
