@@ -130,13 +130,15 @@ cp /run/good.yaml /etc/smartcam/smartcam.yaml
 systemctl reset-failed smartcam
 systemctl start smartcam
 
-# A camera through the kernel's V4L2 driver (docs/image.md#v4l2-camera-test-vivid): vivid's capture node showing the footage
-# the host handed in as a raw disk, written into vivid's output node at the link's rate (scripts/image/vivid.sh).
-# The service reads it as camera usb0; then the device is unbound while streaming (unplug) and bound again.
+# A camera through the kernel's V4L2 driver (docs/image.md#v4l2-camera-test-vivid): vivid's capture node showing
+# the footage the host handed in as a raw disk, written into vivid's output node at the link's rate
+# (scripts/image/vivid.sh). The service reads it as camera usb0; then the device is unbound while streaming
+# (unplug) and bound again.
 say "phase=v4l2"
 v4l2_t0=$(date +%s)
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
-# CLOCK_MONOTONIC (s) and text of the first line of the service's journal after $2 (s) matching the ERE $1.
+# The first COUNT (default 1) lines of the service's journal at or after AFTER (CLOCK_MONOTONIC, s) that match
+# ERE, each as "TIME LINE".
 journal_after() { # ERE AFTER [COUNT]
   journalctl -u smartcam -b -o short-monotonic --no-pager 2>/dev/null |
     awk -v p="$1" -v after="$2" -v count="${3:-1}" '$0 ~ p { t = substr($0, 2, index($0, "]") - 2) + 0; if (t >= after && n++ < count) print t " " $0 }'
@@ -164,8 +166,10 @@ wait_processed() { # COUNT SECONDS
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "none"; else printf "%.2f\n", b - a }'; }
 cp /sys/firmware/qemu_fw_cfg/by_name/opt/smartcam/vivid/raw /run/vivid.sh
 clip=/dev/disk/by-id/virtio-smartcam-clip
-frame_bytes=614400 # 640x480 YUYV
-repeats=6          # each clip frame repeated on the ~60 Hz link: the footage plays at 10 fps
+# The clip as scripts/test-image.sh makes it: 50 frames of 640x480 YUYV, each 6 times (10 fps on the ~60 Hz link).
+clip_frames=50
+frame_bytes=614400
+repeats=6
 writer=
 writer_start() { sh /run/vivid.sh write "$out" "$clip" > /run/vivid-writer.log 2>&1 & writer=$!; }
 writer_stop() { [ -n "$writer" ] && { kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null; writer=; }; }
@@ -188,7 +192,7 @@ for try in 1 2 3; do
   v4l2-ctl -d "$cap" --stream-mmap --stream-skip=30 --stream-count=1 --stream-to=/run/vivid-frame.yuv > /dev/null 2>&1
   got=$(md5sum < /run/vivid-frame.yuv | cut -c1-32)
   k=0
-  while [ "$k" -lt 50 ]; do
+  while [ "$k" -lt "$clip_frames" ]; do
     [ "$(dd if="$clip" bs=$frame_bytes skip=$((k * repeats)) count=1 2>/dev/null | md5sum | cut -c1-32)" = "$got" ] && { loop_frame=$k; break 2; }
     k=$((k + 1))
   done
@@ -204,7 +208,7 @@ awk -v dev="$cap" '
   { skip = 0; print }' /run/shipped.yaml > /etc/smartcam/smartcam.yaml
 t_restart=$(uptime_s)
 systemctl restart smartcam
-t_first=$(wait_journal "Camera usb0: first frame" "$t_restart" 180)
+wait_journal "Camera usb0: first frame" "$t_restart" 180 > /dev/null
 say "v4l2_active=$(systemctl is-active smartcam)"
 journalctl -u smartcam -b --no-pager | grep "usb0" | head -8 | sed 's/^/ST v4l2_journal: /'
 say "v4l2_first_frame_ms=$(journal_after "Camera usb0: first frame" "$t_restart" | sed -n 's/.*first frame \([0-9]*\) ms after opening.*/\1/p')"
@@ -242,7 +246,6 @@ writer_start
 udevadm control --start-exec-queue
 t_ready=$(uptime_s)
 say "v4l2_ready_s=$t_ready"
-t_reopen=$(wait_journal "Camera usb0: opened" "$t_bind" 60)
 t_refirst=$(wait_journal "Camera usb0: first frame" "$t_bind" 60)
 say "v4l2_bind_to_first_frame_s=$(seconds_between "$t_bind" "$t_refirst")"
 say "v4l2_ready_to_first_frame_s=$(seconds_between "$t_ready" "$t_refirst")"
