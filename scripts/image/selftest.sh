@@ -218,7 +218,7 @@ wait_processed 12 150
 say "v4l2_processed_before_unplug=$(processed)"
 timeout 60 /usr/local/bin/smartcam cameras > /run/cameras.txt 2>&1
 say "cameras_exit=$?"
-head -40 /run/cameras.txt | sed 's/^/ST cameras: /'
+head -80 /run/cameras.txt | sed 's/^/ST cameras: /'
 
 # Unplug while streaming (rmmod would fail: the service holds the node open).
 pid=$(svc_pid); restarts=$(systemctl show -p NRestarts --value smartcam)
