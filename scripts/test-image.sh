@@ -2,7 +2,8 @@
 # Boots the image built by scripts/build-image.sh in QEMU (KVM when present, TCG otherwise), -smp 2,
 # UEFI (OVMF), serial console to a log, user networking with restrict=on and the ZeroMQ port forwarded
 # to 127.0.0.1 only; checks from outside (the serial console, a python3-zmq subscriber on the host)
-# that the box does what the product promises, then that it powers off cleanly. Bounded waits; no qemu
+# that the box does what the product promises, among it a V4L2 camera through the kernel's vivid driver
+# (docs/image.md#v4l2-camera-test-vivid), then that it powers off cleanly. Bounded waits; no qemu
 # is left running.   scripts/test-image.sh [IMAGE]   (default out/image/smartcam.img)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,9 +28,10 @@ trap cleanup EXIT
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 
-# The V4L2 camera's footage (docs/image.md#v4l2-camera-test-vivid): the sample clip's first 50 frames (each shows four to eight
-# people) at 640x480 YUYV, each repeated 6 times so that vivid's 640x480p59.94 link plays them at 10 fps; handed
-# to the box as a raw read-only disk. The same 50 frames, losslessly, are the reference for the file run below.
+# The V4L2 camera's footage (docs/image.md#v4l2-camera-test-vivid): the sample clip's first 50 frames (each
+# shows four to eight people) at 640x480 YUYV, each repeated 6 times so that vivid's 640x480p59.94 link plays
+# them at 10 fps; handed to the box as a raw read-only disk. The same 50 frames, losslessly, are the reference
+# for the file run below.
 clip=$work/clip.yuv
 clip_ref=$work/clip-ref.avi
 clip_frames=50
@@ -187,8 +189,8 @@ check "kill -9: restarted with a new run id" "$([ "$runs" -ge 2 ]; echo $?)" "$r
 safe=$(marker "safe_after_kill="); check "kill -9: outputs driven safe (ExecStopPost)" "$([ "$safe" = yes ]; echo $?)" "$safe"
 broken=$(marker "broken_state="); check "broken config: the service fails" "$([ "$broken" = failed ]; echo $?)" "$broken"
 bstat=$(marker "broken_status: "); check "broken config: error in systemctl status" "$([ -n "$bstat" ]; echo $?)" "$bstat"
-# A camera through the kernel's V4L2 driver, vivid (docs/image.md#v4l2-camera-test-vivid). Box times are its CLOCK_MONOTONIC
-# (/proc/uptime: no suspend in QEMU), the clock of ts_capture_ns.
+# A camera through the kernel's V4L2 driver, vivid (docs/image.md#v4l2-camera-test-vivid). Box times are its
+# CLOCK_MONOTONIC (/proc/uptime: no suspend in QEMU), the clock of ts_capture_ns.
 ns() { awk -v s="$1" 'BEGIN { if (s ~ /^[0-9.]+$/) printf "%.0f\n", s * 1e9; else print 0 }'; }
 cmp=$(/usr/bin/python3 tests/python/v4l2_compare.py --clip "$work/clip.jsonl" --live "$work/usb0.jsonl" \
   --unbind-ns "$(ns "$(marker "v4l2_unbind_s=")")" --reconnecting-ns "$(ns "$(marker "v4l2_reconnecting_s=")")" --bind-ns "$(ns "$(marker "v4l2_bind_s=")")" 2>&1 || true)
