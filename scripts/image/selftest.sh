@@ -129,5 +129,133 @@ journalctl -u smartcam -b --no-pager | grep -c "detect.score" | sed 's/^/ST brok
 cp /run/good.yaml /etc/smartcam/smartcam.yaml
 systemctl reset-failed smartcam
 systemctl start smartcam
+
+# A camera through the kernel's V4L2 driver (docs/image.md#v4l2-camera-test-vivid): vivid's capture node showing
+# the footage the host handed in as a raw disk, written into vivid's output node at the link's rate
+# (scripts/image/vivid.sh). The service reads it as camera usb0; then the device is unbound while streaming
+# (unplug) and bound again.
+say "phase=v4l2"
+v4l2_t0=$(date +%s)
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+# The first COUNT (default 1) lines of the service's journal at or after AFTER (CLOCK_MONOTONIC, s) that match
+# ERE, each as "TIME LINE".
+journal_after() { # ERE AFTER [COUNT]
+  journalctl -u smartcam -b -o short-monotonic --no-pager 2>/dev/null |
+    awk -v p="$1" -v after="$2" -v count="${3:-1}" '$0 ~ p { t = substr($0, 2, index($0, "]") - 2) + 0; if (t >= after && n++ < count) print t " " $0 }'
+}
+wait_journal() { # ERE AFTER SECONDS → the time of the line, or nothing
+  deadline=$(( $(date +%s) + $3 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    line=$(journal_after "$1" "$2")
+    [ -n "$line" ] && { echo "${line%% *}"; return 0; }
+    sleep 1
+  done
+  return 1
+}
+# Frames of usb0 the service has processed in this run (its /metrics), for waits counted in frames: under TCG
+# one inference takes seconds, under KVM milliseconds.
+processed() { http_get /metrics | awk '$1 == "smartcam_frames_processed_total{camera=\"usb0\"}" { print $2 }'; }
+wait_processed() { # COUNT SECONDS
+  deadline=$(( $(date +%s) + $2 ))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    [ "$(processed)" -ge "$1" ] 2>/dev/null && return 0
+    sleep 2
+  done
+  return 1
+}
+seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "none"; else printf "%.2f\n", b - a }'; }
+cp /sys/firmware/qemu_fw_cfg/by_name/opt/smartcam/vivid/raw /run/vivid.sh
+clip=/dev/disk/by-id/virtio-smartcam-clip
+# The clip as scripts/test-image.sh makes it: 50 frames of 640x480 YUYV, each 6 times (10 fps on the ~60 Hz link).
+clip_frames=50
+frame_bytes=614400
+repeats=6
+writer=
+writer_start() { sh /run/vivid.sh write "$out" "$clip" > /run/vivid-writer.log 2>&1 & writer=$!; }
+writer_stop() { [ -n "$writer" ] && { kill "$writer" 2>/dev/null; wait "$writer" 2>/dev/null; writer=; }; }
+vivid_setup() {
+  nodes=$(sh /run/vivid.sh setup 2> /run/vivid.err); rc=$?
+  cap=${nodes% *}; out=${nodes#* }
+  say "vivid_setup=$rc capture=$cap output=$out"
+  sed 's/^/ST vivid_err: /' /run/vivid.err
+}
+sh /run/vivid.sh load 2>&1 | sed 's/^/ST vivid_load: /'
+say "vivid_module=$(lsmod | awk '$1 == "vivid" { print "loaded" }')"
+say "clip_bytes=$(blockdev --getsize64 "$clip" 2>/dev/null)"
+vivid_setup
+v4l2-ctl -d "$cap" --get-fmt-video --get-dv-timings -C loop_video,osd_text_mode,timestamp_source 2>&1 |
+  grep -E "^[a-z_]+:|Width/Height|Pixel Format|Pixelclock" | sed 's/^[[:space:]]*/ST vivid_cap: /'
+writer_start
+# The kernel side alone: a frame captured from the loop is one of the footage's frames, byte for byte.
+loop_frame=none
+for try in 1 2 3; do
+  v4l2-ctl -d "$cap" --stream-mmap --stream-skip=30 --stream-count=1 --stream-to=/run/vivid-frame.yuv > /dev/null 2>&1
+  got=$(md5sum < /run/vivid-frame.yuv | cut -c1-32)
+  k=0
+  while [ "$k" -lt "$clip_frames" ]; do
+    [ "$(dd if="$clip" bs=$frame_bytes skip=$((k * repeats)) count=1 2>/dev/null | md5sum | cut -c1-32)" = "$got" ] && { loop_frame=$k; break 2; }
+    k=$((k + 1))
+  done
+done
+say "vivid_loop_frame=$loop_frame"
+# The shipped config with its camera replaced by the vivid node; reconnect retries at most 1 s apart, so the
+# resume after the replug is measured, not the backoff.
+cp /etc/smartcam/smartcam.yaml /run/shipped.yaml
+awk -v dev="$cap" '
+  /^camera:/ { skip = 1; print "camera:\n  id: usb0\n  source: v4l2://" dev "\n  width: 640\n  height: 480\n  pixel_format: YUYV"
+               print "  reconnect: { initial_ms: 250, max_ms: 1000 }"; next }
+  skip && /^  / { next }
+  { skip = 0; print }' /run/shipped.yaml > /etc/smartcam/smartcam.yaml
+t_restart=$(uptime_s)
+systemctl restart smartcam
+wait_journal "Camera usb0: first frame" "$t_restart" 180 > /dev/null
+say "v4l2_active=$(systemctl is-active smartcam)"
+journalctl -u smartcam -b --no-pager | grep "usb0" | head -8 | sed 's/^/ST v4l2_journal: /'
+say "v4l2_first_frame_ms=$(journal_after "Camera usb0: first frame" "$t_restart" | sed -n 's/.*first frame \([0-9]*\) ms after opening.*/\1/p')"
+# Detections of the footage for the host's subscriber (12 frames, or what 150 s give), and the discovery
+# command beside the running service.
+wait_processed 12 150
+say "v4l2_processed_before_unplug=$(processed)"
+timeout 60 /usr/local/bin/smartcam cameras > /run/cameras.txt 2>&1
+say "cameras_exit=$?"
+head -80 /run/cameras.txt | sed 's/^/ST cameras: /'
+
+# Unplug while streaming (rmmod would fail: the service holds the node open).
+pid=$(svc_pid); restarts=$(systemctl show -p NRestarts --value smartcam)
+t_unbind=$(uptime_s)
+echo vivid.0 > /sys/bus/platform/drivers/vivid/unbind
+say "v4l2_unbind_s=$t_unbind"
+t_rec=$(wait_journal "Camera usb0: .*; reconnecting" "$t_unbind" 30)
+say "v4l2_reconnecting_s=$t_rec"
+http_get /api/status | tail -1 | sed 's/.*"usb0"://' | grep -o '"state":"[a-z]*"' | head -1 | sed 's/^/ST v4l2_api_state=/'
+writer_stop
+# Outputs safe: the actuation watchdog's last word is that the inference thread went silent.
+wait_journal "Actuation: no heartbeat" "$t_unbind" 20 > /dev/null
+last_actuation=$(journalctl -u smartcam -b -o short-monotonic --no-pager | grep "Actuation: " | tail -1)
+say "v4l2_safe_line=$last_actuation"
+echo "$last_actuation" | grep -q "no heartbeat" && say "v4l2_unplug_safe=yes" || say "v4l2_unplug_safe=no"
+
+# Replug. udev holds the new node's permissions back (root-only, as devtmpfs makes it) until the loop is set up
+# again, so the service cannot open it half set up: vivid comes back at its defaults (720p, no loop).
+udevadm control --stop-exec-queue
+t_bind=$(uptime_s)
+echo vivid.0 > /sys/bus/platform/drivers/vivid/bind
+say "v4l2_bind_s=$t_bind"
+vivid_setup
+writer_start
+udevadm control --start-exec-queue
+t_ready=$(uptime_s)
+say "v4l2_ready_s=$t_ready"
+t_refirst=$(wait_journal "Camera usb0: first frame" "$t_bind" 60)
+say "v4l2_bind_to_first_frame_s=$(seconds_between "$t_bind" "$t_refirst")"
+say "v4l2_ready_to_first_frame_s=$(seconds_between "$t_ready" "$t_refirst")"
+say "v4l2_reopen_first_frame_ms=$(journal_after "Camera usb0: first frame" "$t_bind" | sed -n 's/.*first frame \([0-9]*\) ms after opening.*/\1/p')"
+# Detections after the replug: 4 more frames, or what 90 s give.
+wait_processed $(( $(processed) + 4 )) 90
+say "v4l2_processed=$(processed)"
+journal_after "Camera usb0: " "$t_unbind" 12 | sed 's/^[0-9.]* /ST v4l2_journal: /'
+say "v4l2_pid=$pid v4l2_pid_after=$(svc_pid) v4l2_restarts=$restarts v4l2_restarts_after=$(systemctl show -p NRestarts --value smartcam) active=$(systemctl is-active smartcam)"
+writer_stop
+say "v4l2_phase_s=$(( $(date +%s) - v4l2_t0 ))"
 say "phase=done"
 systemctl poweroff
