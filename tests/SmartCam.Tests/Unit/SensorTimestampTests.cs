@@ -85,6 +85,22 @@ public class SensorTimestampTests
         Assert.False(read.RootElement.TryGetProperty(MessageNames.TsReadNs, out _));
     }
 
+    [Fact]
+    public void Status_carries_the_mode_the_camera_was_set_to_and_the_schema_knows_it()
+    {
+        var writer = new MessageWriter("usb0", "yolox_nano", ["person"]) { Image = null };
+        writer.WriteStatus(new PipelineStats(), "run", "running", 1, 30, cameraMode: "YUYV 640x480 at 59.94 fps, driver timestamps");
+        using (var status = JsonDocument.Parse(writer.Buffer.WrittenSpan.ToArray()))
+            Assert.Equal("YUYV 640x480 at 59.94 fps, driver timestamps", status.RootElement.GetProperty(MessageNames.CameraMode).GetString());
+        writer.WriteStatus(new PipelineStats(), "run", "running", 1, 30);
+        using (var file = JsonDocument.Parse(writer.Buffer.WrittenSpan.ToArray()))
+            Assert.False(file.RootElement.TryGetProperty(MessageNames.CameraMode, out _));
+        using var schema = JsonDocument.Parse(File.ReadAllText(Repo.Path("docs", "schema", "status.v1.schema.json")));
+        Assert.True(schema.RootElement.GetProperty("properties").TryGetProperty(MessageNames.CameraMode, out _));
+        using var det = JsonDocument.Parse(File.ReadAllText(Repo.Path("docs", "schema", "det.v1.schema.json")));
+        Assert.True(det.RootElement.GetProperty("properties").TryGetProperty(MessageNames.TsReadNs, out _));
+    }
+
     /// <summary>A camera that is there but offers another size: the open throws what <see cref="V4l2Negotiation"/> says.</summary>
     private sealed class WrongModeSource : IFrameSource
     {
