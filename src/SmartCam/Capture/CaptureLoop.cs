@@ -332,7 +332,7 @@ public sealed class CaptureLoop : IDisposable
                 if (_config.IsLive) Interlocked.Exchange(ref _burstGapNs, PeriodNs / 2);
                 _state = "running";
                 Mode = _source.Description;
-                if (_source.Description is { } description)
+                if (Mode is { } description)
                     _log.LogInformation("Camera {Camera}: opened {Source} ({Description})", _config.Id, FfmpegPipeSource.Redact(_config.Source), description);
                 else
                     _log.LogInformation("Camera {Camera}: opened {Source} ({Fps:0.##} fps)", _config.Id, FfmpegPipeSource.Redact(_config.Source), _source.Fps);

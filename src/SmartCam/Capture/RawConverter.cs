@@ -11,13 +11,13 @@ namespace SmartCam.Capture;
 /// </summary>
 internal sealed class RawConverter(V4l2Mode mode) : IDisposable
 {
-    private readonly ColorConversionCodes _code = mode.FourCc == "NV12" ? ColorConversionCodes.YUV2BGR_NV12 : ColorConversionCodes.YUV2BGR_YUYV;
+    private readonly ColorConversionCodes _code = mode.FourCc == FourCc.Nv12 ? ColorConversionCodes.YUV2BGR_NV12 : ColorConversionCodes.YUV2BGR_YUYV;
     private readonly List<(nint Data, Mat Image, InputArray Array)> _buffers = [];
     private readonly List<(Mat Image, OutputArray Array)> _slots = [];
 
     public bool Convert(V4l2Buffer buffer, Mat into)
     {
-        var rows = mode.FourCc == "NV12" ? mode.Height * 3 / 2 : mode.Height;
+        var rows = mode.FourCc == FourCc.Nv12 ? mode.Height * 3 / 2 : mode.Height;
         if (buffer.BytesUsed < (long)mode.BytesPerLine * (rows - 1) + mode.Width) return false;
         var status = NativeMethods.imgproc_cvtColor(Source(buffer.Data, rows).CvPtr, Target(into).CvPtr, (int)_code, 3);
         return status == ExceptionStatus.NotOccurred && !into.Empty();
@@ -27,7 +27,7 @@ internal sealed class RawConverter(V4l2Mode mode) : IDisposable
     {
         foreach (var known in _buffers)
             if (known.Data == data) return known.Array;
-        var type = mode.FourCc == "NV12" ? MatType.CV_8UC1 : MatType.CV_8UC2;
+        var type = mode.FourCc == FourCc.Nv12 ? MatType.CV_8UC1 : MatType.CV_8UC2;
         var image = Mat.FromPixelData(rows, mode.Width, type, data, mode.BytesPerLine);
         var array = InputArray.Create(image);
         _buffers.Add((data, image, array));

@@ -447,6 +447,9 @@ public sealed class V4l2GoneException(string message) : Exception(message);
 /// <summary>V4L2 pixel format codes (four ASCII characters, little-endian) and their names.</summary>
 public static class FourCc
 {
+    /// <summary>The formats SmartCam reads: Y plane then interleaved UV (4:2:0), packed Y U Y V (4:2:2), a JPEG per frame.</summary>
+    public const string Nv12 = "NV12", Yuyv = "YUYV", Mjpg = "MJPG";
+
     public static uint Code(string name) =>
         name.Length == 4 ? (uint)(name[0] | name[1] << 8 | name[2] << 16 | name[3] << 24) : throw new ArgumentException($"'{name}' is not a four-character code");
 

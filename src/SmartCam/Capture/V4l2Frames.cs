@@ -13,8 +13,8 @@ namespace SmartCam.Capture;
 /// </summary>
 public sealed class V4l2Frames(V4l2Mode mode, DetectorPictures pictures, bool withLibAv) : IDisposable
 {
-    private readonly int _avFormat = mode.FourCc switch { "YUYV" => LibAv.PixFmtYuyv422, "NV12" => LibAv.PixFmtNv12, _ => -1 };
-    private readonly RawConverter? _fallback = mode.FourCc is "YUYV" or "NV12" && !withLibAv ? new RawConverter(mode) : null;
+    private readonly int _avFormat = mode.FourCc switch { FourCc.Yuyv => LibAv.PixFmtYuyv422, FourCc.Nv12 => LibAv.PixFmtNv12, _ => -1 };
+    private readonly RawConverter? _fallback = mode.FourCc is FourCc.Yuyv or FourCc.Nv12 && !withLibAv ? new RawConverter(mode) : null;
 
     /// <summary>Fills <paramref name="into"/> from <paramref name="buffer"/>, which may be handed back to the driver as soon as this returns.</summary>
     public ReadResult Fill(in V4l2Buffer buffer, Frame into)
@@ -37,7 +37,7 @@ public sealed class V4l2Frames(V4l2Mode mode, DetectorPictures pictures, bool wi
     /// <summary>Copies the driver's rows (<see cref="V4l2Mode.BytesPerLine"/> apart) into the picture's planes; false if the buffer is short.</summary>
     private unsafe bool CopyRaw(in V4l2Buffer buffer, DecodedPicture picture)
     {
-        var nv12 = mode.FourCc == "NV12";
+        var nv12 = mode.FourCc == FourCc.Nv12;
         var stride = mode.BytesPerLine > 0 ? mode.BytesPerLine : nv12 ? mode.Width : mode.Width * 2;
         var rowBytes = nv12 ? mode.Width : mode.Width * 2;
         var source = (byte*)buffer.Data;
@@ -64,12 +64,12 @@ public sealed class V4l2Frames(V4l2Mode mode, DetectorPictures pictures, bool wi
         var reduction = pictures.DetectSize is { } detectSize && detectSize(mode.Width, mode.Height) is var (toWidth, toHeight)
             ? ReducedJpeg.ReductionFor(mode.Width, mode.Height, toWidth, toHeight) : 1;
         // The JPEG outlives the driver's buffer (the live view decodes it at full size later): a copy, into a slot sized
-        // once for the largest frame the driver may send; the decoder ignores the bytes after the JPEG's end marker.
+        // once for the largest frame the driver may send. What an earlier, longer frame left after this one's end marker
+        // stays: the decoder stops at the marker.
         var jpeg = into.Jpeg ??= new Mat();
         var capacity = Math.Max(mode.SizeImage, buffer.BytesUsed);
         if (jpeg.Cols < capacity || jpeg.Rows != 1) jpeg.Create(1, capacity, MatType.CV_8UC1);
         Buffer.MemoryCopy((void*)buffer.Data, (void*)jpeg.Data, (long)jpeg.Total(), buffer.BytesUsed);
-        new Span<byte>((byte*)jpeg.Data + buffer.BytesUsed, (int)jpeg.Total() - buffer.BytesUsed).Clear();
         if (!ReducedJpeg.Decode(jpeg, reduction, into.Image)) return ReadResult.Corrupt;
         into.ConvertDurationNs = MonotonicClock.NowNs() - started;
         return ReadResult.Frame;

@@ -11,7 +11,7 @@ namespace SmartCam.Capture;
 public static class V4l2Negotiation
 {
     /// <summary>The pixel formats SmartCam reads, in the order <c>pixel_format: auto</c> prefers them when each can do what is asked.</summary>
-    public static readonly IReadOnlyList<string> Supported = ["NV12", "YUYV", "MJPG"];
+    public static readonly IReadOnlyList<string> Supported = [FourCc.Nv12, FourCc.Yuyv, FourCc.Mjpg];
 
     /// <summary><c>pixel_format</c>'s value that lets SmartCam choose.</summary>
     public const string Auto = "auto";

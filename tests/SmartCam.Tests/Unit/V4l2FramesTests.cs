@@ -131,6 +131,8 @@ public sealed unsafe class V4l2FramesTests : IDisposable
         using var pictures = new DetectorPictures { DetectSize = (_, _) => (Width / 2, Height / 2) };
         using var frames = new V4l2Frames(mode, pictures, withLibAv: true);
         using var frame = new Frame();
+        // What an earlier, longer frame left in the slot after this one's end marker.
+        frame.Jpeg = new Mat(1, capacity, MatType.CV_8UC1, Scalar.All(0x55));
         Assert.Equal(ReadResult.Frame, frames.Fill(buffer, frame));
         Assert.Equal((Width / 2, Height / 2), (frame.Image.Cols, frame.Image.Rows));
         Assert.Equal((Width, Height), (frame.Width, frame.Height));
