@@ -229,11 +229,21 @@ t_rec=$(wait_journal "Camera usb0: .*; reconnecting" "$t_unbind" 30)
 say "v4l2_reconnecting_s=$t_rec"
 http_get /api/status | tail -1 | sed 's/.*"usb0"://' | grep -o '"state":"[a-z]*"' | head -1 | sed 's/^/ST v4l2_api_state=/'
 writer_stop
-# Outputs safe: the actuation watchdog's last word is that the inference thread went silent.
-wait_journal "Actuation: no heartbeat" "$t_unbind" 20 > /dev/null
+# Outputs safe: once the camera is reconnecting, the actuation watchdog's last word is that the inference
+# thread went silent. Judged in the journal's order, not by time: under TCG an inference still in flight at the
+# unbind can outlast the watchdog, so it may trip, resume when that inference ends, and only then trip for good.
+safe_after_reconnecting() {
+  journalctl -u smartcam -b -o short-monotonic --no-pager 2>/dev/null | awk -v after="$t_unbind" '
+    { t = substr($0, 2, index($0, "]") - 2) + 0 }
+    t >= after && /Camera usb0: .*; reconnecting/ { rec = 1 }
+    /Actuation: / { last = $0; last_after_rec = rec }
+    END { if (last_after_rec && last ~ /no heartbeat/) print last }'
+}
+deadline=$(( $(date +%s) + 20 ))
+while [ -z "$(safe_after_reconnecting)" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 1; done
 last_actuation=$(journalctl -u smartcam -b -o short-monotonic --no-pager | grep "Actuation: " | tail -1)
 say "v4l2_safe_line=$last_actuation"
-echo "$last_actuation" | grep -q "no heartbeat" && say "v4l2_unplug_safe=yes" || say "v4l2_unplug_safe=no"
+[ -n "$(safe_after_reconnecting)" ] && say "v4l2_unplug_safe=yes" || say "v4l2_unplug_safe=no"
 
 # Replug. udev holds the new node's permissions back (root-only, as devtmpfs makes it) until the loop is set up
 # again, so the service cannot open it half set up: vivid comes back at its defaults (720p, no loop).
