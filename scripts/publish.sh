@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Builds the shipping artifact: a self-contained Native AOT linux-x64 `smartcam` with its native
-# libraries (OpenCV, ONNX Runtime) beside it, in out/smartcam/ (or the folder given).
-#   scripts/publish.sh [OUTDIR]
-# Needs clang, lld and zlib1g-dev (installed here if missing).
+# Builds the shipping artifact: a self-contained Native AOT `smartcam` with its native libraries (OpenCV,
+# ONNX Runtime) beside it, for linux-x64 in out/smartcam/ or linux-arm64 in out/smartcam-arm64/ (or the folder given).
+#   scripts/publish.sh [--arch x64|arm64] [OUTDIR]      (default: the build machine's architecture)
+# arm64 is cross-compiled (docs/arm64.md): Native AOT's linux-arm64 ILCompiler with clang/lld against an arm64
+# Debian root (scripts/arm64-sysroot.sh), ONNX Runtime's arm64 library from the same NuGet package, and
+# OpenCvSharpExtern built from source (scripts/build-opencv-arm64.sh), both cached outside the checkout.
+# Needs clang, lld and zlib1g-dev (installed here if missing); arm64 also root (mmdebstrap).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-out=${1:-$root/out/smartcam}
+case "$(uname -m)" in aarch64|arm64) arch=arm64 ;; *) arch=x64 ;; esac
+if [ "${1:-}" = --arch ]; then arch=${2:-}; shift 2 || true; fi
+case "$arch" in
+  x64) out=${1:-$root/out/smartcam}; extra=() ;;
+  arm64) out=${1:-$root/out/smartcam-arm64}; extra=() ;;
+  *) echo "publish: --arch '$arch': expected x64 or arm64" >&2; exit 2 ;;
+esac
 missing=()
 for p in clang lld zlib1g-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -15,11 +24,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
 fi
+if [ "$arch" = arm64 ]; then
+  sysroot=$(bash "$root/scripts/arm64-sysroot.sh")
+  extern=$(bash "$root/scripts/build-opencv-arm64.sh")
+  # The NativeAOT cross-compile route: the arm64 ILCompiler package, clang targeting aarch64, lld.
+  extra=(-p:SysRoot="$sysroot" -p:LinkerFlavor=lld)
+fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet publish "$root/src/SmartCam/SmartCam.csproj" -c Release -r linux-x64 \
-  -p:PublishAot=true -p:SelfContained=true -o "$out" --nologo >"$log" 2>&1 || status=$?
+start=$(date +%s)
+dotnet publish "$root/src/SmartCam/SmartCam.csproj" -c Release -r "linux-$arch" \
+  -p:PublishAot=true -p:SelfContained=true "${extra[@]}" -o "$out" --nologo >"$log" 2>&1 || status=$?
 grep -E "error|warning" "$log" | sed 's/ \[.*//' | sort -u || true
 [ "$status" -eq 0 ] && [ -x "$out/smartcam" ] || { tail -20 "$log" >&2; echo "publish: failed" >&2; exit 1; }
 # Our own code must stay free of trim/AOT warnings; third-party assemblies are reported, not fatal.
@@ -27,4 +43,8 @@ if grep -qE "^[^ ]*/src/SmartCam/[^ ]*: warning" "$log"; then
   echo "publish: trim/AOT warnings from src/SmartCam (see above)" >&2
   exit 1
 fi
-echo "publish: $out/smartcam ($(du -sh "$out" | cut -f1) with native libraries)"
+if [ "$arch" = arm64 ]; then
+  install -m 0755 "$extern" "$out/libOpenCvSharpExtern.so"
+  bash "$root/scripts/build-opencv-arm64.sh" --check "$out/smartcam" > /dev/null
+fi
+echo "publish: $out/smartcam (linux-$arch, $(du -sh --exclude='*.dbg' "$out" | cut -f1) with native libraries, $(( $(date +%s) - start )) s)"

@@ -1,0 +1,1 @@
+#include "std_string.h"
