@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using SmartCam.Configuration;
 using SmartCam.Core;
 
@@ -73,8 +74,12 @@ public sealed class HostDoctor(string root, SmartCamConfig? config)
         var version = Read("proc/sys/kernel/version")?.Trim() ?? "unknown";
         return realtime == "1" || version.Contains("PREEMPT_RT", StringComparison.Ordinal)
             ? new Check("PREEMPT_RT kernel", CheckStatus.Pass, version)
-            : new Check("PREEMPT_RT kernel", CheckStatus.Fail, $"not real-time ({version})", "install linux-image-rt-amd64 and boot it");
+            : new Check("PREEMPT_RT kernel", CheckStatus.Fail, $"not real-time ({version})", $"install {RealtimeKernelPackage(RuntimeInformation.OSArchitecture)} and boot it");
     }
+
+    /// <summary>Debian's PREEMPT_RT kernel package for the box's architecture.</summary>
+    internal static string RealtimeKernelPackage(Architecture architecture) =>
+        architecture == Architecture.Arm64 ? "linux-image-rt-arm64" : "linux-image-rt-amd64";
 
     private static Check CpuListParameter(string name, string? value, List<int> isolated)
     {

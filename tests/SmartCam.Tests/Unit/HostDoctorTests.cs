@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using SmartCam.Configuration;
 using SmartCam.Realtime;
 
@@ -163,6 +164,7 @@ public class HostDoctorTests
 
         Assert.Equal(CheckStatus.Fail, checks["PREEMPT_RT kernel"].Status);
         Assert.Contains("PREEMPT_DYNAMIC", checks["PREEMPT_RT kernel"].Found);
+        Assert.Equal("install linux-image-rt-amd64 and boot it", checks["PREEMPT_RT kernel"].Fix); // the tests run on linux-x64
         Assert.Equal(CheckStatus.Fail, checks["camera"].Status);
         Assert.Contains("/dev/video0 does not exist", checks["camera"].Found);
         foreach (var name in new[] { "isolated CPUs", "sched_rt_runtime_us", "swap", "RLIMIT_RTPRIO", "RLIMIT_MEMLOCK", "capabilities", "loop CPUs isolated" })
@@ -189,6 +191,12 @@ public class HostDoctorTests
         Assert.Contains(found, rcu.Found);
         if (expected == CheckStatus.Warn) Assert.Contains("rcutree.kthread_prio=90", rcu.Fix);
     }
+
+    [Theory]
+    [InlineData(Architecture.X64, "linux-image-rt-amd64")]
+    [InlineData(Architecture.Arm64, "linux-image-rt-arm64")]
+    public void The_kernel_fix_names_debians_rt_kernel_for_the_architecture(Architecture architecture, string package) =>
+        Assert.Equal(package, HostDoctor.RealtimeKernelPackage(architecture));
 
     [Fact]
     public void Irqs_pinned_to_isolated_cpus_are_named()
