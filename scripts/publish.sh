@@ -1,20 +1,23 @@
 #!/usr/bin/env bash
 # Builds the shipping artifact: a self-contained Native AOT `smartcam` with its native libraries (OpenCV,
-# ONNX Runtime) beside it, for linux-x64 in out/smartcam/ or linux-arm64 in out/smartcam-arm64/ (or the folder given).
-#   scripts/publish.sh [--arch x64|arm64] [OUTDIR]      (default: the build machine's architecture)
+# ONNX Runtime) beside it, for linux-x64 or linux-arm64 (default: the build machine's), in out/smartcam/ for the
+# build machine's architecture and out/smartcam-ARCH/ for the other (or the folder given).
+#   scripts/publish.sh [--arch x64|arm64] [OUTDIR]
 # arm64 is cross-compiled (docs/arm64.md): Native AOT's linux-arm64 ILCompiler with clang/lld against an arm64
 # Debian root (scripts/arm64-sysroot.sh), ONNX Runtime's arm64 library from the same NuGet package, and
 # OpenCvSharpExtern built from source (scripts/build-opencv-arm64.sh), both cached outside the checkout.
 # Needs clang, lld and zlib1g-dev (installed here if missing); arm64 also root (mmdebstrap).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-case "$(uname -m)" in aarch64|arm64) arch=arm64 ;; *) arch=x64 ;; esac
+case "$(uname -m)" in aarch64|arm64) native=arm64 ;; *) native=x64 ;; esac
+arch=$native
 if [ "${1:-}" = --arch ]; then arch=${2:-}; shift 2 || true; fi
-case "$arch" in
-  x64) out=${1:-$root/out/smartcam}; extra=() ;;
-  arm64) out=${1:-$root/out/smartcam-arm64}; extra=() ;;
-  *) echo "publish: --arch '$arch': expected x64 or arm64" >&2; exit 2 ;;
-esac
+case "$arch" in x64|arm64) ;; *) echo "publish: --arch '$arch': expected x64 or arm64" >&2; exit 2 ;; esac
+# out/smartcam is the build for this machine (what the tests, the demo and the image scripts run); a cross build
+# goes beside it.
+if [ "$arch" = "$native" ]; then out=${1:-$root/out/smartcam}; else out=${1:-$root/out/smartcam-$arch}; fi
+extra=()
+[ "$arch" = x64 ] && [ "$native" != x64 ] && { echo "publish: x64 is built on an x64 machine (only arm64 is cross-compiled)" >&2; exit 2; }
 missing=()
 for p in clang lld zlib1g-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
