@@ -83,7 +83,8 @@ check "arm64 binary" $r "$kind"
 x64_version=$("$x64" --version 2>&1) || true
 arm_version=$("$arm" --version 2>&1) || true
 [ -n "$arm_version" ] && [ "$arm_version" = "$x64_version" ] && r=0 || r=1
-check "--version" $r "arm64 '$arm_version', x64 '$x64_version'"
+[ "$r" = 0 ] || hint=" (both must be built from the same commit: publish them again)"
+check "--version" $r "arm64 '$arm_version', x64 '$x64_version'${hint:-}"
 r=0; "$arm" validate --config configs/demo.yaml > "$work/validate.log" 2>&1 || r=$?
 check "validate configs/demo.yaml" $r "exit $r; $(grep -m1 '^config' "$work/validate.log" || tail -1 "$work/validate.log")"
 doctor_rc=0; "$arm" doctor > "$work/doctor.log" 2>&1 || doctor_rc=$?
@@ -128,6 +129,8 @@ clip_run() { # NAME SECONDS_PER_FRAME BINARY → $work/NAME.jsonl, NAME.log, NAM
   t0=$(ns)
   run_rc=0; timeout "$limit" "$3" run --config "$work/$name.yaml" > "$work/$name.log" 2>&1 || run_rc=$?
   run_ms=$(( ($(ns) - t0) / 1000000 ))
+  # A run that failed may never send "ended": its subscriber is stopped, not waited out.
+  [ "$run_rc" = 0 ] || kill "$sub" 2>/dev/null || true
   sub_rc=0; wait "$sub" || sub_rc=$?
   pids=()
   local got; got=$(wc -l < "$work/$name.jsonl")
