@@ -12,26 +12,41 @@
 #     and a grace period), the service drives its outputs safe (a `safe` event before its last status) and
 #     exits 0; `podman kube down` removes it;
 #  4. the same Deployment with a broken ConfigMap: the container exits 2 with the config error as its only
-#     log line, no stack trace.
-#   scripts/test-container.sh [IMAGE]        (default localhost/smartcam:latest; BUILD=1 builds it first)
-# Environment: MODELS (default models/), MEDIA (default media/), PORT (first of three host ports, 15556).
+#     log line, no stack trace;
+#  5. the arm64 image (issue 30), emulated (`podman run --arch arm64`: binfmt_misc and qemu-user-static): its
+#     declared architecture, `--version`, and a run of a 12-frame cut of the sample clip (emulated inference
+#     takes seconds a frame) whose det. messages a host subscriber receives and validates, its main process
+#     an arm64 program run by the kernel through the qemu-aarch64 interpreter (read from the host's /proc),
+#     a clean exit on SIGTERM; when the manifest list IMAGE_NAME:VERSION of `build-container.sh --arch all`
+#     exists, that it lists exactly the two images, linux/amd64 and linux/arm64.
+#   scripts/test-container.sh [IMAGE]        (default localhost/smartcam:latest; BUILD=1 builds it first,
+#                                             with ARM64=1 both: build-container.sh --arch all)
+# Environment: MODELS (default models/), MEDIA (default media/), PORT (first of three host ports, 15556),
+# ARM64 (auto: part 5 when ARM64_IMAGE exists, 1: part 5 required, 0: skipped), ARM64_IMAGE (default
+# IMAGE's repository :latest-arm64).
 # Hosts where podman's defaults cannot start a container (a VM with hybrid cgroups: crun refuses them; no
 # CAP_SYS_RESOURCE: podman's raised rlimits fail) are detected with one probe run, and runc with explicit
 # rlimits is used instead, for `podman run` and (through CONTAINERS_CONF) `podman kube play` (docs/container.md).
 # Needs /usr/bin/python3 with python3-zmq, python3-jsonschema, python3-yaml; installs podman, runc, catatonit (the pause
-# process podman kube play builds its infra image from) and prometheus (promtool).
+# process podman kube play builds its infra image from) and prometheus (promtool); for part 5 qemu-user-static
+# and ffmpeg (mounting binfmt_misc and registering qemu-aarch64 if they are not).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 image=${1:-localhost/smartcam:latest}
 models=$(realpath "${MODELS:-models}")
 media=$(realpath "${MEDIA:-media}")
 port=${PORT:-15556}
+arm64=${ARM64:-auto}
+arm64_image=${ARM64_IMAGE:-${image%:*}:latest-arm64}
+case "$arm64" in auto|0|1) ;; *) echo "test-container: ARM64: '$arm64' is not auto, 0 or 1" >&2; exit 2 ;; esac
 say() { echo "test-container: $*"; }
 die() { echo "test-container: FAIL: $*" >&2; exit 1; }
 [ -f "$models/yolox_nano.onnx" ] && [ -f "$media/vtest.avi" ] || { echo "test-container: need $models/yolox_nano.onnx and $media/vtest.avi (scripts/setup.sh)" >&2; exit 2; }
 
 missing=()
-for p in podman runc catatonit prometheus; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
+need=(podman runc catatonit prometheus)
+[ "$arm64" = 0 ] || need+=(qemu-user-static ffmpeg)
+for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
   apt-get update -q >/dev/null
@@ -63,7 +78,9 @@ echo '- targets: ["127.0.0.1:9100"]' > "$tmp/prometheus/nodes/camera-nodes.yml"
 promtool check config "$tmp/prometheus/smartcam-fleet.yml" >"$tmp/promtool.txt" 2>&1 || { cat "$tmp/promtool.txt" >&2; die "promtool check config"; }
 (cd "$tmp/prometheus" && promtool test rules smartcam-alerts.test.yml) >"$tmp/promtool.txt" 2>&1 || { cat "$tmp/promtool.txt" >&2; die "promtool test rules"; }
 
-[ "${BUILD:-0}" = 1 ] && scripts/build-container.sh
+if [ "${BUILD:-0}" = 1 ]; then
+  if [ "$arm64" = 1 ]; then scripts/build-container.sh --arch all; else scripts/build-container.sh; fi
+fi
 podman image exists "$image" || die "no image $image (scripts/build-container.sh)"
 
 # --- 2. the image with podman run ----------------------------------------------------------------------
@@ -246,4 +263,78 @@ grep -q -E '^\s+at |Exception' "$tmp/broken.log" && die "the broken config's log
 [ "$(wc -l <<<"$distinct")" = 1 ] || die "the broken config's log has more than one kind of line: $(head -5 "$tmp/broken.log")"
 [[ "$distinct" =~ ^smartcam:\ /etc/smartcam/smartcam\.yaml:[0-9]+:[0-9]+:\ detect\.scroe: ]] || die "the error does not name the file and key: $distinct"
 say "ok: exit 2, $lines log line(s), each: $distinct"
+
+# --- 5. the arm64 image under emulation ----------------------------------------------------------------
+if [ "$arm64" = 0 ] || { [ "$arm64" = auto ] && ! podman image exists "$arm64_image"; }; then
+  say "no arm64 image $arm64_image: part 5 skipped (ARM64=1 requires it)"
+  say "passed"
+  exit 0
+fi
+podman image exists "$arm64_image" || die "no image $arm64_image (scripts/build-container.sh --arch arm64 or all)"
+arm64_start=$(date +%s)
+mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
+[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register
+platform=$(podman image inspect --format '{{.Os}}/{{.Architecture}}' "$arm64_image")
+[ "$platform" = linux/arm64 ] || die "$arm64_image declares $platform, expected linux/arm64"
+# The entrypoint's ELF machine (e_machine at offset 18, little endian: 0xb7 = EM_AARCH64), read from the image.
+mnt=$(podman image mount "$arm64_image")
+machine=$(od -An -tx1 -j18 -N2 "$mnt/opt/smartcam/smartcam" | tr -d ' \n')
+podman image unmount "$arm64_image" >/dev/null
+[ "$machine" = b700 ] || die "$arm64_image: /opt/smartcam/smartcam has ELF machine 0x$machine, expected b700 (AArch64)"
+version=$(podman run --rm --arch arm64 "${opts[@]}" "$arm64_image" --version) || die "$arm64_image --version failed"
+[[ "$version" == "smartcam "* ]] || die "arm64 --version printed '$version'"
+say "arm64: $arm64_image ($platform, entrypoint EM_AARCH64) --version: $version"
+
+# A short cut of the sample clip: emulated inference takes seconds a frame (docs/arm64.md).
+arm_frames=12
+mkdir -p "$tmp/media-arm64" "$tmp/etc-arm64"
+ffmpeg -nostdin -loglevel error -i "$media/vtest.avi" -frames:v "$arm_frames" -c:v copy -an "$tmp/media-arm64/vtest.avi"
+cp "$tmp/etc/smartcam.yaml" "$tmp/etc-arm64/smartcam.yaml"
+chmod -R a+rX "$tmp"
+say "arm64: run of the first $arm_frames frames (looped), det. messages on 127.0.0.1:$port"
+/usr/bin/python3 tests/python/collect_messages.py --endpoint "tcp://127.0.0.1:$port" --topic det.cam0 --count 3 --timeout 240 \
+  --schema docs/schema/det.v1.schema.json --out "$tmp/arm-det.jsonl" --ready-file "$tmp/arm-det.ready" > "$tmp/arm-det.summary" &
+collector=$!; children+=("$collector")
+while [ ! -s "$tmp/arm-det.ready" ] && kill -0 "$collector" 2>/dev/null; do sleep 0.1; done
+started=$(awk '{print $1}' /proc/uptime)
+podman run -d --name "$name" --arch arm64 "${opts[@]}" --read-only -p "127.0.0.1:$port:5556" \
+  -v "$tmp/etc-arm64:/etc/smartcam:ro" -v "$models:/var/lib/smartcam/models:ro" -v "$tmp/media-arm64:/var/lib/smartcam/media:ro" \
+  "$arm64_image" run -c /etc/smartcam/smartcam.yaml >/dev/null
+wait "$collector" || { podman logs "$name" 2>&1 | tail -20 >&2; die "arm64: det. messages: $(cat "$tmp/arm-det.summary")"; }
+# The main process as the host sees it: the kernel ran it through binfmt_misc's qemu-aarch64 interpreter
+# (its /proc/PID/exe), which has the image's arm64 program mapped.
+pid=$(podman inspect "$name" --format '{{.State.Pid}}')
+exe=$(readlink "/proc/$pid/exe")
+interp=$(awk '/^interpreter/ {print $2}' /proc/sys/fs/binfmt_misc/qemu-aarch64)
+grep -q ' /opt/smartcam/smartcam$' "/proc/$pid/maps" || die "arm64: process $pid ($exe) has no /opt/smartcam/smartcam mapped"
+[ "$(stat -L -c %d:%i "/proc/$pid/exe")" = "$(stat -L -c %d:%i "$interp")" ] || die "arm64: process $pid runs $exe, not the qemu-aarch64 interpreter $interp"
+timing=$(/usr/bin/python3 -c '
+import json, sys
+t = [json.loads(l)["recv_ns"] / 1e9 for l in open(sys.argv[1])]
+gaps = [b - a for a, b in zip(t, t[1:])]
+print("%.1f s after podman run, then one every %.1f s" % (t[0] - float(sys.argv[2]), sum(gaps) / len(gaps)))' "$tmp/arm-det.jsonl" "$started")
+podman stop -t 30 "$name" >/dev/null
+code=$(podman inspect "$name" --format '{{.State.ExitCode}}')
+[ "$code" = 0 ] || { podman logs "$name" 2>&1 | tail -20 >&2; die "arm64: the service exited $code on SIGTERM"; }
+podman rm "$name" >/dev/null
+say "ok: arm64: process $pid is $exe (binfmt qemu-aarch64) running /opt/smartcam/smartcam; $(wc -l < "$tmp/arm-det.jsonl") det. messages, the first $timing; exit 0 on SIGTERM"
+
+# The manifest list of `build-container.sh --arch all`, when there is one for this version.
+arm_version=$(podman image inspect --format '{{index .Labels "org.opencontainers.image.version"}}' "$arm64_image")
+[ -n "$arm_version" ] || die "$arm64_image has no org.opencontainers.image.version label"
+arm_version=$(printf '%s' "$arm_version" | tr -c 'A-Za-z0-9_.-' '_')
+list=${arm64_image%:*}:$arm_version
+if podman manifest exists "$list" 2>/dev/null; then
+  listed=$(podman manifest inspect "$list" | /usr/bin/python3 -c 'import json,sys; print(" ".join(sorted("%s/%s=%s" % (m["platform"]["os"], m["platform"]["architecture"], m["digest"]) for m in json.load(sys.stdin)["manifests"])))')
+  want=""
+  for a in amd64 arm64; do
+    d=$(podman image inspect --format '{{.Digest}}' "$list-$a" 2>/dev/null) || die "manifest list $list: no image $list-$a"
+    want="$want linux/$a=$d"
+  done
+  [ "$listed" = "${want# }" ] || die "manifest list $list lists '$listed', expected '${want# }'"
+  say "ok: manifest list $list: linux/amd64 and linux/arm64, the digests of $list-amd64 and $list-arm64"
+else
+  say "no manifest list $list (build-container.sh --arch all makes it): not checked"
+fi
+say "arm64 part: $(( $(date +%s) - arm64_start )) s"
 say "passed"
