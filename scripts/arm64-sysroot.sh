@@ -3,18 +3,18 @@
 # (docs/arm64.md), made with mmdebstrap from Debian packages and cached outside the checkout. Prints its path.
 #   scripts/arm64-sysroot.sh
 # It is three things at once: the sysroot Native AOT's clang/lld link against (libc6-dev, libgcc-12-dev,
-# libstdc++-12-dev), the OpenCV 4.6 that scripts/build-opencv-arm64.sh builds OpenCvSharpExtern against (Debian's
-# arm64 libopencv-*-dev for the four modules SmartCam uses), and the library root qemu-aarch64-static runs the
+# libstdc++-12-dev), the libraries scripts/build-opencv-arm64.sh builds OpenCV against (FFmpeg 5.1, libjpeg-turbo,
+# libpng, zlib: the -dev packages of Debian 12's own OpenCV build), and the library root qemu-aarch64-static runs the
 # arm64 binary in (QEMU_LD_PREFIX). Why mmdebstrap and not dpkg multiarch: nothing is installed on the build machine
 # and its apt state is untouched; the packages are only extracted (no maintainer scripts run for a foreign
-# architecture), so the few links update-alternatives would make are made here.
+# architecture), which these libraries do not need.
 # Environment: SMARTCAM_CACHE (default ~/.cache/smartcam), IMAGE_MIRROR (default http://deb.debian.org/debian).
-# Needs root (mmdebstrap --mode=root); installs mmdebstrap if missing. About 50 s and 150 MB of packages cold.
+# Needs root (mmdebstrap --mode=root); installs mmdebstrap if missing. About 30 s and 100 MB of packages cold.
 set -euo pipefail
 cache=${SMARTCAM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/smartcam}
 mirror=${IMAGE_MIRROR:-http://deb.debian.org/debian}
-packages=libc6-dev,libgcc-12-dev,libstdc++-12-dev,libopencv-core-dev,libopencv-imgproc-dev,libopencv-imgcodecs-dev,libopencv-videoio-dev
-# The root is rebuilt when this script (its package list, its links) changes.
+packages=libc6-dev,libgcc-12-dev,libstdc++-12-dev,libavcodec-dev,libavformat-dev,libavutil-dev,libswscale-dev,libjpeg62-turbo-dev,libpng-dev,zlib1g-dev
+# The root is rebuilt when this script (its package list) changes.
 key=$(sha256sum "$0" | cut -c1-12)
 root=$cache/arm64/sysroot-$key
 if [ -f "$root/.complete" ]; then echo "$root"; exit 0; fi
@@ -37,12 +37,6 @@ mmdebstrap --mode=root --variant=extract --format=directory --architectures=arm6
   bookworm "$root" \
   "deb $mirror bookworm main" "deb $mirror bookworm-updates main" "deb ${mirror%/debian}/debian-security bookworm-security main" \
   > "$cache/arm64/mmdebstrap.log" 2>&1 || { tail -20 "$cache/arm64/mmdebstrap.log" >&2; echo "arm64-sysroot: mmdebstrap failed" >&2; exit 1; }
-# What update-alternatives would have linked: OpenCV's core needs libblas.so.3 and liblapack.so.3.
-lib=$root/usr/lib/aarch64-linux-gnu
-for alt in blas/libblas.so.3 lapack/liblapack.so.3; do
-  [ -e "$lib/$alt" ] || { echo "arm64-sysroot: $lib/$alt missing" >&2; exit 1; }
-  ln -sf "$alt" "$lib/$(basename "$alt")"
-done
 touch "$root/.complete"
 echo "arm64-sysroot: $root ($(du -sm "$root" | cut -f1) MB, $(( $(date +%s) - start )) s)" >&2
 echo "$root"

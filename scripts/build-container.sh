@@ -6,9 +6,9 @@
 # pulled from a registry.
 #   amd64: out/smartcam/ (scripts/publish.sh); libOpenCvSharpExtern.so is OpenCvSharp's static build, whose
 #          highgui needs GTK 3, plus libatomic1 and libdrm2; libonnxruntime.so needs libstdc++6.
-#   arm64: out/smartcam-arm64/ (scripts/publish.sh --arch arm64); its libOpenCvSharpExtern.so links Debian's
-#          arm64 OpenCV 4.6 (libopencv-core406, -imgproc406, -imgcodecs406, -videoio406). The closure is
-#          resolved by the staging tree's own aarch64 loader run under qemu-user (binfmt_misc).
+#   arm64: out/smartcam-arm64/ (scripts/publish.sh --arch arm64); its libOpenCvSharpExtern.so has OpenCV inside
+#          (scripts/build-opencv-arm64.sh) and links Debian's FFmpeg 5.1, libjpeg-turbo and libpng. The closure
+#          is resolved by the staging tree's own aarch64 loader run under qemu-user (binfmt_misc).
 #
 #   scripts/build-container.sh [--arch amd64|arm64|all] [--save DIR]
 #     (no --arch, or amd64) → localhost/smartcam:VERSION, :VERSION-amd64 and :latest (amd64)
@@ -117,8 +117,8 @@ build_image() {
     arm64)
       src=out/smartcam-arm64 publish=(bash scripts/publish.sh --arch arm64) loader=/lib/ld-linux-aarch64.so.1
       apt_cache=$cache/arm64/apt-cache work=$out/work-arm64 lim=$limit_arm64
-      # The extern links Debian's OpenCV 4.6 modules (readelf -d): they bring FFmpeg 5.1, GDAL and the rest.
-      packages=libc6,libstdc++6,libgcc-s1,libopencv-core406,libopencv-imgproc406,libopencv-imgcodecs406,libopencv-videoio406 ;;
+      # What the extern links besides libstdc++ (readelf -d): FFmpeg 5.1, libjpeg-turbo, libpng.
+      packages=libc6,libstdc++6,libgcc-s1,libavformat59,libavcodec59,libswscale6,libavutil57,libjpeg62-turbo,libpng16-16 ;;
   esac
   say "[$a] from $src/"
 
@@ -163,16 +163,6 @@ REL
     --extract-hook='umount "$1/var/cache/apt/archives"' \
     bookworm "$work/staging" \
     "deb $mirror bookworm main" "deb $mirror bookworm-updates main" "deb ${mirror%/debian}/debian-security bookworm-security main"
-  if [ "$a" = arm64 ]; then
-    # What update-alternatives would have linked (no maintainer scripts ran): OpenCV's core needs libblas.so.3
-    # and liblapack.so.3 (as scripts/arm64-sysroot.sh does for the sysroot).
-    local lib=$work/staging/usr/lib/aarch64-linux-gnu alt
-    for alt in blas/libblas.so.3 lapack/liblapack.so.3; do
-      [ -e "$lib/$alt" ] || { echo "build-container: $lib/$alt missing" >&2; exit 1; }
-      ln -sf "$alt" "$lib/$(basename "$alt")"
-    done
-  fi
-
   # The image holds only the shared libraries the binary and its native libraries load (their ldd closure,
   # resolved by the staging tree's own dynamic loader: for arm64 it runs under qemu-user through binfmt_misc),
   # not the packages' programs, data, icons or locales (amd64: GTK is linked by OpenCV's highgui but never
