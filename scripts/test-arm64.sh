@@ -8,7 +8,8 @@
 #   - the first FRAMES frames of media/vtest.avi through the yolox_nano model, each binary publishing on its own
 #     loopback port to tests/python/collect_messages.py (schema-checked, until the run's "ended" status), and
 #     tests/python/arch_compare.py (self-tested first) requires the arm64 run's boxes to match x64's frame by
-#     frame (>= 99 % of x64's boxes at IoU >= 0.9, same class; docs/arm64.md#testing-under-emulation).
+#     frame (>= 99 % of x64's boxes at IoU >= 0.9, same class; docs/arm64.md#testing-under-emulation);
+#   - the same for one JPEG still (media/messi5.jpg), which goes through OpenCV's imgcodecs instead of videoio.
 # Times and sizes are reported, never judged. Last line: "test-arm64: ok: ..." or "test-arm64: FAIL: ..." (exit 1).
 #   scripts/test-arm64.sh                  (as root: it may install packages and register binfmt_misc handlers)
 # Environment: FRAMES (default 48) clip length; SKIP_PUBLISH=1 reuses out/smartcam-arm64/ when it holds a binary
@@ -22,6 +23,7 @@ FRAMES=${FRAMES:-48}
 X64_DIR=out/smartcam
 ARM_DIR=out/smartcam-arm64
 CLIP_SOURCE=media/vtest.avi
+STILL_SOURCE=media/messi5.jpg
 MODEL=models/yolox_nano.onnx
 X64_SECONDS_PER_FRAME=5      # timeouts only (a wedged run must not hang CI); never judged
 ARM_SECONDS_PER_FRAME=30     # emulated inference is ~4 s a frame on a CI core
@@ -100,8 +102,8 @@ ffmpeg -v error -nostdin -i "$CLIP_SOURCE" -frames:v "$FRAMES" -c:v copy -y "$cl
 clip_frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$clip")
 [ "$clip_frames" = "$FRAMES" ] || die "the cut clip $clip has $clip_frames frames, expected $FRAMES"
 free_port() { "$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-config() { # PORT SCORE > config
-  printf 'camera:\n  id: cam0\n  source: file://%s\n  loop: false\n  pace: max\n' "$clip"
+config() { # PORT SCORE [SOURCE] > config
+  printf 'camera:\n  id: cam0\n  source: file://%s\n  loop: false\n  pace: max\n' "${3:-$clip}"
   printf 'model:\n  path: %s/%s\n  family: yolox\n  labels: %s/models/coco80.names\n' "$root" "$MODEL" "$root"
   printf 'detect:\n  score: %s\n  nms_iou: 0.45\n' "$2"
   # collect_messages.py --until-ended subscribes twice (det.cam0, status.cam0): start once both are in.
@@ -119,10 +121,11 @@ check "broken config (detect.score: 3.5)" $r "exit $arm_r (x64 $x64_r), $lines l
 # 4. The same clip through both builds, each to its own subscriber. ZeroMQ connects before the binary starts
 # (wait_for_subscribers), so every frame's message arrives; the run's "ended" status ends the subscriber.
 ns() { date +%s%N; }
-clip_run() { # NAME SECONDS_PER_FRAME BINARY → $work/NAME.jsonl, NAME.log, NAME.summary; sets run_rc, sub_rc, run_ms
-  local name=$1 limit=$(( $2 * FRAMES + RUN_SLACK_SECONDS )) port t0 sub
+clip_run() { # NAME SECONDS_PER_FRAME BINARY [SOURCE FRAMES] → $work/NAME.jsonl, NAME.log, NAME.summary; sets run_rc, sub_rc, run_ms
+  local name=$1 source=${4:-$clip} frames=${5:-$FRAMES} port t0 sub
+  local limit=$(( $2 * frames + RUN_SLACK_SECONDS ))
   port=$(free_port)
-  config "$port" 0.3 > "$work/$name.yaml"
+  config "$port" 0.3 "$source" > "$work/$name.yaml"
   "$PY" tests/python/collect_messages.py --endpoint "tcp://127.0.0.1:$port" --topic det.cam0 --count 100000 --until-ended \
     --timeout $(( limit + 30 )) --schema docs/schema/det.v1.schema.json --out "$work/$name.jsonl" > "$work/$name.summary" 2>&1 &
   sub=$!; pids+=("$sub")
@@ -134,8 +137,8 @@ clip_run() { # NAME SECONDS_PER_FRAME BINARY → $work/NAME.jsonl, NAME.log, NAM
   sub_rc=0; wait "$sub" || sub_rc=$?
   pids=()
   local got; got=$(wc -l < "$work/$name.jsonl")
-  [ "$run_rc" = 0 ] && [ "$sub_rc" = 0 ] && [ "$got" = "$FRAMES" ] && r=0 || r=1
-  check "$name run" $r "exit $run_rc in $run_ms ms, subscriber exit $sub_rc, $got det. messages (of $FRAMES): $(cat "$work/$name.summary")"
+  [ "$run_rc" = 0 ] && [ "$sub_rc" = 0 ] && [ "$got" = "$frames" ] && r=0 || r=1
+  check "$name run" $r "exit $run_rc in $run_ms ms, subscriber exit $sub_rc, $got det. messages (of $frames): $(cat "$work/$name.summary")"
   [ "$r" = 0 ] || { echo "    $name log, last lines:"; tail -15 "$work/$name.log" | sed 's/^/    /'; }
 }
 median_infer() { # LOG → the run's median inference in ms, from its summary line ("median ... infer N µs")
@@ -150,6 +153,12 @@ check "arch_compare.py --self-test" $r "$(tail -1 "$work/self-test.log")"
 [ "$r" = 0 ] || sed 's/^/    /' "$work/self-test.log"
 r=0; compared=$("$PY" tests/python/arch_compare.py --reference "$work/x64.jsonl" --candidate "$work/arm64.jsonl" --frames "$FRAMES" 2>&1) || r=$?
 check "arm64 vs x64 detections" $r "$compared"
+# A JPEG still: the arm64 OpenCV's imgcodecs decodes it through Debian's libjpeg-turbo (the clip went through
+# videoio and FFmpeg); one frame, the same bar.
+clip_run x64-still "$X64_SECONDS_PER_FRAME" "$x64" "$root/$STILL_SOURCE" 1
+clip_run arm64-still "$ARM_SECONDS_PER_FRAME" "$arm" "$root/$STILL_SOURCE" 1
+r=0; still=$("$PY" tests/python/arch_compare.py --reference "$work/x64-still.jsonl" --candidate "$work/arm64-still.jsonl" --frames 1 2>&1) || r=$?
+check "arm64 vs x64 detections on $STILL_SOURCE" $r "$still"
 
 # 6. Figures: reported, not judged.
 size() { local b; b=$(stat -c %s "$ARM_DIR/$1" 2>/dev/null) && awk -v f="$1" -v b="$b" 'BEGIN { printf "%s %.1f MiB", f, b / 1048576 }' || echo "$1 missing"; }
