@@ -9,7 +9,8 @@
 #     loopback port to tests/python/collect_messages.py (schema-checked, until the run's "ended" status), and
 #     tests/python/arch_compare.py (self-tested first) requires the arm64 run's boxes to match x64's frame by
 #     frame (>= 99 % of x64's boxes at IoU >= 0.9, same class; docs/arm64.md#testing-under-emulation);
-#   - the same for one JPEG still (media/messi5.jpg), which goes through OpenCV's imgcodecs instead of videoio.
+#   - the same for one JPEG still (media/messi5.jpg), which goes through OpenCV's imgcodecs instead of videoio;
+#   - the arm64 clip run serves HTTP: /healthz and /metrics answer while it runs.
 # Times and sizes are reported, never judged. Last line: "test-arm64: ok: ..." or "test-arm64: FAIL: ..." (exit 1).
 #   scripts/test-arm64.sh                  (as root: it may install packages and register binfmt_misc handlers)
 # Environment: FRAMES (default 48) clip length; SKIP_PUBLISH=1 reuses out/smartcam-arm64/ when it holds a binary
@@ -129,8 +130,21 @@ clip_run() { # NAME SECONDS_PER_FRAME BINARY [SOURCE FRAMES] → $work/NAME.json
   "$PY" tests/python/collect_messages.py --endpoint "tcp://127.0.0.1:$port" --topic det.cam0 --count 100000 --until-ended \
     --timeout $(( limit + 30 )) --schema docs/schema/det.v1.schema.json --out "$work/$name.jsonl" > "$work/$name.summary" 2>&1 &
   sub=$!; pids+=("$sub")
+  # The arm64 clip run also serves HTTP (Kestrel from the shared framework), asked while it runs.
+  local http_port=
+  if [ "$name" = arm64 ]; then http_port=$(free_port); printf 'http:\n  listen: 127.0.0.1:%s\n' "$http_port" >> "$work/$name.yaml"; fi
   t0=$(ns)
-  run_rc=0; timeout "$limit" "$3" run --config "$work/$name.yaml" > "$work/$name.log" 2>&1 || run_rc=$?
+  timeout "$limit" "$3" run --config "$work/$name.yaml" > "$work/$name.log" 2>&1 &
+  local run=$!; pids+=("$run")
+  if [ -n "$http_port" ]; then
+    until curl -sf -o "$work/healthz.json" "http://127.0.0.1:$http_port/healthz" || ! kill -0 "$run" 2>/dev/null; do sleep 0.2; done
+    # /metrics carries a camera's figures from its first status message on (status every second).
+    until { curl -sf -o "$work/metrics.txt" "http://127.0.0.1:$http_port/metrics" && grep -q '^smartcam_frames_processed_total{camera="cam0"}' "$work/metrics.txt"; } \
+      || ! kill -0 "$run" 2>/dev/null; do sleep 0.2; done
+    grep -q '"cam0"' "$work/healthz.json" 2>/dev/null && grep -q '^smartcam_frames_processed_total{camera="cam0"}' "$work/metrics.txt" 2>/dev/null && r=0 || r=1
+    check "arm64 HTTP (/healthz, /metrics)" $r "$(cat "$work/healthz.json" 2>/dev/null || echo 'no answer'); $(grep -m1 '^smartcam_frames_processed_total' "$work/metrics.txt" 2>/dev/null || echo 'no metrics')"
+  fi
+  run_rc=0; wait "$run" || run_rc=$?
   run_ms=$(( ($(ns) - t0) / 1000000 ))
   # A run that failed may never send "ended": its subscriber is stopped, not waited out.
   [ "$run_rc" = 0 ] || kill "$sub" 2>/dev/null || true
