@@ -70,7 +70,6 @@ for n in "$limit" "$limit_arm64"; do [[ "$n" =~ ^[0-9]+$ ]] || { echo "build-con
 
 [ "$(id -u)" -eq 0 ] || { echo "build-container: needs root (mmdebstrap --mode=root)" >&2; exit 1; }
 tools=(mmdebstrap podman)
-[[ " ${arches[*]} " == *" arm64 "* ]] && tools+=(qemu-user-static)
 missing=()
 for p in "${tools[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -80,8 +79,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 if [[ " ${arches[*]} " == *" arm64 "* ]]; then
   # The arm64 loader runs under qemu-user, in the chroot too: binfmt_misc with the F flag (Debian's qemu-aarch64.conf).
-  mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register
+  bash scripts/qemu-arm64.sh | sed 's/^/build-container: /'
 fi
 
 base_version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/SmartCam/SmartCam.csproj)

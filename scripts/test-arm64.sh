@@ -43,24 +43,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# 1. qemu-user-static and the binfmt_misc handler: each step only when it is not done yet.
-missing=()
-[ -x /usr/bin/qemu-aarch64-static ] || missing+=(qemu-user-static)
-command -v file > /dev/null || missing+=(file)
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing ${missing[*]}"
-  apt-get update -q > /dev/null
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" > /dev/null
-else
-  say "qemu-user-static already installed ($(dpkg-query -W -f='${Version}' qemu-user-static 2>/dev/null || echo '?'))"
-fi
-if mountpoint -q /proc/sys/fs/binfmt_misc; then say "binfmt_misc already mounted"
-else mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc; say "mounted binfmt_misc"; fi
-if [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then say "qemu-aarch64 already registered"
-else cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register; say "registered qemu-aarch64"; fi
-handler=/proc/sys/fs/binfmt_misc/qemu-aarch64
-[ "$(head -1 "$handler")" = enabled ] || die "$handler is $(head -1 "$handler") (echo 1 > $handler enables it)"
-say "qemu-aarch64: $(grep -m1 '^interpreter' "$handler"), $(grep -m1 '^flags' "$handler")"
+# 1. qemu-user-static and the binfmt_misc handler (each step only when it is not done yet), and `file`.
+bash scripts/qemu-arm64.sh | sed 's/^/test-arm64: /'
+command -v file > /dev/null || { apt-get update -q > /dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends file > /dev/null; }
 
 # 2. The two builds.
 if [ "${SKIP_PUBLISH:-0}" = 1 ] && [ -x "$ARM_DIR/smartcam" ]; then say "SKIP_PUBLISH=1: using $ARM_DIR as it is"

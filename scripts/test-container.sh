@@ -45,7 +45,7 @@ die() { echo "test-container: FAIL: $*" >&2; exit 1; }
 
 missing=()
 need=(podman runc catatonit prometheus)
-[ "$arm64" = 0 ] || need+=(qemu-user-static ffmpeg)
+[ "$arm64" = 0 ] || need+=(ffmpeg)
 for p in "${need[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   say "installing ${missing[*]}"
@@ -272,8 +272,7 @@ if [ "$arm64" = 0 ] || { [ "$arm64" = auto ] && ! podman image exists "$arm64_im
 fi
 podman image exists "$arm64_image" || die "no image $arm64_image (scripts/build-container.sh --arch arm64 or all)"
 arm64_start=$(date +%s)
-mountpoint -q /proc/sys/fs/binfmt_misc || mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc
-[ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] || cat /usr/lib/binfmt.d/qemu-aarch64.conf > /proc/sys/fs/binfmt_misc/register
+bash scripts/qemu-arm64.sh | sed 's/^/test-container: /'
 platform=$(podman image inspect --format '{{.Os}}/{{.Architecture}}' "$arm64_image")
 [ "$platform" = linux/arm64 ] || die "$arm64_image declares $platform, expected linux/arm64"
 # The entrypoint's ELF machine (e_machine at offset 18, little endian: 0xb7 = EM_AARCH64), read from the image.
