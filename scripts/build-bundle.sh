@@ -2,9 +2,11 @@
 # Makes a signed RAUC update bundle (docs/updates.md) of the root filesystem scripts/build-image.sh built
 # (out/image/root.ext4): a verity bundle (the box refuses plain ones) with the image version in its
 # manifest. The filesystem is shrunk to its contents first (the box grows it to the slot: resize=true).
-#   scripts/build-bundle.sh [OUT]   (default out/image/smartcam-VERSION.raucb)
+#   scripts/build-bundle.sh [--arch amd64|arm64] [OUT]   (default out/image/smartcam-VERSION.raucb; for arm64 the
+#                                   image of build-image.sh --arch arm64 in out/image-arm64/, compatible smartcam-aarch64)
 # Environment: ROOT_EXT4 (default out/image/root.ext4), BUNDLE_VERSION (default out/image/VERSION),
-# BUNDLE_COMPATIBLE (default smartcam-x86_64, as /etc/rauc/system.conf), RAUC_CERT and RAUC_KEY (the
+# BUNDLE_COMPATIBLE (default smartcam-x86_64 or smartcam-aarch64 by --arch, as the image's /etc/rauc/system.conf:
+# scripts/image/arch.sh), RAUC_CERT and RAUC_KEY (the
 # signing certificate and key, PEM files or PKCS#11 URIs; default: the development ones from
 # scripts/image/dev-keys.sh), RAUC_KEYRING (CA certificates to check the signature against right away),
 # BUNDLE_ZSTD_LEVEL (squashfs zstd level, default 15: 12x the time of level 3 for a 12 % smaller bundle).
@@ -22,11 +24,15 @@ for p in rauc squashfs-tools e2fsprogs openssl; do
     || { $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "$p" >/dev/null; }
 done
 
-image=${ROOT_EXT4:-out/image/root.ext4}
-[ -f "$image" ] || { echo "build-bundle: $image: no such file; run scripts/build-image.sh first (it leaves slot A's filesystem there)" >&2; exit 2; }
-version=${BUNDLE_VERSION:-$(cat out/image/VERSION 2>/dev/null || true)}
-[ -n "$version" ] || { echo "build-bundle: no version: set BUNDLE_VERSION or build the image first (out/image/VERSION)" >&2; exit 2; }
-compatible=${BUNDLE_COMPATIBLE:-smartcam-x86_64}
+arch=amd64
+[ "${1:-}" = --arch ] && { arch=${2:-}; shift 2; }
+. scripts/image/arch.sh
+image_arch "$arch" || { echo "build-bundle: --arch $arch: expected amd64 or arm64" >&2; exit 2; }
+image=${ROOT_EXT4:-$image_dir/root.ext4}
+[ -f "$image" ] || { echo "build-bundle: $image: no such file; run scripts/build-image.sh --arch $arch first (it leaves slot A's filesystem there)" >&2; exit 2; }
+version=${BUNDLE_VERSION:-$(cat "$image_dir/VERSION" 2>/dev/null || true)}
+[ -n "$version" ] || { echo "build-bundle: no version: set BUNDLE_VERSION or build the image first ($image_dir/VERSION)" >&2; exit 2; }
+compatible=${BUNDLE_COMPATIBLE:-$compatible}
 if [ -n "${RAUC_CERT:-}${RAUC_KEY:-}" ]; then
   [ -n "${RAUC_CERT:-}" ] && [ -n "${RAUC_KEY:-}" ] || { echo "build-bundle: RAUC_CERT and RAUC_KEY go together (the signing certificate and its key)" >&2; exit 2; }
   cert=$RAUC_CERT; key=$RAUC_KEY; keyring=${RAUC_KEYRING:-}
@@ -34,7 +40,7 @@ else
   bash scripts/image/dev-keys.sh "$root/out/keys"
   cert=$root/out/keys/dev-signing.cert.pem; key=$root/out/keys/dev-signing.key.pem; keyring=${RAUC_KEYRING:-$root/out/keys/dev-keyring.pem}
 fi
-out=${1:-out/image/smartcam-$version.raucb}
+out=${1:-$image_dir/smartcam-$version.raucb}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/smartcam-bundle.XXXXXX")
 trap 'rm -rf "$work"' EXIT

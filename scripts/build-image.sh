@@ -10,20 +10,65 @@
 # Partitions aligned to 1 MiB. Needs root (mmdebstrap --mode=root).
 #   scripts/build-image.sh            → out/image/smartcam-VERSION.img (and smartcam.img → it),
 #                                       out/image/root.ext4 (slot A's filesystem, for build-bundle.sh)
-# Environment: IMAGE_OUT (default out/image), SKIP_PUBLISH=1 to reuse out/smartcam/smartcam,
+#   scripts/build-image.sh --arch arm64 [--kernel-deb FILE]
+#                                     → the same appliance for arm64 UEFI boards in out/image-arm64/ (docs/arm64.md):
+#                                       Debian's arm64 packages installed under qemu-user-static (binfmt_misc), the
+#                                       binary from scripts/publish.sh --arch arm64, BOOTAA64.EFI, RAUC compatible
+#                                       smartcam-aarch64. --kernel-deb installs that kernel package (a vendor's, or a
+#                                       newer one) instead of Debian's linux-image-rt-<arch>; doctor says when it is
+#                                       not PREEMPT_RT. --data plain|sealed: the data partition as plain ext4, or sealed
+#                                       to the TPM at first boot (default sealed on amd64, plain on arm64: Debian's arm64
+#                                       kernel reaches no TPM on QEMU's virt machine; docs/arm64.md#secure-boot-and-the-tpm).
+# Environment: IMAGE_OUT (default out/image, out/image-arm64), SKIP_PUBLISH=1 to reuse out/smartcam/smartcam
+# (out/smartcam-arm64/smartcam), IMAGE_SERIAL (the serial console: ttyS0 on amd64, ttyAMA0 on arm64),
 # IMAGE_MIRROR (default http://deb.debian.org/debian), IMAGE_VERSION (default VERSION+DATE.COMMIT),
 # RAUC_KEYRING (CA certificates the box accepts bundles from; default: the development CA from
 # scripts/image/dev-keys.sh), BOOT_TRIES (boots of a slot not yet marked good before GRUB passes it over; 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-out=${IMAGE_OUT:-$root/out/image}
+arch=amd64; kernel_deb=; data=
+usage="usage: scripts/build-image.sh [--arch amd64|arm64] [--kernel-deb FILE] [--data plain|sealed]"
+while [ $# -gt 0 ]; do
+  case $1 in
+    --arch) arch=${2:-}; shift 2 ;;
+    --kernel-deb) kernel_deb=${2:-}; shift 2 ;;
+    --data) data=${2:-}; shift 2 ;;
+    *) echo "build-image: $1: unknown argument ($usage)" >&2; exit 2 ;;
+  esac
+done
+# Per architecture (scripts/image/arch.sh): Debian's name, the binary's folder, the EFI loader's file names, the
+# serial port, RAUC's compatible; and the initramfs's storage drivers.
+. scripts/image/arch.sh
+image_arch "$arch" || { echo "build-image: --arch ${arch:-(none)}: expected amd64 or arm64" >&2; exit 2; }
+bin=$bin_dir
+case $arch in
+  # virtio for QEMU, SATA and NVMe for PCs.
+  amd64) initrd_modules="virtio_pci virtio_blk virtio_scsi virtio_net ahci nvme sd_mod ext4 vfat" ;;
+  # virtio (PCI and MMIO) for QEMU and arm64 VMs; SATA, NVMe, USB disks and SD/eMMC (RK3588's dwcmshc, Tegra's) for boards.
+  arm64) initrd_modules="virtio_pci virtio_mmio virtio_blk virtio_scsi virtio_net ahci nvme sd_mod usb_storage uas xhci_pci xhci_plat_hcd mmc_block sdhci_of_dwcmshc sdhci_tegra ext4 vfat" ;;
+esac
+data=${data:-$data_default}
+case $data in plain|sealed) ;; *) echo "build-image: --data $data: expected plain or sealed" >&2; exit 2 ;; esac
+if [ -n "$kernel_deb" ]; then
+  [ -f "$kernel_deb" ] || { echo "build-image: --kernel-deb $kernel_deb: no such file (expected a Debian kernel package, linux-image-*.deb)" >&2; exit 2; }
+  kpkg=$(dpkg-deb -f "$kernel_deb" Package 2>/dev/null || true); karch=$(dpkg-deb -f "$kernel_deb" Architecture 2>/dev/null || true)
+  case $kpkg in linux-image-*) ;; *) echo "build-image: --kernel-deb $kernel_deb: not a kernel package (Package: ${kpkg:-none}; expected linux-image-*)" >&2; exit 2 ;; esac
+  [ "$karch" = "$arch" ] || { echo "build-image: --kernel-deb $kernel_deb: built for ${karch:-no architecture}, expected $arch (--arch)" >&2; exit 2; }
+  kernel=$(readlink -f "$kernel_deb")
+else
+  kernel=linux-image-rt-$arch
+fi
+serial=${IMAGE_SERIAL:-$serial}
+out=${IMAGE_OUT:-$root/$image_dir}
 mirror=${IMAGE_MIRROR:-http://deb.debian.org/debian}
 start=$(date +%s)
 say() { echo "build-image: $*"; }
 
 [ "$(id -u)" -eq 0 ] || { echo "build-image: needs root (mmdebstrap --mode=root, loop-free image assembly)" >&2; exit 1; }
 tools=(mmdebstrap genimage dosfstools mtools e2fsprogs fdisk grub-common openssl)
+# Another architecture's maintainer scripts run under qemu-user; mmdebstrap checks that with arch-test.
+[ "$arch" = "$(dpkg --print-architecture)" ] || tools+=(arch-test)
 missing=()
 for p in "${tools[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
@@ -34,12 +79,13 @@ fi
 
 # The binary and the assets it ships with.
 [ -f models/yolox_nano.onnx ] && [ -f media/vtest.avi ] || bash scripts/setup.sh
-[ "${SKIP_PUBLISH:-0}" = 1 ] && [ -x out/smartcam/smartcam ] || bash scripts/publish.sh
+[ "${SKIP_PUBLISH:-0}" = 1 ] && [ -x "$bin/smartcam" ] || bash scripts/publish.sh --arch "$arch"
+[ "$arch" = "$(dpkg --print-architecture)" ] || bash scripts/qemu-arm64.sh
 
 base_version=$(sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' src/SmartCam/SmartCam.csproj)
 commit=$(git rev-parse --short=8 HEAD 2>/dev/null || echo unknown)
 version=${IMAGE_VERSION:-"$base_version+$(date -u +%Y%m%d).$commit"}
-say "version $version"
+say "version $version, $arch, kernel $(basename "$kernel"), data partition $data"
 
 work=$out/work
 # A failed mmdebstrap leaves the apt cache bind-mounted into the half-built root.
@@ -57,13 +103,9 @@ uuid_data=5c3a11e0-0b5e-4d1f-9e39-5ca3c0a77003
 # The fixed ids of sysusers.d/smartcam.conf: the data partition's files are owned by them.
 smartcam_uid=951
 
-# Debian's signed boot chain (the same files Secure Boot accepts): shim (and its MOK manager), and GRUB signed by Debian.
-( cd "$out/efi-cache" && { ls shim-signed_*.deb shim-helpers-amd64-signed_*.deb grub-efi-amd64-signed_*.deb >/dev/null 2>&1 || apt-get download shim-signed shim-helpers-amd64-signed grub-efi-amd64-signed 2>/dev/null; } )
-rm -rf "$work/efi-x"
-for deb in "$out"/efi-cache/shim-signed_*.deb "$out"/efi-cache/shim-helpers-amd64-signed_*.deb "$out"/efi-cache/grub-efi-amd64-signed_*.deb; do dpkg-deb -x "$deb" "$work/efi-x"; done
-cp "$work/efi-x/usr/lib/shim/shimx64.efi.signed" "$work/esp/EFI/BOOT/BOOTX64.EFI"
-cp "$work/efi-x/usr/lib/shim/mmx64.efi.signed" "$work/esp/EFI/BOOT/mmx64.efi"
-cp "$work/efi-x/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" "$work/esp/EFI/BOOT/grubx64.efi"
+# Debian's signed boot chain (the same files Secure Boot accepts): shim (and its MOK manager), and GRUB signed by
+# Debian. Downloaded (not installed) by the image's own apt, for its architecture, while mmdebstrap runs (below).
+efi_debs="shim-signed_*_$arch.deb shim-helpers-$arch-signed_*_$arch.deb grub-efi-$arch-signed_*_$arch.deb"
 
 # The keyring bundles are checked against.
 if [ -n "${RAUC_KEYRING:-}" ]; then keyring=$RAUC_KEYRING; else bash scripts/image/dev-keys.sh "$root/out/keys"; keyring=$root/out/keys/dev-keyring.pem; fi
@@ -75,7 +117,7 @@ payload=$work/payload
 cp -a rootfs/. "$payload/"
 rm -rf "$payload/image" "$payload/README.md"
 install -d "$payload/usr/local/bin" "$payload/opt/smartcam" "$payload/var/lib/smartcam/models" "$payload/var/lib/smartcam/media" "$payload/usr/share/doc/smartcam"
-for f in out/smartcam/*; do case "$f" in *.dbg) ;; *) cp -a "$f" "$payload/opt/smartcam/" ;; esac; done
+for f in "$bin"/*; do case "$f" in *.dbg) ;; *) cp -a "$f" "$payload/opt/smartcam/" ;; esac; done
 cp models/yolox_nano.onnx models/coco80.names "$payload/var/lib/smartcam/models/"
 cp media/vtest.avi "$payload/var/lib/smartcam/media/"
 # /etc/smartcam lives on the data partition (it survives updates); the root keeps the shipped config as
@@ -86,6 +128,8 @@ cp -a "$payload/etc/smartcam/." "$payload/usr/share/smartcam/config-default/"
 rm -rf "$payload/etc/smartcam"
 ln -s /var/lib/smartcam/config "$payload/etc/smartcam"
 install -m 0644 "$keyring" "$payload/etc/rauc/keyring.pem"
+# A bundle for one architecture is refused by the other (build-bundle.sh --arch writes the matching compatible).
+sed -i "s/^compatible=.*/compatible=$compatible/" "$payload/etc/rauc/system.conf"
 cp README.md "$payload/usr/share/doc/smartcam/"
 cp -r docs "$payload/usr/share/doc/smartcam/"
 cat > "$payload/etc/smartcam-release" <<REL
@@ -97,32 +141,52 @@ REL
 printf '#!/bin/sh\nexec /opt/smartcam/smartcam "$@"\n' > "$payload/usr/local/bin/smartcam"
 chmod 0755 "$payload/usr/local/bin/smartcam" "$payload/opt/smartcam/smartcam"
 
-packages=$(grep -v '^#' rootfs/image/packages.txt | tr '\n' ',' | sed 's/,$//')
-cmdline=$(grep -v '^#' rootfs/image/cmdline.txt | tr '\n' ' ' | sed 's/ *$//')
+packages=$(grep -hv '^#' rootfs/image/packages.txt "rootfs/image/packages-$arch.txt" | tr '\n' ',' | sed 's/,$//')
+cmdline=$(grep -v '^#' rootfs/image/cmdline.txt | tr '\n' ' ' | sed -e 's/ *$//' -e "s/@SERIAL@/$serial/")
+# The data partition (docs/security.md): sealed = LUKS2 opened by the TPM (crypttab), plain = ext4 mounted as it is.
+if [ "$data" = sealed ]; then
+  data_fstab="/dev/mapper/smartcam_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid,nofail 0 2"
+  crypttab="# The data partition: LUKS2, its key sealed to the TPM (PCR 7) at first boot (docs/security.md). headless: never wait
+# for a password at a console nobody watches; nofail: a locked partition is reported (smartcam-data-locked.service), not an emergency shell.
+smartcam_data PARTUUID=$uuid_data none tpm2-device=auto,headless=true,nofail,discard"
+else
+  data_fstab="PARTUUID=$uuid_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid,nofail 0 2"
+  crypttab="# The data partition is plain ext4 on this image (build-image.sh --data plain; docs/arm64.md#secure-boot-and-the-tpm)."
+fi
+printf '# / is the slot GRUB booted (root=PARTUUID= on the kernel command line: docs/updates.md)\n/dev/root / ext4 defaults,noatime,x-systemd.growfs 0 1\nPARTUUID=%s /boot/efi vfat umask=0077,noatime 0 2\n%s\n' "$uuid_esp" "$data_fstab" > "$work/fstab"
+printf '%s\n' "$crypttab" > "$work/crypttab"
 
 say "root filesystem (mmdebstrap)"
 # The initramfs config goes in before the kernel's postinst builds it: MODULES=list with only what a
 # virtio or SATA/NVMe disk with ext4 needs (~11 s instead of ~140 s for MODULES=most).
-mmdebstrap --mode=root --variant=apt --format=directory \
-  --components=main --include="$packages" \
+mmdebstrap --mode=root --variant=apt --format=directory --architectures="$arch" \
+  --components=main --include="$packages" --include="$kernel" \
   --aptopt='Acquire::Retries "3"' \
   --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-include=/usr/share/locale/locale.alias' \
   --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
   --skip=essential/unlink \
   --setup-hook='mkdir -p "$1/var/cache/apt/archives"' \
   --setup-hook="mount --bind '$out/apt-cache' \"\$1/var/cache/apt/archives\"" \
-  --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"; echo MODULES=list > "$1/etc/initramfs-tools/conf.d/smartcam"; printf "%s\n" virtio_pci virtio_blk virtio_scsi virtio_net ahci nvme sd_mod ext4 vfat > "$1/etc/initramfs-tools/modules"' \
+  --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"; echo MODULES=list > "$1/etc/initramfs-tools/conf.d/smartcam"; printf "%s\n" '"$initrd_modules"' > "$1/etc/initramfs-tools/modules"' \
   --customize-hook="sync-in '$payload' /" \
   --customize-hook='chroot "$1" systemd-sysusers' \
   --customize-hook='chroot "$1" sh -c "chown -R root:smartcam /var/lib/smartcam && chmod -R g+rX,o-rwx /var/lib/smartcam && chown -R root:root /var/lib/smartcam/rauc && chmod 0700 /var/lib/smartcam/rauc"' \
   --customize-hook="chroot \"\$1\" sh -c '[ \"\$(id -u smartcam)\" = $smartcam_uid ]' || { echo 'build-image: smartcam is not uid $smartcam_uid (sysusers.d/smartcam.conf)' >&2; exit 1; }" \
   --customize-hook='chroot "$1" systemctl enable smartcam.service smartcam-selftest.service smartcam-mark-good.service nftables.service systemd-networkd.service apparmor.service prometheus-node-exporter.service systemd-timesyncd.service' \
-  --customize-hook="echo smartcam > \"\$1/etc/hostname\"; rm -f \"\$1/etc/machine-id\"; touch \"\$1/etc/machine-id\"; mkdir -p \"\$1/boot/efi\"; printf '# / is the slot GRUB booted (root=PARTUUID= on the kernel command line: docs/updates.md)\\n/dev/root / ext4 defaults,noatime,x-systemd.growfs 0 1\\nPARTUUID=$uuid_esp /boot/efi vfat umask=0077,noatime 0 2\\n/dev/mapper/smartcam_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid,nofail 0 2\\n' > \"\$1/etc/fstab\"; printf '# The data partition: LUKS2, its key sealed to the TPM (PCR 7) at first boot (docs/security.md). headless: never wait\\n# for a password at a console nobody watches; nofail: a locked partition is reported (smartcam-data-locked.service), not an emergency shell.\\nsmartcam_data PARTUUID=$uuid_data none tpm2-device=auto,headless=true,nofail,discard\\n' > \"\$1/etc/crypttab\"" \
+  --customize-hook="echo smartcam > \"\$1/etc/hostname\"; rm -f \"\$1/etc/machine-id\"; touch \"\$1/etc/machine-id\"; mkdir -p \"\$1/boot/efi\"; cp '$work/fstab' \"\$1/etc/fstab\"; cp '$work/crypttab' \"\$1/etc/crypttab\"" \
   --customize-hook='ln -f "$1"/boot/vmlinuz-* "$1/boot/vmlinuz"; ln -f "$1"/boot/initrd.img-* "$1/boot/initrd.img"' \
   --customize-hook="cp -a \"\$1/var/lib/smartcam/.\" '$work/data/'; cp -a \"\$1/var/lib/smartcam\" \"\$1/usr/share/smartcam/factory-data\"; find \"\$1/var/lib/smartcam\" -mindepth 1 -delete" \
+  --customize-hook="cd '$out/efi-cache' && { ls $efi_debs >/dev/null 2>&1 || APT_CONFIG=\"\$MMDEBSTRAP_APT_CONFIG\" apt-get download shim-signed shim-helpers-$arch-signed grub-efi-$arch-signed 2>/dev/null; }" \
   --customize-hook='umount "$1/var/cache/apt/archives"' \
   bookworm "$work/rootfs" \
   "deb $mirror bookworm main" "deb $mirror bookworm-updates main" "deb ${mirror%/debian}/debian-security bookworm-security main"
+
+rm -rf "$work/efi-x"
+for deb in $(cd "$out/efi-cache" && ls $efi_debs); do dpkg-deb -x "$out/efi-cache/$deb" "$work/efi-x"; done
+efi_upper=$(echo "$efi" | tr a-z A-Z)
+cp "$work/efi-x/usr/lib/shim/shim$efi.efi.signed" "$work/esp/EFI/BOOT/BOOT$efi_upper.EFI"
+cp "$work/efi-x/usr/lib/shim/mm$efi.efi.signed" "$work/esp/EFI/BOOT/mm$efi.efi"
+cp "$work/efi-x/usr/lib/grub/"*-efi-signed/grub$efi.efi.signed "$work/esp/EFI/BOOT/grub$efi.efi"
 
 # GRUB's slot selection and its environment (RAUC's grub backend): A is good and first, B empty.
 sed -e "s|@MAX_TRIES@|${BOOT_TRIES:-2}|" -e "s|@PARTUUID_A@|$uuid_a|g" -e "s|@PARTUUID_B@|$uuid_b|g" -e "s|@CMDLINE@|$cmdline|" \

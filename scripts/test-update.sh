@@ -12,16 +12,29 @@
 #   5 slot B by itself, version 2, detections; RAUC shows A bad
 # Bounded waits; no qemu is left running.   scripts/test-update.sh [IMAGE]   (default out/image/smartcam.img)
 # Uses out/image/root.ext4 and out/image/VERSION from the same build, and the development keys (out/keys).
+#   scripts/test-update.sh --arch arm64 [IMAGE]   the same on the arm64 image (out/image-arm64/) in qemu-system-aarch64
+#   under TCG, the waits scaled by SLOW (default 4); the bundle for the other architecture is then an amd64 one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-image=$(readlink -f "${1:-out/image/smartcam.img}")
-rootfs=out/image/root.ext4
-[ -f "$image" ] && [ -f "$rootfs" ] && [ -f out/image/VERSION ] || { echo "test-update: no image at $image (or no $rootfs, out/image/VERSION); run scripts/build-image.sh first" >&2; exit 1; }
+arch=amd64
+[ "${1:-}" = --arch ] && { arch=${2:-}; shift 2; }
+. scripts/image/arch.sh
+image_arch "$arch" || { echo "test-update: --arch $arch: expected amd64 or arm64" >&2; exit 2; }
+other_arch=$([ "$arch" = amd64 ] && echo arm64 || echo amd64)
+slow=${SLOW:-$([ "$arch" = amd64 ] && echo 1 || echo 4)}
+image=$(readlink -f "${1:-$image_dir/smartcam.img}")
+rootfs=$image_dir/root.ext4
+[ -f "$image" ] && [ -f "$rootfs" ] && [ -f "$image_dir/VERSION" ] || { echo "test-update: no image at $image (or no $rootfs, $image_dir/VERSION); run scripts/build-image.sh$([ "$arch" = amd64 ] || echo " --arch $arch") first" >&2; exit 1; }
 [ -f out/keys/dev-signing.key.pem ] || { echo "test-update: no development signing key in out/keys: the image must be built with the development keyring (no RAUC_KEYRING)" >&2; exit 1; }
+# Sealed or plain data partition (build-image.sh --data): the image's own fstab says which, and so where the
+# self-test finds /var/lib/smartcam and whether systemd-cryptsetup opened it.
+data_expected="/dev/mapper/smartcam_data active"
+debugfs -R "cat /etc/fstab" "$rootfs" 2>/dev/null | grep -q "^/dev/mapper/smartcam_data " || data_expected="/dev/vda4 inactive"
+box_arch=$arch
 . scripts/image/qemu-box.sh
 box_packages python3-zmq python3-jsonschema rauc squashfs-tools e2fsprogs
-v1=$(cat out/image/VERSION)
+v1=$(cat "$image_dir/VERSION")
 v2="$v1.update2"
 vbad="$v1.broken3"
 test_start=$(date +%s)
@@ -61,11 +74,11 @@ bundle_start=$(date +%s)
 derive v2 "$v2"
 # The release compression (level 15) for the bundle whose size and install time are reported; the broken one
 # only has to install, so it is made fast.
-ROOT_EXT4=$work/v2.ext4 BUNDLE_VERSION=$v2 bash scripts/build-bundle.sh "$work/bundles/v2.raucb"
+ROOT_EXT4=$work/v2.ext4 BUNDLE_VERSION=$v2 bash scripts/build-bundle.sh --arch "$arch" "$work/bundles/v2.raucb"
 bundle_s=$(( $(date +%s) - bundle_start ))
 rm -f "$work/v2.ext4"
 derive bad "$vbad" broken
-ROOT_EXT4=$work/bad.ext4 BUNDLE_VERSION=$vbad BUNDLE_ZSTD_LEVEL=3 bash scripts/build-bundle.sh "$work/bundles/bad.raucb"
+ROOT_EXT4=$work/bad.ext4 BUNDLE_VERSION=$vbad BUNDLE_ZSTD_LEVEL=3 bash scripts/build-bundle.sh --arch "$arch" "$work/bundles/bad.raucb"
 rm -f "$work/bad.ext4"
 # The refused ones need no real root filesystem: each is refused before anything is written.
 mkdir -p "$work/tiny/fill"; head -c 65536 /dev/urandom > "$work/tiny/fill/noise"
@@ -78,9 +91,12 @@ tiny() { # NAME COMPATIBLE FORMAT CERT KEY
 }
 bash scripts/image/dev-keys.sh "$work/other-keys" > /dev/null
 keys=out/keys
-tiny other-ca smartcam-x86_64 verity "$work/other-keys/dev-signing.cert.pem" "$work/other-keys/dev-signing.key.pem"
-tiny plain smartcam-x86_64 plain "$keys/dev-signing.cert.pem" "$keys/dev-signing.key.pem"
-tiny wrong-compatible smartcam-arm64 verity "$keys/dev-signing.cert.pem" "$keys/dev-signing.key.pem"
+tiny other-ca "$compatible" verity "$work/other-keys/dev-signing.cert.pem" "$work/other-keys/dev-signing.key.pem"
+tiny plain "$compatible" plain "$keys/dev-signing.cert.pem" "$keys/dev-signing.key.pem"
+# A bundle for the other architecture, as build-bundle.sh makes one (its compatible, smartcam-aarch64 or smartcam-x86_64).
+ROOT_EXT4=$work/tiny/root.ext4 BUNDLE_VERSION=$v2 BUNDLE_ZSTD_LEVEL=3 bash scripts/build-bundle.sh --arch "$other_arch" "$work/bundles/other-arch.raucb" > "$work/other-arch.log"
+[ "$(rauc info --keyring="$keys/dev-keyring.pem" --output-format=shell "$work/bundles/other-arch.raucb" 2>/dev/null | sed -n "s/^RAUC_MF_COMPATIBLE='\{0,1\}\([^']*\)'\{0,1\}$/\1/p")" = "$other_compatible" ] \
+  || { echo "test-update: build-bundle.sh --arch $other_arch did not write compatible $other_compatible" >&2; exit 1; }
 head -c $(( $(stat -c %s "$work/bundles/v2.raucb") / 2 )) "$work/bundles/v2.raucb" > "$work/bundles/truncated.raucb"
 bundle_size=$(stat -c %s "$work/bundles/v2.raucb")
 truncate -s "$(( $(du -sm "$work/bundles" | cut -f1) + 64 ))M" "$work/bundles.img"; mke2fs -q -t ext4 -L smartcam-bundles -d "$work/bundles" "$work/bundles.img"
@@ -88,8 +104,8 @@ rm -rf "$work/bundles"
 
 # --- The boots ---------------------------------------------------------------------------------------
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-accel=tcg; cpu=max
-[ -w /dev/kvm ] && { accel=kvm; cpu=host; }
+accel=tcg; cpu=$box_tcg_cpu
+[ -w /dev/kvm ] && [ "$arch" = "$(dpkg --print-architecture)" ] && { accel=kvm; cpu=host; }
 # One disk, one TPM and one firmware for all five boots, as a box keeps them; the image itself stays pristine
 # underneath. Secure Boot on: the first boot seals the data partition to PCR 7, and every boot after an update
 # must still unlock it (docs/security.md#why-pcr-7).
@@ -99,12 +115,12 @@ log=
 boot() { # PHASE: boots once (a reboot ends QEMU: -no-reboot), with a subscriber for the first det. message
   local phase=$1
   log=$work/serial-$phase.log; : > "$log"
-  { echo "PHASE=$phase"; cat scripts/image/update-selftest.sh; } > "$work/phase-$phase.sh"
+  { echo "PHASE=$phase SLOW=$slow"; cat scripts/image/update-selftest.sh; } > "$work/phase-$phase.sh"
   boot_ns=$(/usr/bin/python3 -c 'import time; print(time.monotonic_ns())')
   say "boot $phase ($accel), serial log $log"
   tpm_start "$work/tpm"
   # shellcheck disable=SC2046
-  qemu-system-x86_64 $(box_args "$work/vars.fd" "$work/tpm") -cpu $cpu -smp 2 -m 2048 \
+  $box_qemu $(box_args "$work/vars.fd" "$work/tpm") -cpu $cpu -smp 2 -m 2048 \
     -drive file="$work/disk.qcow2",format=qcow2,if=virtio \
     -drive file="$work/bundles.img",format=raw,if=virtio,readonly=on \
     -netdev user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:$port-:5556 -device virtio-net-pci,netdev=n0 \
@@ -114,7 +130,7 @@ boot() { # PHASE: boots once (a reboot ends QEMU: -no-reboot), with a subscriber
   rm -f "$work/det-$phase.jsonl"
   if [ "$phase" != 4 ]; then
     /usr/bin/python3 tests/python/collect_messages.py --endpoint tcp://127.0.0.1:$port --topic det.cam0 --count 1 \
-      --timeout 1200 --schema docs/schema/det.v1.schema.json --out "$work/det-$phase.jsonl" > "$work/det-$phase.summary" 2>&1 &
+      --timeout $(( 1200 * slow )) --schema docs/schema/det.v1.schema.json --out "$work/det-$phase.jsonl" > "$work/det-$phase.summary" 2>&1 &
     det_pid=$!
   fi
 }
@@ -137,8 +153,8 @@ wait_exit() { # SECONDS → QEMU's exit status (a guest reboot or poweroff ends 
 }
 boot_until_reboot() { # PHASE WHAT: a boot that ends in the guest's own reboot (QEMU exits: -no-reboot)
   boot "$1"
-  wait_exit 1800 || true
-  [ -z "$qemu_pid" ] || give_up "boot $1: did not reboot after $2 in 30 min"
+  wait_exit $(( 1800 * slow )) || true
+  [ -z "$qemu_pid" ] || give_up "boot $1: did not reboot after $2 in $(( 30 * slow )) min"
 }
 first_det() { # PHASE → seconds from QEMU's start to the first det. message on the host, or empty
   [ -n "$det_pid" ] && { wait "$det_pid" || true; det_pid=; }
@@ -169,7 +185,7 @@ give_up() { # WHY: this boot did not get far enough for the rest of the test to 
 
 # 1: as flashed.
 boot 1
-wait_for "ST power_cut_now" 1500 || give_up "boot 1: no power-cut point (QEMU $(kill -0 "$qemu_pid" 2>/dev/null && echo "still running after 25 min" || echo exited))"
+wait_for "ST power_cut_now" $(( 1500 * slow )) || give_up "boot 1: no power-cut point (QEMU $(kill -0 "$qemu_pid" 2>/dev/null && echo "still running after $(( 25 * slow )) min" || echo exited))"
 kill -9 "$qemu_pid"; wait "$qemu_pid" 2>/dev/null || true; qemu_pid=
 det1=$(first_det 1)
 echo "test-update: boot 1 (as flashed)"
@@ -179,7 +195,7 @@ check "doctor reports the image and slot" "$(marker "doctor: " | grep -qF "$v1, 
 check "marked good once healthy" "$([ "$(marker "mark_good=")" = active ]; echo $?)" "$(marker "mark_good_log: ")"
 check "detections reach the host" "$([ -n "$det1" ]; echo $?)" "first det. ${det1:-never} s after power-on"
 data1=$(marker "data_sum=")
-for b in other-ca plain truncated wrong-compatible; do
+for b in other-ca plain truncated other-arch; do
   check "refused: $b bundle" "$([ "$(marker "install_${b}_exit=")" != 0 ] && [ -n "$(marker "install_${b}_exit=")" ]; echo $?)" "exit $(marker "install_${b}_exit="): $(marker "install_$b: " )"
 done
 check "refused bundles touched neither slot" "$([ -n "$(marker "b_before=")" ] && [ "$(marker "b_before=")" = "$(marker "b_after=")" ] && [ "$(marker "grubenv_before=")" = "$(marker "grubenv_after=")" ]; echo $?)" "slot B's first 64 MiB $(marker "b_before=") → $(marker "b_after="); grubenv $(marker "grubenv_after=")"
@@ -205,15 +221,15 @@ check "version 2 marked good" "$([ "$(marker "mark_good=")" = active ] && marker
 slots3=$(slots)
 check "RAUC: B booted with version 2" "$(echo "$slots3" | grep -qF "B:booted:good:$v2"; echo $?)" "$slots3"
 check "version 2: detections flow" "$([ -n "$det3" ]; echo $?)" "first det. ${det3:-never} s after power-on"
-check "version 2: the TPM still unlocks the data partition" "$([ "$(marker "data_source=")" = "/dev/mapper/smartcam_data active" ]; echo $?)" "/var/lib/smartcam on $(marker "data_source=")"
+check "version 2: the data partition mounted$([ "$data_expected" = "${data_expected#/dev/mapper}" ] || echo ", the TPM still unlocks it")" "$([ "$(marker "data_source=")" = "$data_expected" ]; echo $?)" "/var/lib/smartcam on $(marker "data_source=")"
 check "config and models unchanged by the update" "$([ -n "$data1" ] && [ "$(marker "data_sum=")" = "$data1" ]; echo $?)" "sha256 $data1 → $(marker "data_sum=")"
 check "the broken bundle installs" "$([ "$(marker "install_bad_exit=")" = 0 ]; echo $?)" "exit $(marker "install_bad_exit=") in $(marker "install_bad_s=") s; grubenv $(marker "grubenv_installed=")"
 
 # 4: the broken slot.
 bad_start=$(date +%s)
 boot 4
-bad_exit=0; wait_exit 1800 || bad_exit=$?
-[ -z "$qemu_pid" ] || give_up "boot 4: the broken slot did not reboot in 30 min"
+bad_exit=0; wait_exit $(( 1800 * slow )) || bad_exit=$?
+[ -z "$qemu_pid" ] || give_up "boot 4: the broken slot did not reboot in $(( 30 * slow )) min"
 echo "test-update: boot 4 (the broken bundle)"
 # GRUB's own line says which slot it booted; the self-test may not get to report before the health check
 # reboots the box (SmartCam fails within seconds), so its lines are shown when present, not required. That
@@ -226,7 +242,7 @@ check "health never passes: the box reboots by itself" "$([ "$bad_exit" = 0 ]; e
 # 5: back on B by itself.
 boot5_start=$(date +%s)
 boot 5
-wait_for "ST phase=5 done" 1500 || give_up "boot 5: no report"
+wait_for "ST phase=5 done" $(( 1500 * slow )) || give_up "boot 5: no report"
 det5=$(first_det 5)
 wait_exit 300 || true
 echo "test-update: boot 5 (fallback)"
@@ -236,11 +252,11 @@ verdict=$(cat "$log" | tr -d '\r' | grep "^ST health_log: " | grep -F "slot A im
 check "the health check marked the broken slot bad" "$([ -n "$verdict" ]; echo $?)" "${verdict:-no verdict for slot A in /var/lib/smartcam/update-health.log}"
 check "RAUC shows slot A bad" "$(echo "$slots5" | grep -q "A:inactive:bad"; echo $?)" "$slots5"
 check "fallback: detections flow again" "$([ -n "$det5" ]; echo $?)" "first det. ${det5:-never} s after power-on"
-check "fallback: the TPM still unlocks the data partition" "$([ "$(marker "data_source=")" = "/dev/mapper/smartcam_data active" ]; echo $?)" "/var/lib/smartcam on $(marker "data_source=")"
+check "fallback: the data partition mounted$([ "$data_expected" = "${data_expected#/dev/mapper}" ] || echo ", the TPM still unlocks it")" "$([ "$(marker "data_source=")" = "$data_expected" ]; echo $?)" "/var/lib/smartcam on $(marker "data_source=")"
 check "config and models unchanged" "$([ "$(marker "data_sum=")" = "$data1" ]; echo $?)" "sha256 $(marker "data_sum=")"
 fallback_s=$(( boot5_start - bad_start + ${det5:-0} ))
 
-echo "test-update: figures ($accel): bundle $(( bundle_size / 1024 / 1024 )) MiB (zstd 15, built in ${bundle_s} s), install ${install_s:-?} s, reboot to first detection on version 2 ${det3:-?} s, broken update to detections on the fallback slot ${fallback_s} s (its own boot until marked bad, then ${det5:-?} s on B); whole test $(( $(date +%s) - test_start )) s"
+echo "test-update: figures ($arch, $accel): bundle $(( bundle_size / 1024 / 1024 )) MiB (zstd 15, built in ${bundle_s} s), install ${install_s:-?} s, reboot to first detection on version 2 ${det3:-?} s, broken update to detections on the fallback slot ${fallback_s} s (its own boot until marked bad, then ${det5:-?} s on B); whole test $(( $(date +%s) - test_start )) s"
 [ "$fail" = 0 ] || { echo "test-update: FAILED"; exit 1; }
 passed=1
 echo "test-update: all checks passed"

@@ -1,6 +1,10 @@
 # Sourced by the image tests (test-image.sh, test-update.sh, test-secureboot.sh): a SmartCam box in QEMU has
 # UEFI firmware that can enforce Secure Boot (OVMF, SMM) and a TPM 2.0 (swtpm), as the data partition needs
-# one (docs/security.md#testing). The caller sets $accel (kvm or tcg).
+# one (docs/security.md#testing). The caller sets $accel (kvm or tcg) and, for an arm64 image, box_arch=arm64 before
+# sourcing this: QEMU's virt machine with AAVMF (EDK2 for arm64, Secure Boot capable, Microsoft's keys in
+# AAVMF_VARS.ms.fd) and swtpm behind tpm-tis-device, always under TCG (docs/arm64.md#the-image-under-qemu).
+#   box_qemu, box_tcg_cpu   the QEMU binary, and the -cpu for TCG ("max"; on arm64 "max,pauth-impdef=on": pointer
+#                           authentication with QEMU's cheap algorithm instead of QARMA, which costs TCG much time)
 #   box_vars FILE on|off    a fresh variable store: on = Microsoft's keys enrolled (Secure Boot enforced, as
 #                           shipped PCs are), off = no keys (Secure Boot off)
 #   tpm_start DIR           swtpm for one QEMU run, its state (the TPM's keys, its NV) kept in DIR across runs
@@ -8,10 +12,17 @@
 #   tpm_stop                ends swtpm (it also ends by itself when QEMU closes the socket)
 #   box_powerdown SOCKET    presses the ACPI power button through QEMU's QMP socket (-qmp unix:SOCKET,server=on,wait=off)
 #   box_packages PKG...     installs what a test needs besides QEMU, OVMF and swtpm (Debian packages)
+box_arch=${box_arch:-amd64}
 ovmf=/usr/share/OVMF
+aavmf=/usr/share/AAVMF
+case $box_arch in
+  amd64) box_qemu=qemu-system-x86_64; box_tcg_cpu=max; box_firmware="qemu-system-x86 ovmf" ;;
+  arm64) box_qemu=qemu-system-aarch64; box_tcg_cpu=max,pauth-impdef=on; box_firmware="qemu-system-arm qemu-efi-aarch64" ;;
+  *) echo "qemu-box: box_arch=$box_arch: expected amd64 or arm64" >&2; return 2 ;;
+esac
 box_packages() {
   local p
-  for p in qemu-system-x86 ovmf qemu-utils swtpm swtpm-tools "$@"; do
+  for p in $box_firmware qemu-utils swtpm swtpm-tools "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" && continue
     # Stale package lists on a fresh machine: refresh them once and try again.
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null 2>&1 \
@@ -19,9 +30,11 @@ box_packages() {
   done
 }
 box_vars() {
-  case $2 in
-    on) cp "$ovmf/OVMF_VARS_4M.ms.fd" "$1" ;;
-    off) cp "$ovmf/OVMF_VARS_4M.fd" "$1" ;;
+  case $box_arch/$2 in
+    amd64/on) cp "$ovmf/OVMF_VARS_4M.ms.fd" "$1" ;;
+    amd64/off) cp "$ovmf/OVMF_VARS_4M.fd" "$1" ;;
+    arm64/on) cp "$aavmf/AAVMF_VARS.ms.fd" "$1" ;;
+    arm64/off) cp "$aavmf/AAVMF_VARS.fd" "$1" ;;
     *) echo "box_vars: $2: expected on or off" >&2; return 2 ;;
   esac
 }
@@ -44,6 +57,14 @@ tpm_stop() {
   tpm_pid=
 }
 box_args() {
+  if [ "$box_arch" = arm64 ]; then
+    # No SMM on arm64: the variable store is a second pflash the guest could write directly; a board's firmware keeps
+    # it in secure storage. One AAVMF_CODE.fd boots with and without Secure Boot (the variables decide).
+    echo "-machine virt,accel=$accel" \
+      "-drive if=pflash,format=raw,unit=0,readonly=on,file=$aavmf/AAVMF_CODE.fd -drive if=pflash,format=raw,unit=1,file=$1" \
+      "-chardev socket,id=chrtpm,path=$2/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis-device,tpmdev=tpm0"
+    return
+  fi
   echo "-machine q35,smm=on,accel=$accel -global driver=cfi.pflash01,property=secure,value=on" \
     "-drive if=pflash,format=raw,unit=0,readonly=on,file=$ovmf/OVMF_CODE_4M.secboot.fd -drive if=pflash,format=raw,unit=1,file=$1" \
     "-chardev socket,id=chrtpm,path=$2/swtpm.sock -tpmdev emulator,id=tpm0,chardev=chrtpm -device tpm-tis,tpmdev=tpm0"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs inside the booted image during scripts/test-update.sh (smartcam-selftest.service, handed in through
-# QEMU fw_cfg with "PHASE=N" put in front); prints "ST key=value" lines on the serial console for the host.
+# QEMU fw_cfg with "PHASE=N SLOW=M" put in front; SLOW multiplies the bounded waits: arm64 under TCG); prints "ST key=value" lines on the serial console for the host.
 # The host boots the same disk once per phase, with the test bundles on a second, read-only disk:
 #   1 slot A as flashed: refused bundles leave both slots alone; then a power cut in the middle of an install
 #   2 after the power cut (slot A again): install the version-2 bundle, reboot
@@ -29,7 +29,7 @@ report() {
 }
 # The health check runs on every boot: wait for its verdict (it marks good, or marks bad and reboots).
 wait_verdict() {
-  deadline=$(( $(date +%s) + 900 ))
+  deadline=$(( $(date +%s) + 900 * ${SLOW:-1} ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
     s=$(systemctl is-active smartcam-mark-good)
     [ "$s" = active ] && break
@@ -42,8 +42,8 @@ install() { # NAME → ST install_<name>_exit=, install_<name>_s=, and RAUC's la
   rauc install "/run/bundles/$1.raucb" > "/run/install-$1.log" 2>&1 &
   ipid=$!
   # An install that hangs in the kernel says where: every task in D state, with its kernel stack.
-  ( sleep 300; kill -0 "$ipid" 2>/dev/null || exit 0
-    say "install_$1_hung: still running after 300 s; tasks in D state:"
+  ( sleep $(( 300 * ${SLOW:-1} )); kill -0 "$ipid" 2>/dev/null || exit 0
+    say "install_$1_hung: still running after $(( 300 * ${SLOW:-1} )) s; tasks in D state:"
     for t in /proc/[0-9]*/task/[0-9]*; do
       [ "$(awk '{print $3}' "$t/stat" 2>/dev/null)" = D ] || continue
       say "dstate $(cat "$t/comm") tid=${t##*/} cpu=$(awk '{print $39}' "$t/stat")"
@@ -64,14 +64,14 @@ case "$PHASE" in
   wait_verdict; report
   say "b_before=$(b_sum)"
   say "grubenv_before=$(env_list)"
-  for b in other-ca plain truncated wrong-compatible; do install "$b"; done
+  for b in other-ca plain truncated other-arch; do install "$b"; done
   say "b_after=$(b_sum)"
   say "grubenv_after=$(env_list)"
   # The power cut: start installing version 2, and once RAUC's service has written 128 MiB into slot B,
   # freeze it (so the slot is certainly half written) and tell the host, which kills QEMU.
   rauc install /run/bundles/v2.raucb > /run/install-cut.log 2>&1 &
   pid=$(systemctl show -p MainPID --value rauc)
-  deadline=$(( $(date +%s) + 900 ))
+  deadline=$(( $(date +%s) + 900 * ${SLOW:-1} ))
   written=0
   while [ "$(date +%s)" -lt "$deadline" ]; do
     written=$(awk '/^wchar:/ {print $2}' "/proc/$pid/io" 2>/dev/null)
@@ -81,7 +81,7 @@ case "$PHASE" in
   kill -STOP "$pid"
   say "grubenv_cut=$(env_list)"
   say "power_cut_now written=$written"
-  sleep 900
+  sleep $(( 900 * ${SLOW:-1} ))
   ;;
 2)
   wait_verdict; report
