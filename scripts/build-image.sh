@@ -145,7 +145,11 @@ packages=$(grep -hv '^#' rootfs/image/packages.txt "rootfs/image/packages-$arch.
 cmdline=$(grep -v '^#' rootfs/image/cmdline.txt | tr '\n' ' ' | sed -e 's/ *$//' -e "s/@SERIAL@/$serial/")
 # The data partition (docs/security.md): sealed = LUKS2 opened by the TPM (crypttab), plain = ext4 mounted as it is.
 if [ "$data" = sealed ]; then
-  data_fstab="/dev/mapper/smartcam_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid,nofail 0 2"
+  # The first boot seals the partition before it appears (smartcam-data-provision.service, up to 15 min): the mount
+  # waits for it, not systemd's default 90 s, after which smartcam.service would fail on the first boot of a slow box.
+  # A failed unlock still fails the mount at once (the device requires its systemd-cryptsetup unit). nofail: boot
+  # never waits for it.
+  data_fstab="/dev/mapper/smartcam_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid,nofail,x-systemd.device-timeout=16min 0 2"
   crypttab="# The data partition: LUKS2, its key sealed to the TPM (PCR 7) at first boot (docs/security.md). headless: never wait
 # for a password at a console nobody watches; nofail: a locked partition is reported (smartcam-data-locked.service), not an emergency shell.
 smartcam_data PARTUUID=$uuid_data none tpm2-device=auto,headless=true,nofail,discard"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The arm64 appliance image end to end on this x64 machine (docs/arm64.md#the-appliance-image). Too long for CI
-# (docs/arm64.md#testing-the-image gives the times): run it before every submission that touches the image, the
-# service or the build.
+# The arm64 appliance image end to end on this x64 machine (docs/arm64.md#the-appliance-image). CI runs step 1 only;
+# the rest does not fit in its time (docs/arm64.md#testing-the-image gives the times): run this before every
+# submission that touches the image, the service or the build.
 #   1 scripts/build-image.sh --arch arm64 (Debian's PREEMPT_RT kernel) and scripts/test-image.sh --arch arm64
 #     (qemu-system-aarch64 -M virt, TCG, AAVMF with Secure Boot on, swtpm);
 #   2 the kernel option: Debian's own non-RT arm64 kernel (linux-image-arm64's package, downloaded here) through

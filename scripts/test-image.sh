@@ -215,7 +215,7 @@ data=$(marker "data_mount=")
 if [ "$data_sealed" = 1 ]; then
   check "config and models on the data partition, unlocked by the TPM" "$([ "$data" = /dev/mapper/smartcam_data,ext4 ] && [ "$(marker "etc_smartcam=")" = /var/lib/smartcam/config ]; echo $?)" "/var/lib/smartcam on $data; /etc/smartcam -> $(marker "etc_smartcam=")"
 else
-  check "config and models on the data partition (plain ext4: --data plain)" "$([ "$data" = /dev/vda4,ext4 ] && [ "$(marker "etc_smartcam=")" = /var/lib/smartcam/config ]; echo $?)" "/var/lib/smartcam on $data; /etc/smartcam -> $(marker "etc_smartcam=")"
+  check "config and models on the data partition (plain ext4: --data plain)" "$(echo "$data" | grep -Eq '^/dev/vd[a-z]4,ext4$' && [ "$(marker "etc_smartcam=")" = /var/lib/smartcam/config ]; echo $?)" "/var/lib/smartcam on $data; /etc/smartcam -> $(marker "etc_smartcam=")"
 fi
 sb=$(marker "sb_state="); check "Secure Boot enforced by the firmware, kernel locked down" "$([ "$sb" = "SecureBoot enabled" ] && [ "$(marker "lockdown=")" != none ] && ! marker "lockdown=" | grep -q '\[none\]'; echo $?)" "$sb; lockdown $(marker "lockdown=")"
 echo "  note  TPM: firmware's ACPI TPM2 table $(marker "acpi_tpm2="), TPM devices $(marker "tpm_devices="), TPM modules loaded $(marker "tpm_modules="), built in $(marker "tpm_builtin=")"

@@ -29,8 +29,9 @@ rootfs=$image_dir/root.ext4
 [ -f out/keys/dev-signing.key.pem ] || { echo "test-update: no development signing key in out/keys: the image must be built with the development keyring (no RAUC_KEYRING)" >&2; exit 1; }
 # Sealed or plain data partition (build-image.sh --data): the image's own fstab says which, and so where the
 # self-test finds /var/lib/smartcam and whether systemd-cryptsetup opened it.
-data_expected="/dev/mapper/smartcam_data active"
-debugfs -R "cat /etc/fstab" "$rootfs" 2>/dev/null | grep -q "^/dev/mapper/smartcam_data " || data_expected="/dev/vda4 inactive"
+# (As an ERE: plain, it is the disk's fourth partition, whichever virtio disk the kernel named first.)
+data_expected="^/dev/mapper/smartcam_data active$"
+debugfs -R "cat /etc/fstab" "$rootfs" 2>/dev/null | grep -q "^/dev/mapper/smartcam_data " || data_expected="^/dev/vd[a-z]4 inactive$"
 box_arch=$arch
 . scripts/image/qemu-box.sh
 box_packages python3-zmq python3-jsonschema rauc squashfs-tools e2fsprogs
@@ -221,7 +222,7 @@ check "version 2 marked good" "$([ "$(marker "mark_good=")" = active ] && marker
 slots3=$(slots)
 check "RAUC: B booted with version 2" "$(echo "$slots3" | grep -qF "B:booted:good:$v2"; echo $?)" "$slots3"
 check "version 2: detections flow" "$([ -n "$det3" ]; echo $?)" "first det. ${det3:-never} s after power-on"
-check "version 2: the data partition mounted$([ "$data_expected" = "${data_expected#/dev/mapper}" ] || echo ", the TPM still unlocks it")" "$([ "$(marker "data_source=")" = "$data_expected" ]; echo $?)" "/var/lib/smartcam on $(marker "data_source=")"
+check "version 2: the data partition mounted$([ "$data_expected" = "${data_expected#^/dev/mapper}" ] || echo ", the TPM still unlocks it")" "$(marker "data_source=" | grep -Eq "$data_expected"; echo $?)" "/var/lib/smartcam on $(marker "data_source=")"
 check "config and models unchanged by the update" "$([ -n "$data1" ] && [ "$(marker "data_sum=")" = "$data1" ]; echo $?)" "sha256 $data1 → $(marker "data_sum=")"
 check "the broken bundle installs" "$([ "$(marker "install_bad_exit=")" = 0 ]; echo $?)" "exit $(marker "install_bad_exit=") in $(marker "install_bad_s=") s; grubenv $(marker "grubenv_installed=")"
 
@@ -252,7 +253,7 @@ verdict=$(cat "$log" | tr -d '\r' | grep "^ST health_log: " | grep -F "slot A im
 check "the health check marked the broken slot bad" "$([ -n "$verdict" ]; echo $?)" "${verdict:-no verdict for slot A in /var/lib/smartcam/update-health.log}"
 check "RAUC shows slot A bad" "$(echo "$slots5" | grep -q "A:inactive:bad"; echo $?)" "$slots5"
 check "fallback: detections flow again" "$([ -n "$det5" ]; echo $?)" "first det. ${det5:-never} s after power-on"
-check "fallback: the data partition mounted$([ "$data_expected" = "${data_expected#/dev/mapper}" ] || echo ", the TPM still unlocks it")" "$([ "$(marker "data_source=")" = "$data_expected" ]; echo $?)" "/var/lib/smartcam on $(marker "data_source=")"
+check "fallback: the data partition mounted$([ "$data_expected" = "${data_expected#^/dev/mapper}" ] || echo ", the TPM still unlocks it")" "$(marker "data_source=" | grep -Eq "$data_expected"; echo $?)" "/var/lib/smartcam on $(marker "data_source=")"
 check "config and models unchanged" "$([ "$(marker "data_sum=")" = "$data1" ]; echo $?)" "sha256 $(marker "data_sum=")"
 fallback_s=$(( boot5_start - bad_start + ${det5:-0} ))
 
