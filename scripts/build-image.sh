@@ -144,20 +144,21 @@ chmod 0755 "$payload/usr/local/bin/smartcam" "$payload/opt/smartcam/smartcam"
 packages=$(grep -hv '^#' rootfs/image/packages.txt "rootfs/image/packages-$arch.txt" | tr '\n' ',' | sed 's/,$//')
 cmdline=$(grep -v '^#' rootfs/image/cmdline.txt | tr '\n' ' ' | sed -e 's/ *$//' -e "s/@SERIAL@/$serial/")
 # The data partition (docs/security.md): sealed = LUKS2 opened by the TPM (crypttab), plain = ext4 mounted as it is.
+# Devices get longer than systemd's default 90 s to appear: a box whose udev coldplug is slow (seen under QEMU TCG on
+# a loaded host: 165 s) would otherwise miss the ESP and fall into emergency mode, or fail smartcam.service.
 if [ "$data" = sealed ]; then
   # The first boot seals the partition before it appears (smartcam-data-provision.service, up to 15 min): the mount
-  # waits for it, not systemd's default 90 s, after which smartcam.service would fail on the first boot of a slow box.
-  # A failed unlock still fails the mount at once (the device requires its systemd-cryptsetup unit). nofail: boot
-  # never waits for it.
+  # waits for that too. A failed unlock still fails the mount at once (the device requires its systemd-cryptsetup
+  # unit). nofail: boot never waits for it.
   data_fstab="/dev/mapper/smartcam_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid,nofail,x-systemd.device-timeout=16min 0 2"
   crypttab="# The data partition: LUKS2, its key sealed to the TPM (PCR 7) at first boot (docs/security.md). headless: never wait
 # for a password at a console nobody watches; nofail: a locked partition is reported (smartcam-data-locked.service), not an emergency shell.
 smartcam_data PARTUUID=$uuid_data none tpm2-device=auto,headless=true,nofail,discard"
 else
-  data_fstab="PARTUUID=$uuid_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid,nofail 0 2"
+  data_fstab="PARTUUID=$uuid_data /var/lib/smartcam ext4 defaults,noatime,nodev,nosuid,nofail,x-systemd.device-timeout=10min 0 2"
   crypttab="# The data partition is plain ext4 on this image (build-image.sh --data plain; docs/arm64.md#secure-boot-and-the-tpm)."
 fi
-printf '# / is the slot GRUB booted (root=PARTUUID= on the kernel command line: docs/updates.md)\n/dev/root / ext4 defaults,noatime,x-systemd.growfs 0 1\nPARTUUID=%s /boot/efi vfat umask=0077,noatime 0 2\n%s\n' "$uuid_esp" "$data_fstab" > "$work/fstab"
+printf '# / is the slot GRUB booted (root=PARTUUID= on the kernel command line: docs/updates.md)\n/dev/root / ext4 defaults,noatime,x-systemd.growfs 0 1\nPARTUUID=%s /boot/efi vfat umask=0077,noatime,x-systemd.device-timeout=10min 0 2\n%s\n' "$uuid_esp" "$data_fstab" > "$work/fstab"
 printf '%s\n' "$crypttab" > "$work/crypttab"
 
 say "root filesystem (mmdebstrap)"

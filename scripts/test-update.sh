@@ -141,6 +141,8 @@ wait_for() { # PATTERN SECONDS → 0 when the serial log has it; 1 when QEMU end
   local deadline=$(( $(date +%s) + $2 ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
     cat "$log" 2>/dev/null | tr -d '\r' | grep "$1" > /dev/null && return 0
+    # systemd's emergency mode (a failed local mount, say) ends the boot: no need to wait out the time.
+    cat "$log" 2>/dev/null | grep -a "Cannot open access to console, the root account is locked" > /dev/null && return 1
     kill -0 "$qemu_pid" 2>/dev/null || return 1
     sleep 2
   done
