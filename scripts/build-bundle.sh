@@ -25,7 +25,7 @@ for p in rauc squashfs-tools e2fsprogs openssl; do
 done
 
 arch=amd64
-[ "${1:-}" = --arch ] && { arch=${2:-}; shift 2; }
+if [ "${1:-}" = --arch ]; then arch=${2:-}; shift; [ $# -eq 0 ] || shift; fi
 . scripts/image/arch.sh
 image_arch "$arch" || { echo "build-bundle: --arch $arch: expected amd64 or arm64" >&2; exit 2; }
 image=${ROOT_EXT4:-$image_dir/root.ext4}

@@ -30,12 +30,14 @@ root=$PWD
 arch=amd64; kernel_deb=; data=
 usage="usage: scripts/build-image.sh [--arch amd64|arm64] [--kernel-deb FILE] [--data plain|sealed]"
 while [ $# -gt 0 ]; do
+  [ $# -ge 2 ] || { echo "build-image: $1: expected a value after it ($usage)" >&2; exit 2; }
   case $1 in
-    --arch) arch=${2:-}; shift 2 ;;
-    --kernel-deb) kernel_deb=${2:-}; shift 2 ;;
-    --data) data=${2:-}; shift 2 ;;
+    --arch) arch=$2 ;;
+    --kernel-deb) kernel_deb=$2; [ -n "$kernel_deb" ] || { echo "build-image: --kernel-deb: expected a file, got nothing" >&2; exit 2; } ;;
+    --data) data=$2 ;;
     *) echo "build-image: $1: unknown argument ($usage)" >&2; exit 2 ;;
   esac
+  shift 2
 done
 # Per architecture (scripts/image/arch.sh): Debian's name, the binary's folder, the EFI loader's file names, the
 # serial port, RAUC's compatible; and the initramfs's storage drivers.

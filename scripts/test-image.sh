@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 arch=amd64
-[ "${1:-}" = --arch ] && { arch=${2:-}; shift 2; }
+if [ "${1:-}" = --arch ]; then arch=${2:-}; shift; [ $# -eq 0 ] || shift; fi
 case $arch in
   amd64|x64) arch=amd64; default_image=out/image/smartcam.img; phases=all; slow=${SLOW:-1} ;;
   arm64|aarch64) arch=arm64; default_image=out/image-arm64/smartcam.img; phases=basic; slow=${SLOW:-4} ;;

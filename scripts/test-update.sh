@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 arch=amd64
-[ "${1:-}" = --arch ] && { arch=${2:-}; shift 2; }
+if [ "${1:-}" = --arch ]; then arch=${2:-}; shift; [ $# -eq 0 ] || shift; fi
 . scripts/image/arch.sh
 image_arch "$arch" || { echo "test-update: --arch $arch: expected amd64 or arm64" >&2; exit 2; }
 other_arch=$([ "$arch" = amd64 ] && echo arm64 || echo amd64)
