@@ -57,10 +57,14 @@ rt_ok=0
 if [ "$build" = 0 ] || step build-rt scripts/build-image.sh --arch arm64; then
   step test-rt scripts/test-image.sh --arch arm64 && rt_ok=1 || true
 fi
-if [ "$build" = 0 ] || { deb=$(kernel_deb) && echo "test-arm64-image: non-RT kernel $deb" &&
-    IMAGE_OUT=$PWD/out/image-arm64-nonrt SKIP_PUBLISH=1 step build-nonrt scripts/build-image.sh --arch arm64 --kernel-deb "$deb"; }; then
-  step test-nonrt scripts/test-image.sh --arch arm64 out/image-arm64-nonrt/smartcam.img || true
+nonrt_built=0
+if [ "$build" = 0 ]; then nonrt_built=1
+elif ! deb=$(kernel_deb); then results+=("build-nonrt FAILED (no non-RT kernel package: see above)"); failed=1
+else
+  echo "test-arm64-image: non-RT kernel $deb"
+  IMAGE_OUT=$PWD/out/image-arm64-nonrt SKIP_PUBLISH=1 step build-nonrt scripts/build-image.sh --arch arm64 --kernel-deb "$deb" && nonrt_built=1 || true
 fi
+[ "$nonrt_built" = 0 ] || step test-nonrt scripts/test-image.sh --arch arm64 out/image-arm64-nonrt/smartcam.img || true
 if [ "$update" = 1 ]; then
   if [ "$rt_ok" = 1 ]; then step update scripts/test-update.sh --arch arm64 || true
   else results+=("update not run (the image test failed)"); failed=1; fi

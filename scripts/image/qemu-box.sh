@@ -2,7 +2,7 @@
 # UEFI firmware that can enforce Secure Boot (OVMF, SMM) and a TPM 2.0 (swtpm), as the data partition needs
 # one (docs/security.md#testing). The caller sets $accel (kvm or tcg) and, for an arm64 image, box_arch=arm64 before
 # sourcing this: QEMU's virt machine with AAVMF (EDK2 for arm64, Secure Boot capable, Microsoft's keys in
-# AAVMF_VARS.ms.fd) and swtpm behind tpm-tis-device, always under TCG (docs/arm64.md#the-image-under-qemu).
+# AAVMF_VARS.ms.fd) and swtpm behind tpm-tis-device, always under TCG (docs/arm64.md#testing-the-image).
 #   box_qemu, box_tcg_cpu   the QEMU binary, and the -cpu for TCG ("max"; on arm64 "max,pauth-impdef=on": pointer
 #                           authentication with QEMU's cheap algorithm instead of QARMA, which costs TCG much time)
 #   box_vars FILE on|off    a fresh variable store: on = Microsoft's keys enrolled (Secure Boot enforced, as
