@@ -80,7 +80,7 @@ public static partial class Program
             RunCommand.Create(output, error), ValidateCommand.Create(output, error), SafeCommand.Create(output, error),
             WatchCommand.Create(output, error), KeygenCommand.Create(output, error), BenchCommand.Create(output, error),
             DoctorCommand.Create(output, error), JitterCommand.Create(output, error), ViewCommand.Create(output, error),
-            CamerasCommand.Create(output, error),
+            CamerasCommand.Create(output, error), EgressCommand.Create(output, error),
         };
         var parsed = root.Parse(args);
         // Help prints, even beside other mistakes; any other parse error is one line, not the help text.

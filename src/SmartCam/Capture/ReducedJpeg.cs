@@ -14,7 +14,8 @@ public static class ReducedJpeg
     /// <summary>The largest of 8, 4, 2 (else 1) that keeps a <paramref name="width"/>x<paramref name="height"/> frame at least <paramref name="neededWidth"/>x<paramref name="neededHeight"/>.</summary>
     public static int ReductionFor(int width, int height, int neededWidth, int neededHeight)
     {
-        foreach (var k in (ReadOnlySpan<int>)[8, 4, 2])
+        // A loop, not a list of the three: a Debug build made an array of [8, 4, 2] on every call (per frame, on the capture thread).
+        for (var k = 8; k >= 2; k /= 2)
             if (width / k >= neededWidth && height / k >= neededHeight) return k;
         return 1;
     }

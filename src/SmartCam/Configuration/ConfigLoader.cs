@@ -37,6 +37,7 @@ public static partial class ConfigLoader
         var publish = PublishSection.Read(top.Section("publish"), baseDir);
         var realtime = RealtimeSection.Read(top.Section("realtime"));
         var http = HttpSection.Read(top.Section("http"), baseDir);
+        var mqtt = MqttSection.Read(top.Section("mqtt"), baseDir);
         CheckInstances(top, model, realtime, sections.Count);
         var watchdogMs = ActuationSection.ReadWatchdogMs(top.Section("actuation"));
 
@@ -69,6 +70,7 @@ public static partial class ConfigLoader
             Outputs = outputs,
             WatchdogMs = watchdogMs,
             Http = http,
+            Mqtt = mqtt,
             Listed = sections[0].Camera == sections[0].Scene,
         };
     }

@@ -22,6 +22,9 @@ public sealed record SmartCamConfig(
     /// <summary>The embedded HTTP server (live view, status API, metrics); null when the config has no <c>http:</c> section (off).</summary>
     public HttpConfig? Http { get; init; }
 
+    /// <summary>Events and status off the box to an MQTT broker; null when the config has no <c>mqtt:</c> section (off).</summary>
+    public MqttConfig? Mqtt { get; init; }
+
     /// <summary>The cameras came as a <c>cameras:</c> list (even of one), not as the single <c>camera:</c> section.</summary>
     public bool Listed { get; init; }
 
@@ -215,6 +218,33 @@ public sealed record HttpConfig
     /// <summary>From <c>auth.token_file</c>: when set, every route but /healthz needs it; null: no authentication.</summary>
     public string? Token { get; init; }
     public string? TokenFile { get; init; }
+}
+
+/// <summary>The <c>mqtt:</c> section (docs/mqtt.md): the broker, what goes out, the outbox and Home Assistant discovery.</summary>
+public sealed record MqttConfig
+{
+    public string Url { get; init; } = "";
+    public bool Tls { get; init; }
+    public string Host { get; init; } = "";
+    public int Port { get; init; } = 1883;
+    public string ClientId { get; init; } = "smartcam";
+    public string TopicPrefix { get; init; } = "smartcam/smartcam";
+    public string? Username { get; init; }
+    public string? Password { get; init; }
+    public int KeepAliveS { get; init; } = MqttSection.KeepAliveS.Default;
+    public int SessionExpiryS { get; init; } = MqttSection.SessionExpiryS.Default;
+    /// <summary>From <c>tls.ca_file</c>; null: the system's trusted CAs.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TrustedCas { get; init; }
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? ClientCertificate { get; init; }
+    public bool Insecure { get; init; } = MqttSection.Insecure.Default;
+    public bool Events { get; init; } = MqttSection.Events.Default;
+    public int StatusS { get; init; } = MqttSection.StatusS.Default;
+    public bool Detections { get; init; } = MqttSection.Detections.Default;
+    public int DetectionsFps { get; init; } = MqttSection.DetectionsFps.Default;
+    public string OutboxPath { get; init; } = MqttSection.OutboxPath.Default;
+    public long OutboxMaxBytes { get; init; } = (long)(MqttSection.OutboxMaxMb.Default * 1024 * 1024);
+    public bool Discovery { get; init; } = MqttSection.Discovery.Default;
+    public string DiscoveryPrefix { get; init; } = MqttSection.DiscoveryPrefix.Default;
 }
 
 /// <summary>

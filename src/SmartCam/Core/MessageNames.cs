@@ -53,7 +53,11 @@ public static class MessageNames
     public const string CaptureToOutput = "capture_to_output";
 
     // evt. messages.
+    /// <summary>RUN/CAMERA/SEQ/INDEX: unique per event, the same in every copy of it (bus, MQTT, outbox), for dropping duplicates.</summary>
+    public const string EventId = "id";
     public const string Type = "type";
+    /// <summary>camera events: the state before this one.</summary>
+    public const string Previous = "previous";
     public const string Zone = "zone";
     public const string Count = "count";
     public const string Line = "line";
@@ -111,6 +115,11 @@ public static class MessageNames
     /// <summary>Log records lost since start (the log ring full, or a native library over its rate): docs/realtime.md#logging.</summary>
     public const string LogDropped = "log_dropped";
     public const string Zones = "zones";
+    /// <summary>status.&lt;camera&gt;: crossings so far per line, <c>in</c>, <c>out</c> and <c>total</c>.</summary>
+    public const string Lines = "lines";
+    public const string In = "in";
+    public const string Out = "out";
+    public const string Total = "total";
     public const string Outputs = "outputs";
     public const string Error = "error";
 
@@ -129,4 +138,18 @@ public static class MessageNames
     public const string WriteFailures = "write_failures";
     public const string RequestsDropped = "requests_dropped";
     public const string TransitionsDropped = "transitions_dropped";
+    /// <summary>status.box, with <c>mqtt:</c> configured: the MQTT client's counters (docs/mqtt.md#counters).</summary>
+    public const string Mqtt = "mqtt";
+    public const string Connected = "connected";
+    public const string Connects = "connects";
+    public const string ConnectFailures = "connect_failures";
+    public const string OutboxEvents = "outbox_events";
+    public const string OutboxBytes = "outbox_bytes";
+    public const string OutboxDropped = "outbox_dropped";
+    public const string OutboxRecovered = "outbox_recovered";
+    public const string EventsSent = "events_sent";
+    public const string EventsAcked = "events_acked";
+    public const string Rejected = "rejected";
+    public const string HandOverDropped = "handover_dropped";
+    public const string Syncs = "syncs";
 }

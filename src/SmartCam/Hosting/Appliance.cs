@@ -6,6 +6,7 @@ using SmartCam.Capture;
 using SmartCam.Configuration;
 using SmartCam.Inference;
 using SmartCam.Messaging;
+using SmartCam.Mqtt;
 using SmartCam.Viewing;
 
 namespace SmartCam.Hosting;
@@ -65,6 +66,9 @@ public sealed class Appliance : IDisposable
     public LiveHub? Hub { get; private set; }
 
     public HttpFrontEnd? Web { get; private set; }
+
+    /// <summary>The MQTT client (null unless the config has <c>mqtt:</c>).</summary>
+    public MqttBridge? Mqtt { get; private set; }
 
     /// <summary>Null until <see cref="CreatePipeline(ILogger)"/>; disposed with the appliance.</summary>
     public DetectionPipeline? Pipeline { get; private set; }
@@ -131,7 +135,7 @@ public sealed class Appliance : IDisposable
     /// </summary>
     public bool TryAssemble(ILogger log)
     {
-        if (!TryOpenOutputs(log) || !TryStartHttp(log)) return false;
+        if (!TryOpenOutputs(log) || !TryStartHttp(log) || !TryStartMqtt(log)) return false;
         for (var i = 0; i < Decoders.Count; i++)
             log.LogInformation("Camera {Id}: {Decoding}", Config.Cameras[i].Id, HardwareDecoding.Describe(Config.Cameras[i].HwAccel, Decoders[i]));
         CreatePipeline(log);
@@ -164,8 +168,28 @@ public sealed class Appliance : IDisposable
             Console.Error.WriteLine($"smartcam: {Config.FilePath}: {e.Message}");
             return false;
         }
-        Publisher.Tap = _bus;
+        Publisher.Taps = [.. Publisher.Taps, _bus];
         Hub.Start();
+        return true;
+    }
+
+    /// <summary>
+    /// The MQTT client, when the config has <c>mqtt:</c>: its outbox opened and the broker tried once. A refused login, a
+    /// broker certificate not accepted or an outbox folder that cannot be used is a user mistake; an unreachable broker is not.
+    /// </summary>
+    public bool TryStartMqtt(ILogger log)
+    {
+        if (Config.Mqtt is null) return true;
+        try
+        {
+            Mqtt = MqttBridge.Start(Config.Mqtt, Config, log);
+        }
+        catch (MqttStartException e)
+        {
+            Console.Error.WriteLine($"smartcam: {Config.FilePath}: {e.Message}");
+            return false;
+        }
+        Publisher.Taps = [.. Publisher.Taps, Mqtt.Tap];
         return true;
     }
 
@@ -183,7 +207,7 @@ public sealed class Appliance : IDisposable
         if (Pipeline is not null) throw new InvalidOperationException("The appliance's pipeline is already made");
         var sources = Config.Cameras.Select((camera, i) => CreateSource(camera, i, log)).ToArray();
         return Pipeline = new DetectionPipeline(Config, _detectors, Publisher, sources, log,
-            new PipelineOptions(_options.WarmupFrames, _options.StopAfterFrames, Outputs, _frameTaps));
+            new PipelineOptions(_options.WarmupFrames, _options.StopAfterFrames, Outputs, _frameTaps, Mqtt is { } mqtt ? () => mqtt.Counters : null));
     }
 
     /// <summary>
@@ -199,6 +223,8 @@ public sealed class Appliance : IDisposable
         if (_disposed) return;
         _disposed = true;
         Pipeline?.Dispose();
+        // After the pipeline: its last events and final status are in the MQTT client's copy of the bus, to go out first.
+        Mqtt?.Dispose();
         // The hub first: it ends every viewer's queue, so open pages and MJPEG streams finish and Kestrel stops at once.
         Hub?.Dispose();
         Web?.DisposeAsync().AsTask().GetAwaiter().GetResult();

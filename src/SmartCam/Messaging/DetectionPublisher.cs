@@ -82,10 +82,10 @@ public sealed class DetectionPublisher : IDisposable
     /// </summary>
     public long DroppedAtHwm { get; private set; }
 
-    /// <summary>Sends topic then body; <paramref name="topic"/> must never change (it is sent without a copy).</summary>
-    /// <summary>When set (the HTTP server is on), every message sent is also copied here for in-process readers.</summary>
-    public BusTap? Tap { get; set; }
+    /// <summary>In-process readers (the HTTP server, the MQTT client): every message sent is also copied to each; set before the pipeline starts.</summary>
+    public BusTap[] Taps { get; set; } = [];
 
+    /// <summary>Sends topic then body; <paramref name="topic"/> must never change (it is sent without a copy).</summary>
     public void Send(byte[] topic, ReadOnlySpan<byte> body)
     {
         var slot = _ring[_next];
@@ -101,7 +101,7 @@ public sealed class DetectionPublisher : IDisposable
         _socket.TrySend(ref msg, TimeSpan.Zero, more: false);
         msg.Close();
         Sent++;
-        Tap?.Offer(topic, body);
+        foreach (var tap in Taps) tap.Offer(topic, body);
         if (_pipes is not null) DroppedAtHwm += _pipes.Count - Eligible(_distribution!);
         else DroppedAtHwm = -1;
     }

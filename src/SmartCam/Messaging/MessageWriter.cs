@@ -44,6 +44,7 @@ public sealed class MessageWriter
         _outputs = (outputs ?? []).Select(o => JsonEncodedText.Encode(o.Name)).ToArray();
         _ownOutputs = Enumerable.Range(0, _outputs.Length).Where(i => outputs![i].Owner == cameraIndex).ToArray();
         _rules = (scene?.Rules ?? []).Select(r => JsonEncodedText.Encode(r.Name)).ToArray();
+        _crossings = new long[2 * _lines.Length];
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
         DetTopic = Encoding.UTF8.GetBytes(MessageNames.DetTopic(camera));
         StatusTopic = Encoding.UTF8.GetBytes(MessageNames.StatusTopic(camera));
@@ -57,10 +58,33 @@ public sealed class MessageWriter
     private static readonly JsonEncodedText[] EventTypes =
         [JsonEncodedText.Encode("enter"), JsonEncodedText.Encode("leave"), JsonEncodedText.Encode("cross"), JsonEncodedText.Encode("loiter")];
 
-    /// <summary>Every evt. type, scene events first (in <see cref="SceneEventType"/>'s order), then rule and safe: status's <c>events</c> keys.</summary>
-    public static readonly string[] EventTypeNames = ["enter", "leave", "cross", "loiter", "rule", "safe"];
+    /// <summary>Every evt. type, scene events first (in <see cref="SceneEventType"/>'s order), then rule, safe and camera: status's <c>events</c> keys.</summary>
+    public static readonly string[] EventTypeNames = ["enter", "leave", "cross", "loiter", "rule", "safe", "camera"];
     private static readonly JsonEncodedText[] AllEventTypes = EventTypeNames.Select(n => JsonEncodedText.Encode(n)).ToArray();
-    private const int RuleEvents = 4, SafeEvents = 5;
+    private const int RuleEvents = 4, SafeEvents = 5, CameraEvents = 6;
+
+    /// <summary>"RUN/CAMERA/": the start of every event id this writer writes (<see cref="SetRun"/>).</summary>
+    private byte[] _idPrefix = [];
+
+    /// <summary>Crossings so far per line, in then out (status's <c>lines</c>); the publish thread's alone.</summary>
+    private readonly long[] _crossings;
+
+    /// <summary>The run whose events this writer ids: every event's <c>id</c> is RUN/CAMERA/SEQ/INDEX (docs/messages.md#event-ids).</summary>
+    public void SetRun(string runId) => _idPrefix = Encoding.UTF8.GetBytes($"{runId}/{_camera}/");
+
+    /// <summary>The event id RUN/CAMERA/SEQ/INDEX, formatted without allocating.</summary>
+    private void WriteId(Utf8JsonWriter j, long seq, int index)
+    {
+        Span<byte> id = stackalloc byte[_idPrefix.Length + 42];
+        _idPrefix.CopyTo(id);
+        var n = _idPrefix.Length;
+        System.Buffers.Text.Utf8Formatter.TryFormat(seq, id[n..], out var w);
+        n += w;
+        id[n++] = (byte)'/';
+        System.Buffers.Text.Utf8Formatter.TryFormat(index, id[n..], out w);
+        n += w;
+        j.WriteString(MessageNames.EventId, id[..n]);
+    }
 
     /// <summary>evt. messages written, by type (<see cref="EventTypeNames"/>); the publish thread's alone.</summary>
     private readonly long[] _eventCounts = new long[EventTypeNames.Length];
@@ -69,11 +93,13 @@ public sealed class MessageWriter
     private static readonly JsonEncodedText Safe = JsonEncodedText.Encode("safe"), Watchdog = JsonEncodedText.Encode("watchdog");
 
     /// <summary>An <c>evt.</c> message for a zone or line event of frame <paramref name="r"/>.</summary>
-    public void WriteSceneEvent(DetectionResult r, in SceneEvent e, long publishNs)
+    /// <param name="index">The event's place among the frame's events: with the run, camera and seq, its id.</param>
+    public void WriteSceneEvent(DetectionResult r, in SceneEvent e, long publishNs, int index = 0)
     {
         var j = Begin();
         j.WriteNumber(MessageNames.Version, 1);
         j.WriteString(MessageNames.Camera, _camera);
+        WriteId(j, r.Seq, index);
         j.WriteString(MessageNames.Type, EventTypes[(int)e.Type]);
         _eventCounts[(int)e.Type]++;
         j.WriteNumber(MessageNames.Seq, r.Seq);
@@ -89,6 +115,7 @@ public sealed class MessageWriter
         {
             j.WriteString(MessageNames.Line, _lines[e.Line]);
             j.WriteString(MessageNames.Direction, e.Direction == LineDirection.In ? In : Out);
+            if (e.Type == SceneEventType.Cross) _crossings[2 * e.Line + (e.Direction == LineDirection.In ? 0 : 1)]++;
         }
         j.WriteNumber(MessageNames.TsCaptureNs, r.CaptureNs);
         j.WriteNumber(MessageNames.TsPublishNs, publishNs);
@@ -99,11 +126,13 @@ public sealed class MessageWriter
     /// An <c>evt.</c> message for an output write: <c>rule</c> when a rule caused it (with the frame's capture
     /// time and the write's time), <c>safe</c> for safe-level writes at start, stop, fault and watchdog.
     /// </summary>
-    public void WriteOutputEvent(in OutputTransition t, int trackId, int classId, long publishNs)
+    /// <param name="seq">The camera's latest frame published before it, and <paramref name="index"/> its place after that frame's events: its id.</param>
+    public void WriteOutputEvent(in OutputTransition t, int trackId, int classId, long publishNs, long seq = -1, int index = 0)
     {
         var j = Begin();
         j.WriteNumber(MessageNames.Version, 1);
         j.WriteString(MessageNames.Camera, _camera);
+        WriteId(j, seq, index);
         if (t.RuleIndex >= 0)
         {
             j.WriteString(MessageNames.Type, "rule"u8);
@@ -126,6 +155,23 @@ public sealed class MessageWriter
         j.WriteBoolean(MessageNames.Active, t.Active);
         j.WriteNumber(MessageNames.TsCaptureNs, t.CauseCaptureNs);
         j.WriteNumber(MessageNames.TsActuateNs, t.ActuateNs);
+        j.WriteNumber(MessageNames.TsPublishNs, publishNs);
+        End(j);
+    }
+
+    /// <summary>An <c>evt.</c> message for a change of the camera's state (running, reconnecting, ended, failed), with its id as for output events.</summary>
+    public void WriteCameraEvent(string state, string previous, string? error, long publishNs, long seq, int index)
+    {
+        var j = Begin();
+        j.WriteNumber(MessageNames.Version, 1);
+        j.WriteString(MessageNames.Camera, _camera);
+        WriteId(j, seq, index);
+        j.WriteString(MessageNames.Type, "camera"u8);
+        _eventCounts[CameraEvents]++;
+        j.WriteString(MessageNames.State, state);
+        j.WriteString(MessageNames.Previous, previous);
+        if (error is not null) j.WriteString(MessageNames.Error, error);
+        j.WriteNumber(MessageNames.TsCaptureNs, 0); // no frame caused it
         j.WriteNumber(MessageNames.TsPublishNs, publishNs);
         End(j);
     }
@@ -234,6 +280,19 @@ public sealed class MessageWriter
             for (var i = 0; i < _zones.Length; i++) j.WriteNumber(_zones[i], zoneCounts[i]);
             j.WriteEndObject();
         }
+        if (_lines.Length > 0)
+        {
+            j.WriteStartObject(MessageNames.Lines);
+            for (var i = 0; i < _lines.Length; i++)
+            {
+                j.WriteStartObject(_lines[i]);
+                j.WriteNumber(MessageNames.In, _crossings[2 * i]);
+                j.WriteNumber(MessageNames.Out, _crossings[2 * i + 1]);
+                j.WriteNumber(MessageNames.Total, _crossings[2 * i] + _crossings[2 * i + 1]);
+                j.WriteEndObject();
+            }
+            j.WriteEndObject();
+        }
         if (_ownOutputs.Length > 0 && outputHigh is not null)
         {
             j.WriteStartObject(MessageNames.Outputs);
@@ -250,7 +309,8 @@ public sealed class MessageWriter
     /// no outputs) and the process's health.
     /// </summary>
     public void WriteBoxStatus(string runId, string state, double uptimeSeconds, ReadOnlySpan<(double Load, double Fps)> detectors,
-        int cameras, int camerasRunning, long processed, long busDropped, RealtimeStatus? realtime, ProcessHealth health, OutputCounters? outputs = null)
+        int cameras, int camerasRunning, long processed, long busDropped, RealtimeStatus? realtime, ProcessHealth health, OutputCounters? outputs = null,
+        MqttCounters? mqtt = null)
     {
         var j = BeginStatus(runId, state, uptimeSeconds);
         j.WriteString(MessageNames.Model, _model);
@@ -275,6 +335,23 @@ public sealed class MessageWriter
             j.WriteNumber(MessageNames.WriteFailures, o.WriteFailures);
             j.WriteNumber(MessageNames.RequestsDropped, o.RequestsDropped);
             j.WriteNumber(MessageNames.TransitionsDropped, o.TransitionsDropped);
+            j.WriteEndObject();
+        }
+        if (mqtt is { } m)
+        {
+            j.WriteStartObject(MessageNames.Mqtt);
+            j.WriteBoolean(MessageNames.Connected, m.Connected);
+            j.WriteNumber(MessageNames.Connects, m.Connects);
+            j.WriteNumber(MessageNames.ConnectFailures, m.ConnectFailures);
+            j.WriteNumber(MessageNames.OutboxEvents, m.OutboxEvents);
+            j.WriteNumber(MessageNames.OutboxBytes, m.OutboxBytes);
+            j.WriteNumber(MessageNames.OutboxDropped, m.OutboxDropped);
+            j.WriteNumber(MessageNames.OutboxRecovered, m.OutboxRecovered);
+            j.WriteNumber(MessageNames.EventsSent, m.EventsSent);
+            j.WriteNumber(MessageNames.EventsAcked, m.EventsAcked);
+            j.WriteNumber(MessageNames.Rejected, m.Rejected);
+            j.WriteNumber(MessageNames.HandOverDropped, m.HandOverDropped);
+            j.WriteNumber(MessageNames.Syncs, m.Syncs);
             j.WriteEndObject();
         }
         WriteHealth(j, health);

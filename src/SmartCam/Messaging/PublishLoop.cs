@@ -20,11 +20,20 @@ public sealed class PublishLane(SlotChannel<DetectionResult> results, MessageWri
 
     internal int[] ZoneCounts { get; } = new int[zones];
     internal long LastStatusProcessed, LastPublishEndNs;
+
+    /// <summary>Event ids: the latest frame published (-1 before the first) and the index the next event after it takes.</summary>
+    internal long EventSeq = -1;
+    internal int NextEventIndex;
+
+    /// <summary>The camera's state as the last camera event said it.</summary>
+    internal string CameraState = "starting";
 }
 
 /// <summary>What <c>status.box</c> reports besides the cameras: the detector instances' load and the process's health.</summary>
 /// <param name="Messages">The writer of <c>status.box</c>.</param>
-public sealed record BoxSources(MessageWriter Messages, IReadOnlyList<Func<InferenceCounters>> Detectors, Func<ProcessHealth> Health, Func<int>? Resweep = null);
+/// <param name="Mqtt">The MQTT client's counters (null: no <c>mqtt:</c>).</param>
+public sealed record BoxSources(MessageWriter Messages, IReadOnlyList<Func<InferenceCounters>> Detectors, Func<ProcessHealth> Health, Func<int>? Resweep = null,
+    Func<MqttCounters>? Mqtt = null);
 
 /// <summary>How the publish thread is woken, paced and named.</summary>
 /// <param name="ResultReady">The wake-up every lane's result channel signals.</param>
@@ -84,6 +93,7 @@ public sealed class PublishLoop : IDisposable
         _onStart = options.OnStart;
         _outputHigh = new bool[outputs?.Count ?? 0];
         for (var i = 0; i < _outputHigh.Length; i++) _outputHigh[i] = outputs![i].SafeHigh;
+        foreach (var lane in _lanes) lane.Messages.SetRun(options.RunId);
         _lastDetector = new InferenceCounters[box.Detectors.Count];
     }
 
@@ -190,11 +200,13 @@ public sealed class PublishLoop : IDisposable
             {
                 _resultReady.Wait(50_000_000);
             }
-            // Also between frames: a pulse ends, or the watchdog trips, when no frame comes.
+            // Also between frames: a pulse ends, or the watchdog trips, or the camera goes away, when no frame comes.
             PublishOutputEvents();
+            PublishCameraEvents();
             PublishStatusIfDue(final: false);
         }
         PublishOutputEvents();
+        PublishCameraEvents();
         PublishStatusIfDue(final: true);
         RunRequest();
     }
@@ -233,9 +245,11 @@ public sealed class PublishLoop : IDisposable
         _publisher.Send(messages.DetTopic, messages.Buffer.WrittenSpan);
         var sentNs = MonotonicClock.NowNs();
         if (lane.ZoneCounts.Length > 0) result.ZoneCounts.AsSpan().CopyTo(lane.ZoneCounts);
+        lane.EventSeq = result.Seq;
+        lane.NextEventIndex = result.EventCount;
         for (var i = 0; i < result.EventCount; i++)
         {
-            messages.WriteSceneEvent(result, result.Events[i], sentNs);
+            messages.WriteSceneEvent(result, result.Events[i], sentNs, i);
             _publisher.Send(messages.EvtTopic, messages.Buffer.WrittenSpan);
         }
         PublishOutputEvents();
@@ -276,8 +290,22 @@ public sealed class PublishLoop : IDisposable
             _outputHigh[t.Output] = t.High;
             var lane = _lanes[(uint)t.Camera < (uint)_lanes.Length ? t.Camera : 0];
             if (t.RuleIndex >= 0 && t.Active && t.CauseCaptureNs > 0) lane.Stats.RecordOutput((t.ActuateNs - t.CauseCaptureNs) / 1000);
-            lane.Messages.WriteOutputEvent(t, t.Cause.TrackId, t.Cause.ClassId, MonotonicClock.NowNs());
+            lane.Messages.WriteOutputEvent(t, t.Cause.TrackId, t.Cause.ClassId, MonotonicClock.NowNs(), lane.EventSeq, lane.NextEventIndex++);
             _publisher.Send(lane.Messages.EvtTopic, lane.Messages.Buffer.WrittenSpan);
+        }
+    }
+
+    /// <summary>A camera event for each camera whose capture state changed since the last one (running, reconnecting, ended, failed).</summary>
+    private void PublishCameraEvents()
+    {
+        foreach (var lane in _lanes)
+        {
+            var capture = lane.Capture();
+            var state = capture.Error is not null ? "failed" : capture.State;
+            if (string.Equals(state, lane.CameraState, StringComparison.Ordinal) || state == "starting") continue;
+            lane.Messages.WriteCameraEvent(state, lane.CameraState, capture.Error, MonotonicClock.NowNs(), lane.EventSeq, lane.NextEventIndex++);
+            _publisher.Send(lane.Messages.EvtTopic, lane.Messages.Buffer.WrittenSpan);
+            lane.CameraState = state;
         }
     }
 
@@ -331,7 +359,7 @@ public sealed class PublishLoop : IDisposable
         var cameras = 0;
         foreach (var lane in _lanes)
             if (lane.Capture().Error is null) cameras++;
-        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health, _outputs?.Counters);
+        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health, _outputs?.Counters, _box.Mqtt?.Invoke());
         _publisher.Send(_boxMessages.StatusTopic, _boxMessages.Buffer.WrittenSpan);
     }
 }

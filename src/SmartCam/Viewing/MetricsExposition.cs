@@ -106,6 +106,11 @@ public static class MetricsExposition
         if (s.TryGetProperty(MessageNames.Events, out var events))
             foreach (var e in events.EnumerateObject())
                 m.Add("events_total", "counter", "evt. messages sent, by type.", $"{camera},type=\"{Escape(e.Name)}\"", e.Value.GetInt64());
+        if (s.TryGetProperty(MessageNames.Lines, out var lines))
+            foreach (var l in lines.EnumerateObject())
+                foreach (var direction in new[] { MessageNames.In, MessageNames.Out })
+                    m.Add("line_crossings_total", "counter", "Crossings of a line since start, by direction.", $"{camera},line=\"{Escape(l.Name)}\",direction=\"{direction}\"",
+                        Long(l.Value, direction));
         if (s.TryGetProperty(MessageNames.Zones, out var zones))
             foreach (var z in zones.EnumerateObject())
                 m.Add("zone_objects", "gauge", "Tracked objects inside a zone now.", $"{camera},zone=\"{Escape(z.Name)}\"", z.Value.GetInt64());
@@ -129,6 +134,19 @@ public static class MetricsExposition
                 Long(actuation, MessageNames.RequestsDropped));
             m.Add("output_transitions_dropped_total", "counter", "Output writes whose evt. message was lost because the publish thread fell a full queue behind.", box,
                 Long(actuation, MessageNames.TransitionsDropped));
+        }
+        if (s.TryGetProperty(MessageNames.Mqtt, out var mqtt))
+        {
+            m.Add("mqtt_connected", "gauge", "1 while connected to the MQTT broker.", box, mqtt.GetProperty(MessageNames.Connected).GetBoolean() ? 1 : 0);
+            m.Add("mqtt_connects_total", "counter", "Connections made to the MQTT broker.", box, Long(mqtt, MessageNames.Connects));
+            m.Add("mqtt_connect_failures_total", "counter", "Connection attempts to the MQTT broker that failed.", box, Long(mqtt, MessageNames.ConnectFailures));
+            m.Add("mqtt_outbox_events", "gauge", "Events in the MQTT outbox waiting for the broker's acknowledgement.", box, Long(mqtt, MessageNames.OutboxEvents));
+            m.Add("mqtt_outbox_bytes", "gauge", "Size of the MQTT outbox's files.", box, Long(mqtt, MessageNames.OutboxBytes));
+            m.Add("mqtt_outbox_dropped_total", "counter", "Events dropped unacknowledged because the MQTT outbox was full (the oldest first).", box, Long(mqtt, MessageNames.OutboxDropped));
+            m.Add("mqtt_events_sent_total", "counter", "Event sends to the MQTT broker (again after a reconnect).", box, Long(mqtt, MessageNames.EventsSent));
+            m.Add("mqtt_events_acked_total", "counter", "Events the MQTT broker acknowledged.", box, Long(mqtt, MessageNames.EventsAcked));
+            m.Add("mqtt_events_rejected_total", "counter", "Events the MQTT broker refused with an error code (dropped, logged).", box, Long(mqtt, MessageNames.Rejected));
+            m.Add("mqtt_handover_dropped_total", "counter", "Bus messages the MQTT thread was a whole hand-over queue behind to take.", box, Long(mqtt, MessageNames.HandOverDropped));
         }
         if (s.TryGetProperty(MessageNames.Detectors, out var detectors))
         {

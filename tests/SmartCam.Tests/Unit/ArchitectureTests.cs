@@ -19,7 +19,7 @@ public partial class ArchitectureTests
         ["Tracking"] = 4,
         ["Actuation"] = 5,
         ["Messaging"] = 6,
-        ["Scene"] = 7, ["Realtime"] = 7,
+        ["Scene"] = 7, ["Realtime"] = 7, ["Mqtt"] = 7,
         ["Viewing"] = 8,
         ["Hosting"] = 9,
         ["Commands"] = 10,

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text;
 using SmartCam.Actuation;
+using SmartCam.Configuration;
 using SmartCam.Messaging;
+using SmartCam.Tracking;
 using SmartCam.Tests.Integration;
 using SmartCam.Viewing;
 
@@ -15,12 +17,19 @@ public class MetricsExpositionTests
         var stats = new PipelineStats { PeriodUs = 100_000, Processed = 42, Frames = 45, Dropped = 2, Burst = 1, Corrupt = 3, TracksIgnored = 5, EventsDropped = 6 };
         var latencies = new long[] { 90, 100, 101, 4_000, 9_999, 10_000, 10_001, 120_000, 3_000_000 };
         foreach (var us in latencies) stats.RecordStages(500, 600, us, 40, 30, us + 1_000);
-        var writer = new MessageWriter("door \"1\"", "yolox_nano", ["person"]);
+        var scene = new SceneConfig { Tracking = true, Lines = [new LineDefinition("kerb", (0, 0.5f), (1, 0.5f), 0.005)] };
+        var writer = new MessageWriter("door \"1\"", "yolox_nano", ["person"], scene);
+        writer.SetRun("0123456789abcdef");
+        var frame = new DetectionResult(1, 4);
+        foreach (var direction in new[] { LineDirection.In, LineDirection.In, LineDirection.Out })
+            writer.WriteSceneEvent(frame, new SceneEvent(SceneEventType.Cross, 1, 0, -1, 0, direction, 0), 0);
         writer.WriteStatus(stats, "0123456789abcdef", "running", 12.5, 9.5, health: new ProcessHealth(1, 0, 0, (10, 1), (2, 0), 0));
         var camera = writer.Buffer.WrittenSpan.ToArray();
         var box = new MessageWriter("box", "yolox_nano", ["person"]);
         box.WriteBoxStatus("0123456789abcdef", "running", 12.5, [(0.5, 9.5)], 1, 1, 42, 0, null, new ProcessHealth(1, 0, 0, (10, 1), (2, 0), 0, LogDropped: 7),
-            new OutputCounters(WriteFailures: 3, RequestsDropped: 2, TransitionsDropped: 1));
+            new OutputCounters(WriteFailures: 3, RequestsDropped: 2, TransitionsDropped: 1),
+            new MqttCounters(Connected: true, Connects: 2, ConnectFailures: 5, OutboxEvents: 11, OutboxBytes: 4096, OutboxDropped: 4, OutboxRecovered: 0,
+                EventsSent: 30, EventsAcked: 25, Rejected: 1, HandOverDropped: 0, Syncs: 9));
         return (camera, box.Buffer.WrittenSpan.ToArray(), latencies);
     }
 
@@ -55,6 +64,13 @@ public class MetricsExpositionTests
         Assert.Equal(3, Sample(text, "smartcam_output_write_failures_total{camera=\"box\"}"));
         Assert.Equal(2, Sample(text, "smartcam_output_requests_dropped_total{camera=\"box\"}"));
         Assert.Equal(1, Sample(text, "smartcam_output_transitions_dropped_total{camera=\"box\"}"));
+        Assert.Equal(2, Sample(text, "smartcam_line_crossings_total{camera=\"door \\\"1\\\"\",line=\"kerb\",direction=\"in\"}"));
+        Assert.Equal(1, Sample(text, "smartcam_line_crossings_total{camera=\"door \\\"1\\\"\",line=\"kerb\",direction=\"out\"}"));
+        Assert.Equal(1, Sample(text, "smartcam_mqtt_connected{camera=\"box\"}"));
+        Assert.Equal(11, Sample(text, "smartcam_mqtt_outbox_events{camera=\"box\"}"));
+        Assert.Equal(4, Sample(text, "smartcam_mqtt_outbox_dropped_total{camera=\"box\"}"));
+        Assert.Equal(25, Sample(text, "smartcam_mqtt_events_acked_total{camera=\"box\"}"));
+        Assert.Equal(5, Sample(text, "smartcam_mqtt_connect_failures_total{camera=\"box\"}"));
         // Each family's HELP and TYPE once, before its samples.
         var types = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).ToList();
         Assert.Equal(types.Distinct().Count(), types.Count);

@@ -29,7 +29,8 @@ public static class SingleCameraBench
         var (frames, warmup, viewers, bareRuns) = (options.Frames, options.Warmup, options.Viewers, options.BareRuns);
         using var loggers = LoggerFactory.Create(b => b.AddProvider(ProcessLog.Provider(ProcessLog.BenchFormat)).AddFilter(level => level >= LogLevel.Warning));
         var log = loggers.CreateLogger("SmartCam");
-        if (!appliance.TryOpenOutputs(log) || !appliance.TryStartHttp(log))
+        // MQTT too when configured: the bench with its broker stopped shows what a dead broker costs the loop (docs/mqtt.md#the-loop).
+        if (!appliance.TryOpenOutputs(log) || !appliance.TryStartHttp(log) || !appliance.TryStartMqtt(log))
             return RunCommand.ExitBadInput;
 
         SingleCameraReport report;
