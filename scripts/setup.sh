@@ -14,7 +14,9 @@ packages=(libgtk-3-0 ffmpeg python3-zmq python3-opencv python3-jsonschema python
   # the HTTP tests: promtool checks /metrics (package prometheus), headless Chromium and Firefox load the live page
   prometheus chromium firefox-esr
   # the bench plot tests render `smartcam bench --plot`'s SVG with rsvg-convert
-  librsvg2-bin)
+  librsvg2-bin
+  # the MQTT tests (docs/mqtt.md#testing): Debian's broker, and mosquitto_passwd for its login test
+  mosquitto mosquitto-clients)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -1,3 +1,5 @@
+using System.Text;
+using SmartCam.Core;
 using SmartCam.HandOver;
 
 namespace SmartCam.Messaging;
@@ -39,6 +41,8 @@ public sealed class TappedMessage(int capacity = TappedMessage.Capacity)
 /// </summary>
 public sealed class BusTap : IDisposable
 {
+    // An instance field, not a static one: no type initialiser for the publish thread to meet in Offer.
+    private readonly byte[] _detPrefix = Encoding.UTF8.GetBytes(MessageNames.DetPrefix);
     private readonly SlotChannel<TappedMessage> _channel;
     private readonly bool _detections;
     private long _tooLarge, _full;
@@ -79,7 +83,7 @@ public sealed class BusTap : IDisposable
     /// <summary>On the publish thread, after each send.</summary>
     public void Offer(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> body)
     {
-        if (!_detections && topic.StartsWith("det."u8)) return;
+        if (!_detections && topic.StartsWith(_detPrefix)) return;
         var item = _channel.Rent(CancellationToken.None, wait: false);
         if (item is null)
         {

@@ -27,7 +27,7 @@ public sealed class MqttStartException(string message) : Exception(message);
 /// <item>Detections, when asked, at QoS 0 and at most <c>publish.detections_fps</c> per camera, only while connected.</item>
 /// </list>
 /// The session is persistent (clean start false, <c>session_expiry_s</c>), the last will sets the availability topic
-/// <c>offline</c> (retained), and a connection that fails is retried with a backoff of 1 s doubling to 10 s, logged once
+/// <c>offline</c> (retained), and a connection that fails is retried with a backoff of 1 s doubling to 5 s, logged once
 /// per try.
 /// </summary>
 public sealed class MqttBridge : IDisposable
@@ -43,10 +43,14 @@ public sealed class MqttBridge : IDisposable
     /// </summary>
     public const int Window = 20;
 
-    /// <summary>Reconnect tries: at once, then after 1 s, doubling to 10 s (a broker back after an outage is found within 10 s).</summary>
-    private const long MinBackoffNs = 1_000_000_000, MaxBackoffNs = 10_000_000_000;
+    /// <summary>Reconnect tries: at once, then after 1 s, doubling to 5 s (a broker back after an outage is found within 5 s; fifty boxes
+    /// trying every 5 s are no load for a broker).</summary>
+    private const long MinBackoffNs = 1_000_000_000, MaxBackoffNs = 5_000_000_000;
     /// <summary>At a stop, how long the events still in the outbox may take to go out (systemd gives the service 30 s to stop).</summary>
     private static readonly TimeSpan StopFlushLimit = TimeSpan.FromSeconds(10);
+
+    private static readonly byte[] EvtPrefix = Encoding.UTF8.GetBytes(MessageNames.EvtPrefix),
+        StatusPrefix = Encoding.UTF8.GetBytes(MessageNames.StatusPrefix), DetPrefix = Encoding.UTF8.GetBytes(MessageNames.DetPrefix);
 
     private readonly MqttConfig _config;
     private readonly SmartCamConfig _whole;
@@ -66,7 +70,7 @@ public sealed class MqttBridge : IDisposable
     private readonly CancellationTokenSource _stop = new();
     private Thread? _thread;
     private volatile bool _stopping, _linkLost;
-    private bool _connected, _announce;
+    private bool _connected, _announce, _diskFailing;
     private Task<MqttClientConnectResult>? _connecting;
     private long _nextConnectNs, _backoffNs = MinBackoffNs, _headSavedNs;
     private long _drainFromNs, _drainEvents; // a reconnect with events waiting: when, and how many
@@ -274,11 +278,14 @@ public sealed class MqttBridge : IDisposable
                     SendEvents();
                 }
                 SaveHeadNowAndThen();
+                _diskFailing = false;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                // The data partition full or gone: keep trying; the loop is not affected.
-                _log.LogError("MQTT outbox {Path}: {Error}", _config.OutboxPath, e.Message);
+                // The data partition full or gone: the event being written is lost (said once until it works again); the
+                // loop is not affected, and the thread tries again in a second.
+                if (!_diskFailing) _log.LogError("MQTT outbox {Path}: {Error}; events that cannot be written are lost until it works again", _config.OutboxPath, e.Message);
+                _diskFailing = true;
                 _wake.Wait(1_000_000_000);
             }
             if (_stopping)
@@ -303,11 +310,11 @@ public sealed class MqttBridge : IDisposable
             try
             {
                 var topic = message.Topic;
-                if (topic.StartsWith("evt."u8))
+                if (topic.StartsWith(EvtPrefix))
                 {
                     _outbox?.Append(topic, message.Body);
                 }
-                else if (topic.StartsWith("status."u8))
+                else if (topic.StartsWith(StatusPrefix))
                 {
                     var name = Encoding.UTF8.GetString(topic);
                     var json = message.Body.ToArray();
@@ -315,7 +322,7 @@ public sealed class MqttBridge : IDisposable
                     var changed = !_status.TryGetValue(name, out var last) || last.Signature != signature;
                     _status[name] = (json, signature, Sent: !changed && last.Sent, last.SentNs);
                 }
-                else if (topic.StartsWith("det."u8) && _connected)
+                else if (topic.StartsWith(DetPrefix) && _connected)
                 {
                     var name = Encoding.UTF8.GetString(topic);
                     var now = MonotonicClock.NowNs();

@@ -16,35 +16,34 @@ public sealed class MqttTests
     private const string Prefix = "smartcam/" + ClientId;
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(240);
 
-    /// <summary>configs/actuation.yaml's scene (outputs on the log driver), the bus on <paramref name="busPort"/>, and an mqtt: section.</summary>
-    private static string Config(TempDir dir, Mosquitto broker, int busPort, string outbox, string camera = "loop: false\n  pace: max",
+    /// <summary>configs/actuation.yaml itself (its camera, scene and outputs), with the repository's paths, the bus on
+    /// <paramref name="busPort"/>, the file played as fast as it goes, and an mqtt: section.</summary>
+    private static string Config(TempDir dir, Mosquitto broker, int busPort, string outbox, bool loop = false,
         string mqtt = "", int waitForSubscribers = 0, string name = "smartcam.yaml", string outboxOptions = "")
     {
-        var path = ServiceConfig.Write(dir, "file://" + Repo.Video, busPort, camera, waitForSubscribers: waitForSubscribers, sendHighWatermark: 4000, extra: $$"""
-            tracking:
-              anchor: bottom_center
-            zones:
-              middle: { polygon: [[0.40, 0.30], [0.60, 0.30], [0.60, 0.60], [0.40, 0.60]] }
-            lines:
-              gate: { points: [[0.50, 0.25], [0.50, 0.75]] }
-            outputs:
-              lamp:   { driver: log, safe: low }
-              beacon: { driver: log, safe: low }
-            rules:
-              - name: someone-in-the-middle
-                when: { labels: [person], zone: middle, min_score: 0.5, min_frames: 3 }
-                then: { output: lamp, hold_ms: 1000 }
-              - name: walked-through-the-gate
-                when: { labels: [person], line: gate }
-                then: { output: beacon, pulse_ms: 300, cooldown_ms: 1000 }
+        var yaml = File.ReadAllText(Repo.Path("configs", "actuation.yaml"));
+        foreach (var (from, to) in new[]
+        {
+            ("file://../media/vtest.avi", "file://" + Repo.Video),
+            ("../models/yolox_nano.onnx", Repo.Model),
+            ("../models/coco80.names", Repo.Labels),
+            ("loop: false", $"loop: {(loop ? "true" : "false")}"),
+            ("pace: realtime", "pace: max"),
+            ("endpoint: tcp://127.0.0.1:5558", $"endpoint: tcp://127.0.0.1:{busPort}\n  wait_for_subscribers: {waitForSubscribers}\n  wait_timeout_ms: 20000\n  send_hwm: 4000"),
+        })
+        {
+            Assert.Contains(from, yaml); // configs/actuation.yaml changed: change this test with it
+            yaml = yaml.Replace(from, to);
+        }
+        return dir.Write(name, yaml + $$"""
+
             mqtt:
               url: {{broker.Url}}
               client_id: {{ClientId}}
               outbox: { path: {{outbox}}{{outboxOptions}} }
               {{Indent(mqtt)}}
+
             """);
-        if (name != "smartcam.yaml") File.Move(path, dir.File(name), overwrite: true);
-        return dir.File(name);
     }
 
     private static string Indent(string text) => string.Join("\n", text.Split('\n').Select((l, i) => i == 0 ? l : "  " + l));
@@ -154,7 +153,7 @@ public sealed class MqttTests
         using var collector = new MqttCollector(broker, Prefix + "/events/#");
         var port = ChildProcess.FreePort();
         var outbox = dir.File("outbox");
-        var path = Config(dir, broker, port, outbox, camera: "loop: true\n  pace: max", waitForSubscribers: 2);
+        var path = Config(dir, broker, port, outbox, loop: true, waitForSubscribers: 2);
         var busFile = dir.File("evt.jsonl");
         using var bus = BusEvents(port, busFile);
         using var service = ChildProcess.SmartCam("run", "-c", path);
@@ -191,7 +190,7 @@ public sealed class MqttTests
         broker.Stop();
         var port = ChildProcess.FreePort();
         var outbox = dir.File("outbox");
-        var path = Config(dir, broker, port, outbox, camera: "loop: true\n  pace: max");
+        var path = Config(dir, broker, port, outbox, loop: true);
         List<string> before;
         using (var service = ChildProcess.SmartCam("run", "-c", path))
         {
@@ -304,7 +303,7 @@ public sealed class MqttTests
         using var dir = new TempDir();
         using var broker = new Mosquitto();
         using var collector = new MqttCollector(broker, Prefix + "/availability");
-        var path = Config(dir, broker, ChildProcess.FreePort(), dir.File("outbox"), camera: "loop: true\n  pace: max");
+        var path = Config(dir, broker, ChildProcess.FreePort(), dir.File("outbox"), loop: true);
         using var service = ChildProcess.SmartCam("run", "-c", path);
         Eventually.Until(() => collector.Messages.Any(m => m.Payload == "online") || service.HasExited, Long, "availability online");
         Assert.False(service.HasExited, service.Stderr);

@@ -10,13 +10,7 @@ public class HttpConfigTests
     private static string Write(TempDir dir, params string[] http) =>
         dir.Write("smartcam.yaml", string.Join("\n", ["camera:", "  source: file://clip.avi", "model:", "  path: " + Repo.Model, "http:", .. http]) + "\n");
 
-    private static void AssertError(string path, string key, params string[] more)
-    {
-        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(path));
-        Assert.Matches("^" + Regex.Escape(path) + @":\d+:\d+: " + Regex.Escape(key + ":"), e.Message);
-        Assert.DoesNotContain("\n", e.Message);
-        foreach (var text in more) Assert.Contains(text, e.Message);
-    }
+    private static void AssertError(string path, string key, params string[] more) => ConfigErrors.AssertError(path, key, more);
 
     [Fact]
     public void Off_without_the_section_and_loopback_8080_with_an_empty_one()
