@@ -198,8 +198,8 @@ pmax=$(marker "cg_pids_max=")
 check "pids.max is the unit's TasksMax" "$([ "$pmax" = "$(unit_value TasksMax)" ] && below "$(marker "cg_pids_current=")" "$pmax"; echo $?)" "pids.max=$pmax, pids.current=$(marker "cg_pids_current=")"
 iow=$(marker "cg_io_weight=")
 check "io.weight is the unit's IOWeight" "$([ "$iow" = "default $(unit_value IOWeight)" ]; echo $?)" "$iow; $(marker "root_disk=") scheduler $(marker "io_scheduler="), io.cost $(marker "io_cost_qos=")"
-eg=$(marker "egress="); egs=$(marker "egress_smartcam="); egr=$(marker "egress_root=")
-check "outbound: the service's user connects only where its config needs (nftables)" "$([ "$eg" = chain/0 ] && [ "$egs" = "Operation not permitted" ] && [ "$egr" != "Operation not permitted" ]; echo $?)" "egress chain/elements lines: $eg; smartcam to 10.0.2.2:1883: $egs; root: $egr"
+eg=$(marker "egress="); egs=$(marker "egress_smartcam="); egr=$(marker "egress_root="); egd=$(marker "egress_dropped=")
+check "outbound: the service's user connects only where its config needs (nftables)" "$([ "$eg" = chain/0 ] && [ "$egs" = 124 ] && [ "$egr" = 1 ] && [ "${egd:-0}" -ge 1 ]; echo $?)" "egress chain/elements lines: $eg; to 10.0.2.2:1883 (nobody there) root exits $egr (refused), smartcam $egs (124: no answer); $egd packet(s) dropped"
 ob=$(marker "mqtt_outbox_dir="); check "the MQTT outbox folder is the service's (StateDirectory=)" "$([ "$ob" = "smartcam 700" ]; echo $?)" "/var/lib/smartcam/mqtt-outbox: $ob"
 aa=$(marker "apparmor="); check "AppArmor profile enforced" "$(echo "$aa" | grep -q "smartcam (enforce)"; echo $?)" "$aa"
 hz=$(marker "http_healthz="); check "HTTP /healthz answers 200 on the loopback" "$([ "$hz" = 200 ]; echo $?)" "$hz after $(marker "http_healthz_after_s=") s, listening on $(marker "http_listen=") $(marker "http_healthz_body=")"

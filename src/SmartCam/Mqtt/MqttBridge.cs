@@ -74,6 +74,7 @@ public sealed class MqttBridge : IDisposable
     private Task<MqttClientConnectResult>? _connecting;
     private long _nextConnectNs, _backoffNs = MinBackoffNs, _headSavedNs;
     private long _drainFromNs, _drainEvents; // a reconnect with events waiting: when, and how many
+    private long _droppedLogged; // the outbox's dropped count as last logged
     private long _connects, _connectFailures, _eventsSent, _rejected, _statusSent, _detectionsSent;
     private readonly HashSet<string> _rejectionsLogged = [];
 
@@ -268,6 +269,7 @@ public sealed class MqttBridge : IDisposable
             {
                 Drain();
                 _outbox?.Sync();
+                LogDrops();
                 KeepConnected();
                 TakeAcks();
                 if (_connected)
@@ -324,11 +326,12 @@ public sealed class MqttBridge : IDisposable
                 }
                 else if (topic.StartsWith(DetPrefix) && _connected)
                 {
+                    // Paced by the messages' own publish times, so a thread that fell behind does not send a burst.
                     var name = Encoding.UTF8.GetString(topic);
-                    var now = MonotonicClock.NowNs();
-                    if (!_detectionSentNs.TryGetValue(name, out var sent) || now - sent >= _detectionIntervalNs)
+                    var publishedNs = TopLevelJson.Long(message.Body, MessageNames.TsPublishNs);
+                    if (!_detectionSentNs.TryGetValue(name, out var sent) || publishedNs - sent >= _detectionIntervalNs)
                     {
-                        _detectionSentNs[name] = now;
+                        _detectionSentNs[name] = publishedNs;
                         Publish(_topics.ForBus(name)!, message.Body.ToArray(), MqttQualityOfServiceLevel.AtMostOnce, retain: false);
                         Interlocked.Increment(ref _detectionsSent);
                     }
@@ -339,6 +342,17 @@ public sealed class MqttBridge : IDisposable
                 channel.Release(message);
             }
         }
+    }
+
+    /// <summary>One line each time the full outbox drops its oldest events (a sixteenth of it at a time, so rarely).</summary>
+    private void LogDrops()
+    {
+        if (_outbox is null) return;
+        var dropped = _outbox.Counters.Dropped;
+        if (dropped == _droppedLogged) return;
+        _log.LogWarning("MQTT outbox {Path} full ({MaxMb} MB): dropped its {Count} oldest event(s), {Total} since start; the broker at {Url} has been unreachable",
+            _config.OutboxPath, Math.Round(_config.OutboxMaxBytes / (1024.0 * 1024.0), 2), dropped - _droppedLogged, dropped, _config.Url);
+        _droppedLogged = dropped;
     }
 
     /// <summary>What makes a status worth sending at once: the state, the zone counts and the line counts (Home Assistant's sensors).</summary>

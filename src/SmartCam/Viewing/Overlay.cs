@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using OpenCvSharp;
 using SmartCam.Core;
+using SmartCam.Messaging;
 
 namespace SmartCam.Viewing;
 

@@ -254,6 +254,7 @@ public sealed class MqttTests
         // The loop did not notice: every frame processed, none dropped.
         Assert.Equal(795, last.GetProperty("processed").GetInt64());
         Assert.Equal(0, mqtt.GetProperty("handover_dropped").GetInt64());
+        Assert.Contains("full (0.02 MB): dropped its", log); // said when it happened, not only at the stop
     }
 
     [Fact]
@@ -265,11 +266,20 @@ public sealed class MqttTests
         using var collector = new MqttCollector(broker, Prefix + "/#");
         var port = ChildProcess.FreePort();
         var tls = $"tls: {{ ca_file: {pki.CaFile}, cert_file: {pki.ClientCertFile}, key_file: {pki.ClientKeyFile} }}";
-        var path = Config(dir, broker, port, dir.File("outbox"), mqtt: tls);
+        var path = Config(dir, broker, port, dir.File("outbox"), mqtt: tls + "\npublish: { detections: true, detections_fps: 5 }");
         using (var service = ChildProcess.SmartCam("run", "-c", path))
             Assert.True(service.WaitForExit(Long) == 0, service.Stderr);
         Eventually.Until(() => collector.On(Prefix + "/availability").Any(m => m.Payload == "offline"), TimeSpan.FromSeconds(60), "the run's messages over TLS");
         Assert.True(MqttIds(collector).Count > 50, $"{MqttIds(collector).Count} events over TLS");
+        // Detections when asked: the bus's det. JSON, in frame order, at most 5 a second (their own publish times say so).
+        var detections = collector.On(Prefix + "/detections/cam0").Select(m => m.Json).ToList();
+        Assert.True(detections.Count >= 2, $"{detections.Count} detection messages");
+        for (var i = 1; i < detections.Count; i++)
+        {
+            Assert.True(detections[i].GetProperty("seq").GetInt64() > detections[i - 1].GetProperty("seq").GetInt64());
+            var gapNs = detections[i].GetProperty("ts_publish_ns").GetInt64() - detections[i - 1].GetProperty("ts_publish_ns").GetInt64();
+            Assert.True(gapNs >= 195_000_000, $"detections {gapNs / 1e6:0.0} ms apart; expected at most 5 a second");
+        }
 
         using var other = new TestPki("Some other CA");
         var wrong = Config(dir, broker, port, dir.File("outbox2"), mqtt: $"tls: {{ ca_file: {other.CaFile}, cert_file: {pki.ClientCertFile}, key_file: {pki.ClientKeyFile} }}", name: "wrong.yaml");

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using SmartCam.Configuration;
 
 namespace SmartCam.Tests.Unit;

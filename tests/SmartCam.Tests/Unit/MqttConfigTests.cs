@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using SmartCam.Configuration;
 using SmartCam.Tests.Integration;
 

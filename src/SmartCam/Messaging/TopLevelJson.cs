@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SmartCam.Viewing;
+namespace SmartCam.Messaging;
 
 /// <summary>Reads one top-level field of a bus message without building a document (the det. stream is every frame).</summary>
 internal static class TopLevelJson
