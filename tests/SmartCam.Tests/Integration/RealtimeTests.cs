@@ -28,16 +28,26 @@ public sealed class RealtimeTests : IDisposable
 
     private sealed record TaskInfo(int Tid, string Name, int Policy, int Priority, string Cpus);
 
-    /// <summary>Name, policy (stat field 41), real-time priority (field 40) and allowed CPUs of every thread of <paramref name="pid"/>.</summary>
+    /// <summary>
+    /// Name, policy (stat field 41), real-time priority (field 40) and allowed CPUs of every thread of <paramref name="pid"/>.
+    /// A thread that ends between the listing and the reading (a decoder's or the runtime's helper) is left out.
+    /// </summary>
     private static List<TaskInfo> Tasks(int pid) =>
         Directory.GetDirectories($"/proc/{pid}/task").Select(dir =>
         {
-            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            // The name may contain spaces and parentheses: fields are counted after the last ')'.
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var cpus = File.ReadLines(Path.Combine(dir, "status")).First(l => l.StartsWith("Cpus_allowed_list:")).Split('\t')[1].Trim();
-            return new TaskInfo(int.Parse(Path.GetFileName(dir)), stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')], int.Parse(fields[38]), int.Parse(fields[37]), cpus);
-        }).ToList();
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                // The name may contain spaces and parentheses: fields are counted after the last ')'.
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var cpus = File.ReadLines(Path.Combine(dir, "status")).First(l => l.StartsWith("Cpus_allowed_list:")).Split('\t')[1].Trim();
+                return new TaskInfo(int.Parse(Path.GetFileName(dir)), stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')], int.Parse(fields[38]), int.Parse(fields[37]), cpus);
+            }
+            catch (IOException)
+            {
+                return null; // /proc/PID/task/TID is gone: the thread ended
+            }
+        }).OfType<TaskInfo>().ToList();
 
     [Fact]
     [Trait("Requires", "root")] // SCHED_FIFO needs CAP_SYS_NICE, lock_memory CAP_IPC_LOCK
