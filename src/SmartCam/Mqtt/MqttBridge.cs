@@ -265,6 +265,9 @@ public sealed class MqttBridge : IDisposable
         var stopAt = DateTime.MaxValue;
         while (true)
         {
+            // Read before the drain: the flag is set after the publish thread's last message, so a drain that follows
+            // seeing it takes every message. Read after, a message written during the drain would be left behind.
+            var stopping = _stopping;
             try
             {
                 Drain();
@@ -290,7 +293,7 @@ public sealed class MqttBridge : IDisposable
                 _diskFailing = true;
                 _wake.Wait(1_000_000_000);
             }
-            if (_stopping)
+            if (stopping)
             {
                 if (stopAt == DateTime.MaxValue) stopAt = DateTime.UtcNow + StopFlushLimit;
                 // Done when everything went out and was acknowledged, or there is no broker to wait for.
