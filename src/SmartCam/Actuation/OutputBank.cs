@@ -114,6 +114,14 @@ public sealed class OutputBank : IDisposable
     /// <summary>The request side for camera (requester) <paramref name="index"/>: one producer thread each.</summary>
     public OutputRequester Requester(int index) => _requesters[index];
 
+    /// <summary>
+    /// A live reload gave camera <paramref name="camera"/> a rule for <paramref name="output"/>: its requests for it count
+    /// from now on. Set before the rules that make them run (the reload posts them after). An output a reload took away
+    /// stays in the plan until a restart: its rule's release has already made it inactive, and the camera's watchdog still
+    /// covers it, the safe side.
+    /// </summary>
+    public void AlsoDrive(int camera, int output) => Volatile.Write(ref _drives[camera][output], true);
+
     /// <summary>What went wrong so far, for status messages; any thread, no allocation.</summary>
     public OutputCounters Counters
     {

@@ -94,6 +94,27 @@ public sealed class RuleEngine
         _lastRule.AsSpan().Fill(-1);
     }
 
+    /// <summary>
+    /// At a live reload, between two frames on the inference thread: rule i takes over rule
+    /// <paramref name="runningRuleOf"/>[i] of <paramref name="running"/> (-1: a new or changed rule, which starts
+    /// inactive), and every output keeps what was last sent to it. So an output driven only by unchanged rules keeps its
+    /// state and timing; one whose rule changed or went is released at the next evaluation (off, unless another rule
+    /// holds it), and then follows its new rule. Allocates nothing.
+    /// </summary>
+    public void CarryFrom(RuleEngine running, ReadOnlySpan<int> runningRuleOf)
+    {
+        if (running._untilNs.Length != _untilNs.Length) throw new ArgumentException("a different number of outputs", nameof(running));
+        for (var i = 0; i < _states.Length; i++)
+            _states[i] = runningRuleOf[i] >= 0 ? running._states[runningRuleOf[i]] : default;
+        running._sentUntilNs.CopyTo(_sentUntilNs, 0);
+        running._untilNs.CopyTo(_untilNs, 0);
+        for (var o = 0; o < _lastRule.Length; o++) _lastRule[o] = -1;
+        for (var i = 0; i < _states.Length; i++)
+            if (runningRuleOf[i] >= 0)
+                for (var o = 0; o < _lastRule.Length; o++)
+                    if (running._lastRule[o] == runningRuleOf[i]) _lastRule[o] = i;
+    }
+
     public ReadOnlySpan<RuleState> States => _states;
 
     /// <summary>The rules that fired or released in the latest evaluation; valid until the next.</summary>

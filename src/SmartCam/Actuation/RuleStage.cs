@@ -16,6 +16,7 @@ public sealed class RuleStage
     private readonly RuleCause[] _causes;
     private readonly OutputRequester? _outputs;
     private readonly RuleEngine _engine;
+    private readonly int[] _runningRuleOf;
 
     /// <param name="onFrameClock">Rules time themselves on the frames' clock (the media clock of a file) and
     /// switch outputs only at frames, so a replay gives the same transitions at any speed; see <see cref="RuleEngine"/>.</param>
@@ -23,6 +24,7 @@ public sealed class RuleStage
     public RuleStage(IReadOnlyList<RuleConfig> rules, string[] labels, OutputRequester? outputs, int outputCount, bool onFrameClock = false)
     {
         _rules = rules.ToArray();
+        _runningRuleOf = new int[_rules.Length];
         _outputs = outputs;
         _labelAllowed = new bool[_rules.Length][];
         for (var r = 0; r < _rules.Length; r++)
@@ -34,6 +36,16 @@ public sealed class RuleStage
         _conditions = new bool[_rules.Length];
         _causes = new RuleCause[_rules.Length];
         _engine = new RuleEngine(_rules.Select(r => (r.Name, r.Output, r.Timing)).ToArray(), outputCount, onFrameClock);
+    }
+
+    /// <summary>
+    /// At a live reload, between two frames on the inference thread: rules of <paramref name="scene"/> unchanged from
+    /// <paramref name="runningScene"/> go on where <paramref name="running"/> was (<see cref="RuleEngine.CarryFrom"/>).
+    /// </summary>
+    public void TakeOver(RuleStage running, SceneConfig runningScene, SceneConfig scene)
+    {
+        scene.RunningRuleOf(runningScene, _runningRuleOf);
+        _engine.CarryFrom(running._engine, _runningRuleOf);
     }
 
     /// <param name="ruleNs">The rules' clock: the frame's media time for files, CLOCK_MONOTONIC now for live sources.</param>

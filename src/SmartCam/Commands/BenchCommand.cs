@@ -26,16 +26,17 @@ public static class BenchCommand
         var plot = new Option<string?>("--plot") { Description = "After the run, draw the capture→publish latency distribution (CDF, log time axis, one curve per camera, the bare model's p50 and p99 marked) to this SVG file" };
         var decodeOnly = new Option<bool>("--decode-only") { Description = "Only decode each camera's source (its decoder threads and hardware decoder; no conversion, no model) for --frames frames after --warmup: the decoder's own rate, the most the capture side can give the detector" };
         var viewers = new Option<int>("--viewers") { Description = "Single camera: run the HTTP server with this many live viewers connected (one MJPEG client, the rest live pages over WebSocket)", DefaultValueFactory = _ => 0 };
+        var reloadEvery = new Option<int>("--reload-every-ms") { Description = "Single camera: during the measured frames, reload the scene this often (a zone added, then taken away again), as `systemctl reload` or the scene editor would; 0: never", DefaultValueFactory = _ => 0 };
         var bench = new Command("bench", "Measure the configured pipeline: fps, per-stage and capture→publish latency against the bare model, allocations, GCs, memory, start-up. With several cameras: per camera, the capacity, fairness under overload and one camera dying.")
         {
-            config, frames, warmup, bare, json, seconds, warmupSeconds, probeSeconds, maxCameras, viewers, plot, decodeOnly,
+            config, frames, warmup, bare, json, seconds, warmupSeconds, probeSeconds, maxCameras, viewers, plot, decodeOnly, reloadEvery,
         };
         bench.SetAction(r =>
         {
             var (n, w, b) = (r.GetValue(frames), r.GetValue(warmup), r.GetValue(bare));
-            if (n < 1 || w < 1 || b < 10 || r.GetValue(viewers) is < 0 or > 64)
+            if (n < 1 || w < 1 || b < 10 || r.GetValue(viewers) is < 0 or > 64 || r.GetValue(reloadEvery) is < 0 or > 3_600_000)
             {
-                error.WriteLine("smartcam bench: --frames and --warmup must be at least 1, --bare at least 10, --viewers 0-64");
+                error.WriteLine("smartcam bench: --frames and --warmup must be at least 1, --bare at least 10, --viewers 0-64, --reload-every-ms 0-3600000");
                 return RunCommand.ExitBadInput;
             }
             var (s, ws, ps, mc) = (r.GetValue(seconds), r.GetValue(warmupSeconds), r.GetValue(probeSeconds), r.GetValue(maxCameras));
@@ -53,9 +54,9 @@ public static class BenchCommand
             if (r.GetValue(decodeOnly))
                 return RunDecodeOnly(r.GetValue(config)!, n, w, r.GetValue(json), output);
             static bool Given(ParseResult p, Option o) => p.GetResult(o) is { Implicit: false };
-            var given = new Given(Given(r, frames) || Given(r, warmup) || Given(r, viewers),
+            var given = new Given(Given(r, frames) || Given(r, warmup) || Given(r, viewers) || Given(r, reloadEvery),
                 Given(r, seconds) || Given(r, warmupSeconds) || Given(r, probeSeconds) || Given(r, maxCameras));
-            return Run(r.GetValue(config)!, new SingleCameraBench.Options(n, w, r.GetValue(viewers), b, r.GetValue(plot)),
+            return Run(r.GetValue(config)!, new SingleCameraBench.Options(n, w, r.GetValue(viewers), b, r.GetValue(plot), r.GetValue(reloadEvery)),
                 new MultiCameraBench.Options(s, ws, ps, mc, b, r.GetValue(plot)), r.GetValue(json), given, output);
         });
         return bench;
@@ -79,7 +80,7 @@ public static class BenchCommand
         var several = config.Cameras.Count > 1;
         if (!(several ? given.SingleOnly : given.MultiOnly)) return null;
         return several
-            ? $"smartcam bench: --frames, --warmup and --viewers are for a single-camera config; {config.FilePath} has {config.Cameras.Count} cameras (use --seconds, --warmup-seconds)"
+            ? $"smartcam bench: --frames, --warmup, --viewers and --reload-every-ms are for a single-camera config; {config.FilePath} has {config.Cameras.Count} cameras (use --seconds, --warmup-seconds)"
             : $"smartcam bench: --seconds, --warmup-seconds, --probe-seconds and --max-cameras are for a config with several cameras; {config.FilePath} has one (use --frames, --warmup)";
     }
 

@@ -20,6 +20,9 @@ public static partial class ConfigLoader
         return Parse(YamlDocument.Read(fullPath), fullPath);
     }
 
+    /// <summary>The config file's text, checked as <see cref="Load"/> checks it (size, UTF-8): what a live reload compares and edits.</summary>
+    public static string ReadText(string path) => YamlDocument.Read(Path.GetFullPath(path));
+
     public static SmartCamConfig Parse(string yaml, string fullPath)
     {
         var top = YamlDocument.Parse(yaml, fullPath);

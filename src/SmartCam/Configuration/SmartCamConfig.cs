@@ -262,6 +262,42 @@ public sealed record SceneConfig
     public IReadOnlyList<LineDefinition> Lines { get; init; } = [];
     /// <summary>Rules name their output by its index among every camera's outputs (<see cref="SmartCamConfig.Outputs"/>).</summary>
     public IReadOnlyList<RuleConfig> Rules { get; init; } = [];
+
+    /// <summary>
+    /// Per rule of this scene, the rule of <paramref name="running"/> it continues at a live reload, or -1: the same name,
+    /// labels, score, zone or line (by name: indexes move when zones are added), direction, output and timing. Written
+    /// into <paramref name="into"/> without allocating: it runs on the inference thread at the switch.
+    /// </summary>
+    public void RunningRuleOf(SceneConfig running, Span<int> into)
+    {
+        for (var n = 0; n < Rules.Count; n++)
+        {
+            into[n] = -1;
+            var rule = Rules[n];
+            for (var i = 0; i < running.Rules.Count; i++)
+            {
+                var r = running.Rules[i];
+                if (r.Name == rule.Name && SameLabels(r.Labels, rule.Labels) && r.MinScore == rule.MinScore
+                    && ZoneName(running, r.Zone) == ZoneName(this, rule.Zone) && LineName(running, r.Line) == LineName(this, rule.Line)
+                    && r.Direction == rule.Direction && r.Output == rule.Output && r.Timing == rule.Timing)
+                {
+                    into[n] = i;
+                    break;
+                }
+            }
+        }
+    }
+
+    private static bool SameLabels(IReadOnlyList<string> a, IReadOnlyList<string> b)
+    {
+        if (a.Count != b.Count) return false;
+        for (var i = 0; i < a.Count; i++)
+            if (a[i] != b[i]) return false;
+        return true;
+    }
+
+    private static string? ZoneName(SceneConfig scene, int zone) => zone >= 0 ? scene.Zones[zone].Name : null;
+    private static string? LineName(SceneConfig scene, int line) => line >= 0 ? scene.Lines[line].Name : null;
 }
 
 /// <summary>

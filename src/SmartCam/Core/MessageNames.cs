@@ -58,6 +58,10 @@ public static class MessageNames
     public const string Type = "type";
     /// <summary>camera events: the state before this one.</summary>
     public const string Previous = "previous";
+    /// <summary>config events: what a live reload changed, in a few words (e.g. "zones: middle moved; rules: 1 added").</summary>
+    public const string Summary = "summary";
+    /// <summary>config events: the first 16 hex digits of the SHA-256 of the config file as applied.</summary>
+    public const string Hash = "hash";
     public const string Zone = "zone";
     public const string Count = "count";
     public const string Line = "line";
@@ -140,6 +144,10 @@ public static class MessageNames
     public const string TransitionsDropped = "transitions_dropped";
     /// <summary>status.box, with <c>mqtt:</c> configured: the MQTT client's counters (docs/mqtt.md#counters).</summary>
     public const string Mqtt = "mqtt";
+    /// <summary>status.box: the config as running (hash) and its live reloads (docs/configuration.md#reload).</summary>
+    public const string Config = "config";
+    public const string Reloads = "reloads";
+    public const string ReloadsRefused = "refused";
     public const string Connected = "connected";
     public const string Connects = "connects";
     public const string ConnectFailures = "connect_failures";

@@ -70,6 +70,9 @@ public sealed class Appliance : IDisposable
     /// <summary>The MQTT client (null unless the config has <c>mqtt:</c>).</summary>
     public MqttBridge? Mqtt { get; private set; }
 
+    /// <summary>Live reloads' counters for status.box: set by the command that reloads (smartcam run, the bench) before <see cref="TryAssemble"/>.</summary>
+    public ConfigReloads? Reloads { get; set; }
+
     /// <summary>Null until <see cref="CreatePipeline(ILogger)"/>; disposed with the appliance.</summary>
     public DetectionPipeline? Pipeline { get; private set; }
 
@@ -207,7 +210,7 @@ public sealed class Appliance : IDisposable
         if (Pipeline is not null) throw new InvalidOperationException("The appliance's pipeline is already made");
         var sources = Config.Cameras.Select((camera, i) => CreateSource(camera, i, log)).ToArray();
         return Pipeline = new DetectionPipeline(Config, _detectors, Publisher, sources, log,
-            new PipelineOptions(_options.WarmupFrames, _options.StopAfterFrames, Outputs, _frameTaps, Mqtt is { } mqtt ? () => mqtt.Counters : null));
+            new PipelineOptions(_options.WarmupFrames, _options.StopAfterFrames, Outputs, _frameTaps, Mqtt is { } mqtt ? () => mqtt.Counters : null, Reloads));
     }
 
     /// <summary>
@@ -251,20 +254,23 @@ public sealed class Appliance : IDisposable
         {
             throw new ModelException(e.Key is null ? $"{config.FilePath}: model: {e.Message}" : $"{config.FilePath}: {e.Message}", e.Key);
         }
-        var modelLabels = $"the model's labels are: {string.Join(", ", detector.Labels.Take(12))}{(detector.Labels.Length > 12 ? ", …" : "")}";
-        var unknown = DetectionPostprocessor.UnknownLabels(config.Detect, detector.Labels).ToList();
-        if (unknown.Count > 0)
+        if (LabelProblem(config, detector.Labels) is { } problem)
         {
             detector.Dispose();
-            throw new ConfigException($"{config.FilePath}: detect: unknown class label(s) {string.Join(", ", unknown.Select(l => $"'{l}'"))}; {modelLabels}");
-        }
-        var unknownInRules = ConfigLoader.UnknownRuleLabels(config, detector.Labels).ToList();
-        if (unknownInRules.Count > 0)
-        {
-            detector.Dispose();
-            throw new ConfigException($"{config.FilePath}: {string.Join("; ", unknownInRules)}; {modelLabels}");
+            throw new ConfigException(problem);
         }
         return (config, detector);
+    }
+
+    /// <summary>The config's labels (detect:, rules) the model does not have, as one line naming them; null when all are the model's.</summary>
+    public static string? LabelProblem(SmartCamConfig config, string[] labels)
+    {
+        var modelLabels = $"the model's labels are: {string.Join(", ", labels.Take(12))}{(labels.Length > 12 ? ", …" : "")}";
+        var unknown = DetectionPostprocessor.UnknownLabels(config.Detect, labels).ToList();
+        if (unknown.Count > 0)
+            return $"{config.FilePath}: detect: unknown class label(s) {string.Join(", ", unknown.Select(l => $"'{l}'"))}; {modelLabels}";
+        var unknownInRules = ConfigLoader.UnknownRuleLabels(config, labels).ToList();
+        return unknownInRules.Count > 0 ? $"{config.FilePath}: {string.Join("; ", unknownInRules)}; {modelLabels}" : null;
     }
 
     /// <summary><paramref name="first"/> and the further sessions <c>model.instances</c> asks for (one per inference thread).</summary>

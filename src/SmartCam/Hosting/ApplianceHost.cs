@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -40,7 +41,16 @@ public static class ApplianceHost
         builder.Services.AddSystemd();
         using var host = builder.Build();
         var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SmartCam");
+        var reload = new LiveReload(appliance, log);
+        appliance.Reloads = reload.Counters;
         if (!appliance.TryAssemble(log)) return ExitCodes.BadInput;
+        if (appliance.Hub is { } hub) hub.Editor = reload;
+        // systemctl reload (ExecReload=kill -HUP): the file again, on a pool thread, never the signal's own.
+        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, signal =>
+        {
+            signal.Cancel = true;
+            ThreadPool.UnsafeQueueUserWorkItem(_ => ReloadFile(reload, log), null);
+        });
 
         using var watchdog = new SystemdWatchdog(appliance.Pipeline!);
         var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -49,6 +59,19 @@ public static class ApplianceHost
         LogStart(appliance, log);
         host.Run();
         return outcome.ExitCode;
+    }
+
+    private static void ReloadFile(LiveReload reload, ILogger log)
+    {
+        try
+        {
+            reload.ReloadFile();
+        }
+        catch (Exception e)
+        {
+            // A bug, not a user mistake (those are refused with one line): keep the trace, keep running the old scene.
+            log.LogError(e, "Reload (SIGHUP) failed; still running the previous scene");
+        }
     }
 
     private static void LogStart(Appliance appliance, ILogger log)

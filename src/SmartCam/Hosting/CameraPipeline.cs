@@ -42,10 +42,11 @@ public sealed class CameraPipeline : IDisposable
         Capture = new CaptureLoop(camera, source, Frames, log, frame => _letterbox.Run(frame.Image, frame.Width, frame.Height, InputOf(frame)), wiring.OnCaptureStart) { Tap = wiring.Tap };
         // Files: the inference thread waits rather than lose a result while the publish thread is starved of CPU.
         Results = new SlotChannel<DetectionResult>(ResultDepth, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,
-            () => Prefaulted(new DetectionResult(config.Detect.MaxDetections, after?.MaxEvents ?? 0, scene.Zones.Count)), wiring.ResultReady);
+            () => Prefaulted(new DetectionResult(config.Detect.MaxDetections, after?.MaxEvents ?? 0, after?.ZoneRoom ?? 0)), wiring.ResultReady);
         Messages = new MessageWriter(camera.Id, detector.Name, detector.Labels, scene, config.Outputs, index);
-        Publishing = new PublishLane(Results, Messages, () => Capture.Counters, scene.Zones.Count);
+        Publishing = new PublishLane(Results, Messages, () => Capture.Counters, after?.ZoneRoom ?? 0);
         Lane = new InferenceLane<DetectionResult>(Frames, Results, after);
+        Scene = after;
     }
 
     /// <summary>
@@ -74,6 +75,9 @@ public sealed class CameraPipeline : IDisposable
     public MessageWriter Messages { get; }
     public PublishLane Publishing { get; }
     public InferenceLane<DetectionResult> Lane { get; }
+
+    /// <summary>Tracking, zones and rules, where a live reload posts the camera's next scene; null when tracking is off.</summary>
+    public TrackingAndRules? Scene { get; }
 
     /// <summary>The camera's statistics, written by the publish thread.</summary>
     public PipelineStats Stats => Publishing.Stats;

@@ -17,8 +17,9 @@ namespace SmartCam.Hosting;
 /// <param name="Outputs">The opened outputs the rules drive (null: no outputs); the pipeline drives them safe when it ends, never disposes them.</param>
 /// <param name="FrameTaps">One per camera when the HTTP server is on (the live view's copies of frames), else null.</param>
 /// <param name="Mqtt">The MQTT client's counters, for status.box (null: no <c>mqtt:</c>).</param>
+/// <param name="Reloads">Live reloads of the config, for status.box (null: the command reloads nothing).</param>
 public sealed record PipelineOptions(long WarmupFrames = 0, long StopAfterFrames = 0, OutputBank? Outputs = null, IReadOnlyList<FrameTap>? FrameTaps = null,
-    Func<MqttCounters>? Mqtt = null);
+    Func<MqttCounters>? Mqtt = null, ConfigReloads? Reloads = null);
 
 /// <summary>
 /// Every camera's pipeline around one shared detector: one capture thread per camera (<c>sc-capture</c>, reading and
@@ -94,7 +95,7 @@ public sealed class DetectionPipeline : IDisposable
         }
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
         _boxMessages = new MessageWriter(BoxStatus.Id, detectors[0].Name, detectors[0].Labels);
-        var box = new BoxSources(_boxMessages, _inference.Select(i => (Func<InferenceCounters>)(() => i.Counters)).ToArray(), Health, _placement.Resweep, options.Mqtt);
+        var box = new BoxSources(_boxMessages, _inference.Select(i => (Func<InferenceCounters>)(() => i.Counters)).ToArray(), Health, _placement.Resweep, options.Mqtt, options.Reloads);
         var publishing = new PublishOptions(_resultReady, config.Publish.StatusIntervalMs, RunId, _startedNs, options.WarmupFrames,
             () => _placement.Enter(cameras.Count + detectors.Count));
         _publishLoop = new PublishLoop(_cameras.Select(c => c.Publishing).ToArray(), publisher, outputs, box, publishing);

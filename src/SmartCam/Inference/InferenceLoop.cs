@@ -29,7 +29,8 @@ public sealed record InferenceLane<TResult>(SlotChannel<Frame> Frames, SlotChann
 public sealed class InferenceLoop<TResult> where TResult : InferenceResult
 {
     private readonly OnnxDetector _detector;
-    private readonly DetectionPostprocessor _post;
+    private DetectionPostprocessor _post;
+    private DetectionPostprocessor? _nextPost;
     private readonly InferenceLane<TResult>[] _lanes;
     private readonly Wakeup _frameReady;
     private readonly Action? _onStart;
@@ -50,6 +51,13 @@ public sealed class InferenceLoop<TResult> where TResult : InferenceResult
     }
 
     public OnnxDetector Detector => _detector;
+
+    /// <summary>
+    /// A live reload's detection thresholds and filters (<c>detect:</c>, all but max_detections): built here, off the loop,
+    /// and taken by the thread before its next frame.
+    /// </summary>
+    public void Reload(DetectConfig detect) =>
+        Volatile.Write(ref _nextPost, new DetectionPostprocessor(_detector.Decoder, _detector.Labels, detect));
 
     /// <summary>This stage's counters, read together.</summary>
     public InferenceCounters Counters => new(Interlocked.Read(ref _frames), Interlocked.Read(ref _busyNs));
@@ -147,6 +155,7 @@ public sealed class InferenceLoop<TResult> where TResult : InferenceResult
         // Files: waits while the publish thread is behind (every result is published); live: never waits.
         var result = lane.Results.Rent(stop);
         if (result is null) return; // stopping
+        if (Volatile.Read(ref _nextPost) is not null && Interlocked.Exchange(ref _nextPost, null) is { } reloaded) _post = reloaded;
         result.Count = _post.Run(_detector.Output, input.Geometry, frame.Width, frame.Height, result.Detections);
         result.NonFinite = _post.NonFiniteDropped;
         lane.After?.Run(frame, result);

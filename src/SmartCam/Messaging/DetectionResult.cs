@@ -22,8 +22,11 @@ public sealed class DetectionResult(int maxDetections, int maxEvents = 0, int zo
     /// <summary>Events of this frame that did not fit <see cref="Events"/> (0 by construction: it holds the most a frame can make).</summary>
     public int EventsDropped { get; set; }
 
-    /// <summary>Objects in each zone after this frame.</summary>
+    /// <summary>Objects in each zone after this frame (the scene's zones first; the array has room for a reload that adds some).</summary>
     public int[] ZoneCounts { get; } = new int[zones];
+
+    /// <summary>The scene version the stage after detection ran this frame under (null without one): the publish thread names its events by it.</summary>
+    public SceneNames? Scene { get; set; }
 
     /// <summary>Brings every page of the record's arrays in now, not when a burst of results first reaches it.</summary>
     public void Prefault()

@@ -27,7 +27,8 @@ public sealed class MessageWriter
     private readonly string _model;
     private readonly JsonEncodedText[] _labels;
     private readonly bool _tracking;
-    private readonly JsonEncodedText[] _zones, _lines, _outputs, _rules;
+    private readonly JsonEncodedText[] _outputs;
+    private SceneNames _names;
     private readonly int[] _ownOutputs;
 
     /// <param name="outputs">Every camera's outputs (transitions name them by index among all); the status lists those this camera declares.</param>
@@ -39,12 +40,9 @@ public sealed class MessageWriter
         _model = model;
         _labels = labels.Select(l => JsonEncodedText.Encode(l)).ToArray();
         _tracking = scene?.Tracking ?? false;
-        _zones = (scene?.Zones ?? []).Select(z => JsonEncodedText.Encode(z.Name)).ToArray();
-        _lines = (scene?.Lines ?? []).Select(l => JsonEncodedText.Encode(l.Name)).ToArray();
+        _names = new SceneNames(scene);
         _outputs = (outputs ?? []).Select(o => JsonEncodedText.Encode(o.Name)).ToArray();
         _ownOutputs = Enumerable.Range(0, _outputs.Length).Where(i => outputs![i].Owner == cameraIndex).ToArray();
-        _rules = (scene?.Rules ?? []).Select(r => JsonEncodedText.Encode(r.Name)).ToArray();
-        _crossings = new long[2 * _lines.Length];
         _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
         DetTopic = Encoding.UTF8.GetBytes(MessageNames.DetTopic(camera));
         StatusTopic = Encoding.UTF8.GetBytes(MessageNames.StatusTopic(camera));
@@ -59,15 +57,48 @@ public sealed class MessageWriter
         [JsonEncodedText.Encode("enter"), JsonEncodedText.Encode("leave"), JsonEncodedText.Encode("cross"), JsonEncodedText.Encode("loiter")];
 
     /// <summary>Every evt. type, scene events first (in <see cref="SceneEventType"/>'s order), then rule, safe and camera: status's <c>events</c> keys.</summary>
-    public static readonly string[] EventTypeNames = ["enter", "leave", "cross", "loiter", "rule", "safe", "camera"];
+    public static readonly string[] EventTypeNames = ["enter", "leave", "cross", "loiter", "rule", "safe", "camera", "config"];
     private static readonly JsonEncodedText[] AllEventTypes = EventTypeNames.Select(n => JsonEncodedText.Encode(n)).ToArray();
-    private const int RuleEvents = 4, SafeEvents = 5, CameraEvents = 6;
+    private const int RuleEvents = 4, SafeEvents = 5, CameraEvents = 6, ConfigEvents = 7;
 
     /// <summary>"RUN/CAMERA/": the start of every event id this writer writes (<see cref="SetRun"/>).</summary>
     private byte[] _idPrefix = [];
 
-    /// <summary>Crossings so far per line, in then out (status's <c>lines</c>); the publish thread's alone.</summary>
-    private readonly long[] _crossings;
+    /// <summary>The scene version the writer names zones, lines and rules by.</summary>
+    public SceneNames Names => _names;
+
+    /// <summary>
+    /// From this frame on, names by <paramref name="next"/> (a live reload's version, carried by the first result made under
+    /// it); lines keep their crossing counts by name. On the publish thread; allocates nothing.
+    /// </summary>
+    public void Switch(SceneNames next)
+    {
+        // A line keeps its totals across a reload by name (moved or not): the counts are what its users read.
+        for (var l = 0; l < next.Lines.Length; l++)
+        {
+            var from = Array.IndexOf(_names.Lines, next.Lines[l]);
+            next.Crossings[2 * l] = from >= 0 ? _names.Crossings[2 * from] : 0;
+            next.Crossings[2 * l + 1] = from >= 0 ? _names.Crossings[2 * from + 1] : 0;
+        }
+        _names = next;
+    }
+
+    /// <summary>An <c>evt.</c> message for a live reload applied to this camera, at the first frame made under it (docs/configuration.md#reload).</summary>
+    public void WriteConfigEvent(SceneNames names, long seq, int index, long publishNs)
+    {
+        var j = Begin();
+        j.WriteNumber(MessageNames.Version, 1);
+        j.WriteString(MessageNames.Camera, _camera);
+        WriteId(j, seq, index);
+        j.WriteString(MessageNames.Type, "config"u8);
+        _eventCounts[ConfigEvents]++;
+        j.WriteNumber(MessageNames.Seq, seq);
+        j.WriteString(MessageNames.Summary, names.Summary);
+        j.WriteString(MessageNames.Hash, names.Hash);
+        j.WriteNumber(MessageNames.TsCaptureNs, 0); // no frame caused it
+        j.WriteNumber(MessageNames.TsPublishNs, publishNs);
+        End(j);
+    }
 
     /// <summary>The run whose events this writer ids: every event's <c>id</c> is RUN/CAMERA/SEQ/INDEX (docs/messages.md#event-ids).</summary>
     public void SetRun(string runId) => _idPrefix = Encoding.UTF8.GetBytes($"{runId}/{_camera}/");
@@ -108,14 +139,14 @@ public sealed class MessageWriter
         j.WriteString(MessageNames.Label, _labels[e.ClassId]);
         if (e.Zone >= 0)
         {
-            j.WriteString(MessageNames.Zone, _zones[e.Zone]);
+            j.WriteString(MessageNames.Zone, _names.Zones[e.Zone]);
             j.WriteNumber(MessageNames.Count, r.ZoneCounts[e.Zone]);
         }
         if (e.Line >= 0)
         {
-            j.WriteString(MessageNames.Line, _lines[e.Line]);
+            j.WriteString(MessageNames.Line, _names.Lines[e.Line]);
             j.WriteString(MessageNames.Direction, e.Direction == LineDirection.In ? In : Out);
-            if (e.Type == SceneEventType.Cross) _crossings[2 * e.Line + (e.Direction == LineDirection.In ? 0 : 1)]++;
+            if (e.Type == SceneEventType.Cross) _names.Crossings[2 * e.Line + (e.Direction == LineDirection.In ? 0 : 1)]++;
         }
         j.WriteNumber(MessageNames.TsCaptureNs, r.CaptureNs);
         j.WriteNumber(MessageNames.TsPublishNs, publishNs);
@@ -137,7 +168,9 @@ public sealed class MessageWriter
         {
             j.WriteString(MessageNames.Type, "rule"u8);
             _eventCounts[RuleEvents]++;
-            j.WriteString(MessageNames.Rule, _rules[t.RuleIndex]);
+            // A transition of a rule a reload removed can still be on its way: its index may no longer name it.
+            if (t.RuleIndex < _names.Rules.Length) j.WriteString(MessageNames.Rule, _names.Rules[t.RuleIndex]);
+            else j.WriteString(MessageNames.Rule, "(removed by a reload)"u8);
             if (trackId > 0)
             {
                 j.WriteNumber(MessageNames.TrackId, trackId);
@@ -274,21 +307,24 @@ public sealed class MessageWriter
         for (var i = 0; i < AllEventTypes.Length; i++) j.WriteNumber(AllEventTypes[i], _eventCounts[i]);
         j.WriteEndObject();
         WriteHealth(j, health);
-        if (_zones.Length > 0 && zoneCounts is not null)
+        var zones = _names.Zones;
+        if (zones.Length > 0 && zoneCounts is not null)
         {
             j.WriteStartObject(MessageNames.Zones);
-            for (var i = 0; i < _zones.Length; i++) j.WriteNumber(_zones[i], zoneCounts[i]);
+            for (var i = 0; i < zones.Length; i++) j.WriteNumber(zones[i], zoneCounts[i]);
             j.WriteEndObject();
         }
-        if (_lines.Length > 0)
+        var lines = _names.Lines;
+        var crossings = _names.Crossings;
+        if (lines.Length > 0)
         {
             j.WriteStartObject(MessageNames.Lines);
-            for (var i = 0; i < _lines.Length; i++)
+            for (var i = 0; i < lines.Length; i++)
             {
-                j.WriteStartObject(_lines[i]);
-                j.WriteNumber(MessageNames.In, _crossings[2 * i]);
-                j.WriteNumber(MessageNames.Out, _crossings[2 * i + 1]);
-                j.WriteNumber(MessageNames.Total, _crossings[2 * i] + _crossings[2 * i + 1]);
+                j.WriteStartObject(lines[i]);
+                j.WriteNumber(MessageNames.In, crossings[2 * i]);
+                j.WriteNumber(MessageNames.Out, crossings[2 * i + 1]);
+                j.WriteNumber(MessageNames.Total, crossings[2 * i] + crossings[2 * i + 1]);
                 j.WriteEndObject();
             }
             j.WriteEndObject();
@@ -310,7 +346,7 @@ public sealed class MessageWriter
     /// </summary>
     public void WriteBoxStatus(string runId, string state, double uptimeSeconds, ReadOnlySpan<(double Load, double Fps)> detectors,
         int cameras, int camerasRunning, long processed, long busDropped, RealtimeStatus? realtime, ProcessHealth health, OutputCounters? outputs = null,
-        MqttCounters? mqtt = null)
+        MqttCounters? mqtt = null, ConfigReloads? reloads = null)
     {
         var j = BeginStatus(runId, state, uptimeSeconds);
         j.WriteString(MessageNames.Model, _model);
@@ -352,6 +388,14 @@ public sealed class MessageWriter
             j.WriteNumber(MessageNames.Rejected, m.Rejected);
             j.WriteNumber(MessageNames.HandOverDropped, m.HandOverDropped);
             j.WriteNumber(MessageNames.Syncs, m.Syncs);
+            j.WriteEndObject();
+        }
+        if (reloads is not null)
+        {
+            j.WriteStartObject(MessageNames.Config);
+            j.WriteString(MessageNames.Hash, reloads.Hash);
+            j.WriteNumber(MessageNames.Reloads, reloads.Applied);
+            j.WriteNumber(MessageNames.ReloadsRefused, reloads.Refused);
             j.WriteEndObject();
         }
         WriteHealth(j, health);

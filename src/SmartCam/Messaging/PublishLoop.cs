@@ -32,8 +32,9 @@ public sealed class PublishLane(SlotChannel<DetectionResult> results, MessageWri
 /// <summary>What <c>status.box</c> reports besides the cameras: the detector instances' load and the process's health.</summary>
 /// <param name="Messages">The writer of <c>status.box</c>.</param>
 /// <param name="Mqtt">The MQTT client's counters (null: no <c>mqtt:</c>).</param>
+/// <param name="Reloads">Live reloads of the config (null: none can happen, as in a bench).</param>
 public sealed record BoxSources(MessageWriter Messages, IReadOnlyList<Func<InferenceCounters>> Detectors, Func<ProcessHealth> Health, Func<int>? Resweep = null,
-    Func<MqttCounters>? Mqtt = null);
+    Func<MqttCounters>? Mqtt = null, ConfigReloads? Reloads = null);
 
 /// <summary>How the publish thread is woken, paced and named.</summary>
 /// <param name="ResultReady">The wake-up every lane's result channel signals.</param>
@@ -247,6 +248,16 @@ public sealed class PublishLoop : IDisposable
         if (lane.ZoneCounts.Length > 0) result.ZoneCounts.AsSpan().CopyTo(lane.ZoneCounts);
         lane.EventSeq = result.Seq;
         lane.NextEventIndex = result.EventCount;
+        if (result.Scene is { } scene && scene != messages.Names)
+        {
+            // The first frame made under a reloaded scene: its events are named by it, and the change is announced first.
+            messages.Switch(scene);
+            if (scene.IsReload)
+            {
+                messages.WriteConfigEvent(scene, result.Seq, lane.NextEventIndex++, sentNs);
+                _publisher.Send(messages.EvtTopic, messages.Buffer.WrittenSpan);
+            }
+        }
         for (var i = 0; i < result.EventCount; i++)
         {
             messages.WriteSceneEvent(result, result.Events[i], sentNs, i);
@@ -359,7 +370,7 @@ public sealed class PublishLoop : IDisposable
         var cameras = 0;
         foreach (var lane in _lanes)
             if (lane.Capture().Error is null) cameras++;
-        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health, _outputs?.Counters, _box.Mqtt?.Invoke());
+        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health, _outputs?.Counters, _box.Mqtt?.Invoke(), _box.Reloads);
         _publisher.Send(_boxMessages.StatusTopic, _boxMessages.Buffer.WrittenSpan);
     }
 }

@@ -23,7 +23,7 @@ public sealed class ObjectTracker
         public KalmanBoxFilter Filter;
     }
 
-    private readonly TrackerOptions _options;
+    private TrackerOptions _options;
     private readonly Entry[] _entries;
     private readonly Track[] _confirmed;
     private readonly int[] _accepted;     // indices of the detections considered this frame
@@ -73,6 +73,23 @@ public sealed class ObjectTracker
         RemoveStale(timestampNs);
         Start(detections, trackIds, timestampNs);
         Publish();
+    }
+
+    /// <summary>
+    /// Whether <paramref name="options"/> can replace the current ones in place, keeping every track (a live scene
+    /// reload): the buffers are sized by MaxTracks and MaxDetections, so those must stay as they are.
+    /// </summary>
+    public static bool CanRetune(TrackerOptions current, TrackerOptions options) =>
+        current.MaxTracks == options.MaxTracks && current.MaxDetections == options.MaxDetections;
+
+    public TrackerOptions Options => _options;
+
+    /// <summary>New thresholds and timings from the next <see cref="Update"/> on, tracks kept; see <see cref="CanRetune"/>.</summary>
+    public void Retune(TrackerOptions options)
+    {
+        if (!CanRetune(_options, options)) throw new ArgumentException("MaxTracks and MaxDetections cannot change on a running tracker", nameof(options));
+        options.Validate();
+        _options = options;
     }
 
     public void Reset()

@@ -152,6 +152,71 @@ public sealed class SceneMonitor
         IgnoredTracks = 0;
     }
 
+    /// <summary>
+    /// Takes over <paramref name="previous"/>'s followed tracks at a live scene reload (docs/configuration.md#reload), on
+    /// the thread that runs both, between two frames; allocates nothing. A zone with the same name keeps who is inside
+    /// it and since when, so the next frame gives exactly the enters and leaves the change makes (a zone moved over a
+    /// standing person: one enter; a zone unchanged: nothing). A line keeps each track's side only when its name and
+    /// both points are unchanged: a line moved over a standing person must not count a crossing. New zones and lines
+    /// start empty. Both monitors follow the same number of tracks (tracking.max_tracks needs a restart).
+    /// </summary>
+    public void CarryFrom(SceneMonitor previous)
+    {
+        if (previous.MaxTracks != MaxTracks) throw new ArgumentException($"{previous.MaxTracks} tracks followed before, {MaxTracks} now", nameof(previous));
+        previous._ids.CopyTo(_ids, 0);
+        previous._classIds.CopyTo(_classIds, 0);
+        previous._seenInFrame.CopyTo(_seenInFrame, 0);
+        previous._freeSlots.CopyTo(_freeSlots, 0);
+        previous._table.CopyTo(_table, 0);
+        _freeCount = previous._freeCount;
+        _frame = previous._frame;
+        Array.Clear(_inside);
+        Array.Clear(_loitered);
+        Array.Clear(_counts);
+        Array.Clear(_side);
+        for (var z = 0; z < _zones.Length; z++)
+        {
+            var from = previous.ZoneIndex(_zones[z].Name);
+            if (from < 0) continue;
+            for (var slot = 0; slot < _ids.Length; slot++)
+            {
+                if (_ids[slot] == Free) continue;
+                var (i, j) = (slot * _zones.Length + z, slot * previous._zones.Length + from);
+                _inside[i] = previous._inside[j];
+                _loitered[i] = previous._loitered[j];
+                _enteredNs[i] = previous._enteredNs[j];
+                if (_inside[i]) _counts[z]++;
+            }
+        }
+        for (var l = 0; l < _lines.Length; l++)
+        {
+            var from = previous.LineIndex(_lines[l]);
+            if (from < 0) continue;
+            for (var slot = 0; slot < _ids.Length; slot++)
+            {
+                var (i, j) = (slot * _lines.Length + l, slot * previous._lines.Length + from);
+                _side[i] = previous._side[j];
+                _sideX[i] = previous._sideX[j];
+                _sideY[i] = previous._sideY[j];
+            }
+        }
+    }
+
+    private int ZoneIndex(string name)
+    {
+        for (var z = 0; z < _zones.Length; z++)
+            if (_zones[z].Name == name) return z;
+        return -1;
+    }
+
+    /// <summary>The index of a line with <paramref name="line"/>'s name and points, or -1.</summary>
+    private int LineIndex(LineDefinition line)
+    {
+        for (var l = 0; l < _lines.Length; l++)
+            if (_lines[l].Name == line.Name && _lines[l].A == line.A && _lines[l].B == line.B) return l;
+        return -1;
+    }
+
     private (float X, float Y) Anchor(in Track t) => _anchor == AnchorPoint.Center
         ? ((t.X1 + t.X2) / 2, (t.Y1 + t.Y2) / 2)
         : ((t.X1 + t.X2) / 2, t.Y2);

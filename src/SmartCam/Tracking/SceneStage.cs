@@ -9,12 +9,26 @@ namespace SmartCam.Tracking;
 /// </summary>
 public sealed class SceneStage
 {
-    private readonly ObjectTracker _tracker;
+    private readonly TrackerOptions _options;
+    private ObjectTracker _tracker;
 
-    public SceneStage(SceneConfig config)
+    /// <param name="takesOver">Made for a live reload: no tracker of its own, it takes the running stage's in <see cref="TakeOver"/>.</param>
+    public SceneStage(SceneConfig config, bool takesOver = false)
     {
-        _tracker = new ObjectTracker(config.Tracker);
+        _options = config.Tracker;
+        _tracker = takesOver ? null! : new ObjectTracker(config.Tracker);
         Monitor = new SceneMonitor(config.Zones, config.Lines, config.Anchor, config.Tracker.MaxTracks);
+    }
+
+    /// <summary>
+    /// At a live reload, between two frames on the inference thread: the running stage's tracker (its tracks and ids go
+    /// on, with this scene's thresholds) and who is in which zone (<see cref="SceneMonitor.CarryFrom"/>). Allocates nothing.
+    /// </summary>
+    public void TakeOver(SceneStage running)
+    {
+        _tracker = running._tracker;
+        if (_tracker.Options != _options) _tracker.Retune(_options);
+        Monitor.CarryFrom(running.Monitor);
     }
 
     public SceneMonitor Monitor { get; }

@@ -10,7 +10,14 @@ namespace SmartCam.Viewing;
 /// </summary>
 public sealed class CameraView(CameraConfig config, FrameTap tap)
 {
-    public CameraConfig Config { get; } = config;
+    private volatile CameraConfig _config = config;
+
+    /// <summary>The camera's config as running: replaced by a live reload (its scene), read by request threads.</summary>
+    public CameraConfig Config
+    {
+        get => _config;
+        internal set => _config = value;
+    }
     internal FrameTap Tap { get; } = tap;
 
     /// <summary>Guards the fields below; taken by sc-http, sc-live and request threads, never by a loop thread.</summary>

@@ -26,6 +26,7 @@ namespace SmartCam.Viewing;
 public sealed class HttpFrontEnd : IAsyncDisposable
 {
     private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+    private static readonly string[] Put = [HttpMethods.Put];
     private const string JsonType = "application/json";
     private const string TextType = "text/plain; charset=utf-8";
     private const string HtmlType = "text/html; charset=utf-8";
@@ -102,32 +103,49 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         app.MapMethods(Routes.Live, GetOrHead, (HttpContext context, string? camera) => Live(context, camera));
         app.MapMethods(Routes.Snapshot, GetOrHead, (HttpContext context, string id) => Snapshot(context, id));
         app.MapMethods(Routes.Mjpeg, GetOrHead, (HttpContext context, string id) => Mjpeg(context, id));
+        app.MapMethods(Routes.Scene, GetOrHead, (HttpContext context, string id) => Scene(context, id));
+        app.MapMethods(Routes.Scene, Put, (HttpContext context, string id) => Scene(context, id)).WithMetadata(Writes.Instance);
         app.MapFallback("{**path}", NoSuchRoute);
     }
 
-    /// <summary>Before any route runs: GET and HEAD only (405), then the token on every route not <see cref="OpenToAll"/> (401, even where no route matches).</summary>
+    /// <summary>
+    /// Before any route runs: GET and HEAD only, but PUT on the routes that write (405), then the token on every route
+    /// not <see cref="OpenToAll"/> (401, even where no route matches). A write takes the token from the Authorization
+    /// header only: no cookie and no URL can carry it, so another site's page cannot make a browser write (no CSRF).
+    /// </summary>
     private async Task Admit(HttpContext context, RequestDelegate next)
     {
         var request = context.Request;
         var response = context.Response;
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
+        var endpoint = context.GetEndpoint();
+        var write = HttpMethods.IsPut(request.Method) && endpoint?.Metadata.GetMetadata<Writes>() is not null;
+        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && !write)
         {
             response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-            response.Headers.Allow = "GET, HEAD";
+            response.Headers.Allow = request.Path.StartsWithSegments(Routes.CameraPrefix.TrimEnd('/')) && request.Path.Value!.EndsWith("/scene", StringComparison.Ordinal)
+                ? "GET, HEAD, PUT" : "GET, HEAD";
             return;
         }
-        if (context.GetEndpoint()?.Metadata.GetMetadata<OpenToAll>() is null)
+        if (endpoint?.Metadata.GetMetadata<OpenToAll>() is null)
         {
-            if (!Authorised(request))
+            if (!Authorised(request, headerOnly: write))
             {
                 response.StatusCode = StatusCodes.Status401Unauthorized;
                 response.Headers.WWWAuthenticate = "Bearer realm=\"smartcam\"";
-                await Text(response, "a token is required: Authorization: Bearer <token>, or ?token=<token>\n");
+                await Text(response, write
+                    ? "a write needs the token in a header: Authorization: Bearer <token>\n"
+                    : "a token is required: Authorization: Bearer <token>, or ?token=<token>\n");
                 return;
             }
             response.Headers.CacheControl = "no-store";
         }
         await next(context);
+    }
+
+    /// <summary>A route that changes something (PUT): the token only from a header.</summary>
+    private sealed class Writes
+    {
+        public static readonly Writes Instance = new();
     }
 
     /// <summary>A route anyone may read, token or not (the probes').</summary>
@@ -139,17 +157,17 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     private static async Task NoSuchRoute(HttpContext context)
     {
         context.Response.StatusCode = StatusCodes.Status404NotFound;
-        await Text(context.Response, $"no such route: {context.Request.Path.Value}; see /, /api/status, /api/config, /api/cameras, /api/cameras/<id>/snapshot.jpg, /api/cameras/<id>/mjpeg, /metrics, /healthz\n");
+        await Text(context.Response, $"no such route: {context.Request.Path.Value}; see /, /api/status, /api/config, /api/cameras, /api/cameras/<id>/snapshot.jpg, /api/cameras/<id>/mjpeg, /api/cameras/<id>/scene, /metrics, /healthz\n");
     }
 
     /// <summary>The token from an Authorization: Bearer header or a token= query parameter (browsers cannot set headers on a WebSocket or an img), compared in constant time.</summary>
-    private bool Authorised(HttpRequest request)
+    private bool Authorised(HttpRequest request, bool headerOnly = false)
     {
         if (_token is null) return true;
         string? given = null;
         var header = request.Headers.Authorization.ToString();
         if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) given = header[7..].Trim();
-        else if (request.Query.TryGetValue("token", out var q)) given = q.ToString();
+        else if (!headerOnly && request.Query.TryGetValue("token", out var q)) given = q.ToString();
         return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _token);
     }
 
@@ -190,6 +208,47 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     }
 
     private static readonly byte[] NullJson = "null"u8.ToArray();
+
+    /// <summary>GET: the camera's scene as JSON with the file's ETag; PUT: a change of it, applied at the next frame and written to the file (docs/http.md#scene).</summary>
+    private async Task Scene(HttpContext context, string id)
+    {
+        if (_hub.Editor is not { } editor)
+        {
+            await NoSuchRoute(context);
+            return;
+        }
+        SceneReply reply;
+        if (HttpMethods.IsPut(context.Request.Method))
+        {
+            // A scene is a few kilobytes; the config file's own limit bounds what is read.
+            using var body = new StreamReader(context.Request.Body, Encoding.UTF8);
+            var text = await ReadAtMost(body, MaxSceneChars);
+            reply = text is null
+                ? new SceneReply(StatusCodes.Status413PayloadTooLarge, Encoding.UTF8.GetBytes($"a scene is at most {MaxSceneChars} characters\n"))
+                : editor.Put(id, text, context.Request.Headers.IfMatch.ToString());
+        }
+        else
+        {
+            reply = editor.Get(id);
+        }
+        var response = context.Response;
+        response.StatusCode = reply.Status;
+        if (reply.ETag is not null) response.Headers.ETag = reply.ETag;
+        response.ContentType = reply.IsJson ? JsonType : TextType;
+        response.ContentLength = reply.Body.Length;
+        await response.Body.WriteAsync(reply.Body);
+    }
+
+    private const int MaxSceneChars = 256 * 1024;
+
+    private static async Task<string?> ReadAtMost(StreamReader reader, int limit)
+    {
+        var buffer = new char[limit + 1];
+        var n = 0;
+        int read;
+        while (n <= limit && (read = await reader.ReadAsync(buffer.AsMemory(n, limit + 1 - n))) > 0) n += read;
+        return n > limit ? null : new string(buffer, 0, n);
+    }
 
     private async Task Snapshot(HttpContext context, string id)
     {
@@ -382,6 +441,7 @@ public static class Routes
     public const string CameraPrefix = "/api/cameras/";
     public const string Snapshot = CameraPrefix + "{id}/snapshot.jpg";
     public const string Mjpeg = CameraPrefix + "{id}/mjpeg";
+    public const string Scene = CameraPrefix + "{id}/scene";
     public const string Live = "/api/live";
 }
 

@@ -14,7 +14,7 @@ namespace SmartCam.Viewing;
 /// </summary>
 public sealed class LiveHub : IDisposable
 {
-    private readonly SmartCamConfig _config;
+    private volatile SmartCamConfig _config;
     private readonly CameraView[] _cameras;
     private readonly BusMirror _bus;
     private readonly PictureEncoder _encoder;
@@ -31,6 +31,16 @@ public sealed class LiveHub : IDisposable
 
     public HttpConfig Http => _config.Http!;
     public SmartCamConfig Config => _config;
+
+    /// <summary>Reads and writes the cameras' scenes for /api/cameras/ID/scene; null: the routes answer 404.</summary>
+    public ISceneEditor? Editor { get; set; }
+
+    /// <summary>A live reload was applied: pages that connect from now on (and /api/config) see its scenes.</summary>
+    public void Reloaded(SmartCamConfig config)
+    {
+        for (var i = 0; i < _cameras.Length; i++) _cameras[i].Config = config.Cameras[i];
+        _config = config;
+    }
     public IEnumerable<string> CameraIds => _cameras.Select(c => c.Config.Id);
 
     public void Start()

@@ -135,6 +135,13 @@ public static class MetricsExposition
             m.Add("output_transitions_dropped_total", "counter", "Output writes whose evt. message was lost because the publish thread fell a full queue behind.", box,
                 Long(actuation, MessageNames.TransitionsDropped));
         }
+        if (s.TryGetProperty(MessageNames.Config, out var config))
+        {
+            m.Add("config_info", "gauge", "The config file as running: the first 16 hex digits of its SHA-256; always 1.",
+                $"{box},hash=\"{Escape(config.GetProperty(MessageNames.Hash).GetString() ?? "")}\"", 1);
+            m.Add("config_reloads_total", "counter", "Live reloads of the config (SIGHUP or the scene API), by result.", box + ",result=\"applied\"", Long(config, MessageNames.Reloads));
+            m.Add("config_reloads_total", "counter", "Live reloads of the config (SIGHUP or the scene API), by result.", box + ",result=\"refused\"", Long(config, MessageNames.ReloadsRefused));
+        }
         if (s.TryGetProperty(MessageNames.Mqtt, out var mqtt))
         {
             m.Add("mqtt_connected", "gauge", "1 while connected to the MQTT broker.", box, mqtt.GetProperty(MessageNames.Connected).GetBoolean() ? 1 : 0);

@@ -17,8 +17,10 @@ internal sealed record SingleCameraJson(
     Dictionary<string, PercentilesJson> LatencyUs, double LatencyP50Ratio, double LatencyP99Ratio, double ThroughputRatio,
     double BytesPerFramePipeline, double BytesPerFrameProcess, SingleCameraJson.ThreadBytesJson BytesAllocated, GcJson Gc,
     long PeakRssBytes, double StartupS, long Dropped, long Burst, SingleCameraJson.DeadlineJson Deadline,
-    Dictionary<string, SingleCameraJson.LatenessJson> LatenessUs, SingleCameraJson.PageFaultsJson PageFaults, long[] ViewerPictures)
+    Dictionary<string, SingleCameraJson.LatenessJson> LatenessUs, SingleCameraJson.PageFaultsJson PageFaults, long[] ViewerPictures,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SingleCameraJson.ReloadsJson? Reloads = null)
 {
+    internal sealed record ReloadsJson(long Applied, long Switched);
     internal sealed record ThreadBytesJson(long Capture, long Infer, long Publish);
     internal sealed record DeadlineJson(long PeriodUs, long Misses);
     internal sealed record LatenessJson(long P50, long P99, long P999, long Max);

@@ -32,7 +32,8 @@ public static class BenchReportWriter
             r.PeakRssBytes, double.IsNaN(r.StartupSeconds) ? -1 : Math.Round(r.StartupSeconds, 4), r.Dropped, r.Burst,
             new(r.PeriodUs, r.DeadlineMisses),
             r.Lateness.ToDictionary(l => l.Loop, l => new SingleCameraJson.LatenessJson(l.P50, l.P99, l.P999, l.Max)),
-            new(r.ProcessFaults.Minor, r.ProcessFaults.Major, r.LoopFaults.Minor, r.LoopFaults.Major), r.ViewerPictures);
+            new(r.ProcessFaults.Minor, r.ProcessFaults.Major, r.LoopFaults.Minor, r.LoopFaults.Major), r.ViewerPictures,
+            r.Reloads is { } reloads ? new SingleCameraJson.ReloadsJson(reloads.Applied, reloads.Switched) : null);
         return JsonSerializer.Serialize(json, ReportJsonContext.Default.SingleCameraJson);
     }
 
@@ -78,6 +79,8 @@ public static class BenchReportWriter
         o.WriteLine(string.Create(c, $"frames dropped         {r.Dropped} (and {r.Burst} replaced in a burst from a live source)"));
         o.WriteLine(string.Create(c, $"deadline               period {r.PeriodUs} µs, {r.DeadlineMisses} frames published later than one period after capture"));
         o.WriteLine(string.Create(c, $"page faults            process {r.ProcessFaults.Minor} minor, {r.ProcessFaults.Major} major; loop threads {r.LoopFaults.Minor} minor, {r.LoopFaults.Major} major"));
+        if (r.Reloads is { } reloads)
+            o.WriteLine(string.Create(c, $"scene reloads          {reloads.Applied} applied, {reloads.Switched} switched to by the camera"));
         if (r.ViewerPictures.Length > 0)
             o.WriteLine(string.Create(c, $"live viewers           {r.ViewerPictures.Length} (MJPEG, then pages): pictures received {string.Join(", ", r.ViewerPictures)}"));
         o.WriteLine();

@@ -12,6 +12,9 @@ public sealed record SingleCameraReport(
 {
     /// <summary>--viewers: pictures each connected viewer received during the run (empty without viewers).</summary>
     public long[] ViewerPictures { get; init; } = [];
+
+    /// <summary>--reload-every-ms: reloads applied during the run and how many the camera switched to (null without).</summary>
+    public (long Applied, long Switched)? Reloads { get; init; }
 }
 
 /// <param name="Dropped">Files: frames it fell behind its nominal rate over the window (files lose no frame, they play late);

@@ -20,7 +20,8 @@ public static class SingleCameraBench
     /// <param name="Viewers">Live viewers connected during the run (0: no HTTP server unless configured).</param>
     /// <param name="BareRuns">Bare session.Run calls timed on a fixed input.</param>
     /// <param name="Plot">--plot: where the capture→publish distribution is drawn (<see cref="BenchPlot"/>); null: not drawn.</param>
-    public sealed record Options(int Frames, int Warmup, int Viewers, int BareRuns, string? Plot = null);
+    /// <param name="ReloadEveryMs">Reload the scene this often during the measured frames (0: never): what a live reload costs the loop.</param>
+    public sealed record Options(int Frames, int Warmup, int Viewers, int BareRuns, string? Plot = null, int ReloadEveryMs = 0);
 
     /// <summary>Runs the bench on an already loaded appliance (config, detector, bound publisher; disposed by the caller).</summary>
     public static int Run(Appliance appliance, Options options, bool jsonOnly, TextWriter output)
@@ -49,6 +50,9 @@ public static class SingleCameraBench
                 return 1;
             }
         }
+        // Made before the pipeline: its status.box counts the reloads.
+        var reload = options.ReloadEveryMs > 0 ? new LiveReload(appliance, log) : null;
+        appliance.Reloads = reload?.Counters;
         // Made once the viewers are in, as the measured run starts.
         var pipeline = appliance.CreatePipeline(log);
         {
@@ -71,9 +75,12 @@ public static class SingleCameraBench
             int g0 = GC.CollectionCount(0), g1 = GC.CollectionCount(1), g2 = GC.CollectionCount(2);
             var startFaults = Libc.PageFaults(Libc.RusageSelf);
             var startLoopFaults = pipeline.LoopPageFaults;
+            using var reloading = reload is null ? null : BenchReloads.Start(reload, options.ReloadEveryMs);
             if (progress.Enabled)
                 while (!thread.Join(BenchProgress.Poll)) progress.Update(pipeline.Publishing.Processed - warmup);
             thread.Join();
+            // As the measured frames end: reloads after them would be counted and never switched to.
+            var reloads = reloading?.Stop(pipeline.Cameras[0].Scene?.Switches ?? 0);
             progress.Update(pipeline.Publishing.Processed - warmup);
             progress.End();
             if (finished || exit != 0 || pipeline.Stats.Processed < warmup + frames)
@@ -105,6 +112,7 @@ public static class SingleCameraBench
                 (end.PageFaults.Minor - startFaults.Minor, end.PageFaults.Major - startFaults.Major),
                 (pipeline.LoopPageFaults.Minor - startLoopFaults.Minor, pipeline.LoopPageFaults.Major - startLoopFaults.Major));
             if (watching is not null) report = report with { ViewerPictures = BenchViewers.Stop(watching) };
+            if (reloads is not null) report = report with { Reloads = reloads };
             if (options.Plot is not null)
                 curve = LatencyCurve.From(LatencyCurve.CameraLabel(config.Camera.Id, pipeline.Cameras[0].Results.Items), s.CaptureToPublish);
         }
