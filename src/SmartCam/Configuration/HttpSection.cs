@@ -106,9 +106,11 @@ public static class HttpSection
             // The first certificate of the file with the key (CreateFromPem reads the first CERTIFICATE block too).
             certificate = X509Certificate2.CreateFromPem(certPem, keyPem);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
-            throw s.Error(s.NodeOf(KeyFile.Key)!, KeyFile.Key, $"'{keyPath}' is not the private key of '{certPath}' ({e.Message}); expected the key the certificate was made with");
+            // ArgumentException: a key of the certificate's kind, but not its key (nothing more to say than that).
+            var why = e is CryptographicException ? $" ({e.Message})" : "";
+            throw s.Error(s.NodeOf(KeyFile.Key)!, KeyFile.Key, $"'{keyPath}' is not the private key of '{certPath}'{why}; expected the key the certificate was made with");
         }
         certs[0].Dispose(); // the leaf again: certificate has it, with its key
         X509Certificate2Collection? chain = certs.Count > 1 ? [.. certs.Skip(1)] : null;
