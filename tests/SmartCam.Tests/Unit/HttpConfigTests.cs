@@ -152,4 +152,26 @@ public class HttpConfigTests
         // On the loopback plain HTTP stays as shipped.
         Assert.Null(ConfigLoader.Load(Write(dir, "  listen: 127.0.0.1:8080"), onImage: true).Http!.TlsCertificate);
     }
+
+    /// <summary>The LAN example in the image's shipped config (a comment) loads as on the image, with test files at its paths.</summary>
+    [Fact]
+    public void The_shipped_configs_LAN_example_is_https_with_the_first_boot_certificate()
+    {
+        var shipped = File.ReadAllLines(Repo.Path("rootfs", "etc", "smartcam", "smartcam.yaml"));
+        var example = Assert.Single(shipped, l => l.StartsWith("#   http: { listen: 0.0.0.0", StringComparison.Ordinal))[4..];
+        Assert.Contains($"cert_file: {HttpSection.ImageCertFile}, key_file: {HttpSection.ImageKeyFile}", example);
+        var unit = File.ReadAllText(Repo.Path("rootfs", "etc", "systemd", "system", "smartcam-tls-cert.service"));
+        Assert.Contains("ConditionPathExists=!" + HttpSection.ImageCertFile + "\n", unit);
+
+        using var dir = new TempDir();
+        using var pki = new TestPki();
+        var token = dir.Write("http.token", "0123456789abcdef0123456789abcdef\n");
+        var yaml = example.Replace(HttpSection.ImageCertFile, pki.ServerCertFile).Replace(HttpSection.ImageKeyFile, pki.ServerKeyFile)
+            .Replace("/etc/smartcam/http.token", token);
+        var path = dir.Write("lan.yaml", $"camera:\n  source: file://clip.avi\nmodel:\n  path: {Repo.Model}\n{yaml}\n");
+        var http = ConfigLoader.Load(path, onImage: true).Http!;
+        Assert.Equal((IPAddress.Any, 8080), (http.Address, http.Port));
+        Assert.NotNull(http.TlsCertificate);
+        Assert.NotNull(http.Token);
+    }
 }
