@@ -21,7 +21,8 @@ namespace SmartCam.Viewing;
 /// with the routes declared as minimal APIs (their parameter binding written at compile time by the request-delegate
 /// generator: no reflection) and JSON from source-generated serializers or a <see cref="Utf8JsonWriter"/>. One
 /// middleware admits requests before any route runs: GET and HEAD only, and the token on every route but /healthz
-/// when <c>http.auth</c> is set. Requests run on the thread pool, on the housekeeping CPUs; they read the
+/// when <c>http.auth</c> is set. With <c>http.tls</c> the port speaks HTTPS only, with the certificate the loader
+/// read. Requests run on the thread pool, on the housekeeping CPUs; they read the
 /// <see cref="LiveHub"/>, never the loop.
 /// </summary>
 public sealed class HttpFrontEnd : IAsyncDisposable
