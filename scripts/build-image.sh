@@ -179,7 +179,7 @@ mmdebstrap --mode=root --variant=apt --format=directory --architectures="$arch" 
   --customize-hook='chroot "$1" systemd-sysusers' \
   --customize-hook='chroot "$1" sh -c "chown -R root:smartcam /var/lib/smartcam && chmod -R g+rX,o-rwx /var/lib/smartcam && chown -R root:root /var/lib/smartcam/rauc && chmod 0700 /var/lib/smartcam/rauc"' \
   --customize-hook="chroot \"\$1\" sh -c '[ \"\$(id -u smartcam)\" = $smartcam_uid ]' || { echo 'build-image: smartcam is not uid $smartcam_uid (sysusers.d/smartcam.conf)' >&2; exit 1; }" \
-  --customize-hook='chroot "$1" systemctl enable smartcam.service smartcam-selftest.service smartcam-mark-good.service nftables.service systemd-networkd.service apparmor.service prometheus-node-exporter.service systemd-timesyncd.service' \
+  --customize-hook='chroot "$1" systemctl enable smartcam.service smartcam-tls-cert.service smartcam-selftest.service smartcam-mark-good.service nftables.service systemd-networkd.service apparmor.service prometheus-node-exporter.service systemd-timesyncd.service' \
   --customize-hook="echo smartcam > \"\$1/etc/hostname\"; rm -f \"\$1/etc/machine-id\"; touch \"\$1/etc/machine-id\"; mkdir -p \"\$1/boot/efi\"; cp '$work/fstab' \"\$1/etc/fstab\"; cp '$work/crypttab' \"\$1/etc/crypttab\"" \
   --customize-hook='ln -f "$1"/boot/vmlinuz-* "$1/boot/vmlinuz"; ln -f "$1"/boot/initrd.img-* "$1/boot/initrd.img"' \
   --customize-hook="cp -a \"\$1/var/lib/smartcam/.\" '$work/data/'; cp -a \"\$1/var/lib/smartcam\" \"\$1/usr/share/smartcam/factory-data\"; find \"\$1/var/lib/smartcam\" -mindepth 1 -delete" \
@@ -204,7 +204,7 @@ grub-editenv "$work/esp/EFI/BOOT/grubenv" create
 grub-editenv "$work/esp/EFI/BOOT/grubenv" set ORDER="A B" A_OK=1 A_TRY=0 B_OK=0 B_TRY=0
 
 say "service checks (systemd-analyze)"
-systemd-analyze verify --root="$work/rootfs" smartcam.service 2>&1 | grep -v "^$" | tee "$out/verify.txt" || true
+systemd-analyze verify --root="$work/rootfs" smartcam.service smartcam-tls-cert.service 2>&1 | grep -v "^$" | tee "$out/verify.txt" || true
 systemd-analyze security --offline=yes --root="$work/rootfs" smartcam.service > "$out/security.txt" 2>&1 || true
 tail -1 "$out/security.txt"
 

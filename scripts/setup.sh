@@ -11,8 +11,9 @@ cd "$root"
 packages=(libgtk-3-0 ffmpeg python3-zmq python3-opencv python3-jsonschema python3-numpy python3-onnx stress-ng
   # the RTSP test camera (tests/python/rtsp_camera.py): GStreamer's RTSP server, x264enc (ugly), breakmydata and rtph264pay (good)
   python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
-  # the HTTP tests: promtool checks /metrics (package prometheus), headless Chromium and Firefox load the live page
-  prometheus chromium firefox-esr
+  # the HTTP tests: promtool checks /metrics (package prometheus), headless Chromium and Firefox load the live page;
+  # the HTTPS test asks with curl --cacert
+  prometheus chromium firefox-esr curl
   # the bench plot tests render `smartcam bench --plot`'s SVG with rsvg-convert
   librsvg2-bin
   # the MQTT tests (docs/mqtt.md#testing): Debian's broker, and mosquitto_passwd for its login test

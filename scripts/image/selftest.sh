@@ -52,6 +52,16 @@ say "egress_root=$(timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.2.2/1883' 2>/dev/nul
 say "egress_smartcam=$(runuser -u smartcam -- timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.2.2/1883' 2>/dev/null; echo $?)"
 say "egress_dropped=$(nft list chain inet filter smartcam_egress 2>/dev/null | sed -n 's/.*counter packets \([0-9]*\).*drop.*/\1/p' | head -1)"
 say "mqtt_outbox_dir=$(stat -c '%U %a' /var/lib/smartcam/mqtt-outbox 2>&1)"
+# The box's HTTPS certificate, made at first boot (smartcam-tls-cert.service; docs/http.md#https): the folder's and
+# files' owners and modes, the name it was made for, and the service's binary reading it as the service's user under
+# its AppArmor profile (validate loads http.tls as a run does; an HTTPS variant of the shipped config, not served).
+say "tls_files=$(stat -c '%n %U:%G %a' /var/lib/smartcam/tls /var/lib/smartcam/tls/cert.pem /var/lib/smartcam/tls/key.pem 2>&1 | tr '\n' ';')"
+say "tls_subject=$(openssl x509 -noout -subject -in /var/lib/smartcam/tls/cert.pem 2>&1)"
+say "tls_san=$(openssl x509 -noout -ext subjectAltName -in /var/lib/smartcam/tls/cert.pem 2>&1 | tail -1 | tr -d ' ')"
+say "hostname=$(hostname)"
+sed 's|^http: .*|http: { listen: 127.0.0.1:8443, tls: { cert_file: /var/lib/smartcam/tls/cert.pem, key_file: /var/lib/smartcam/tls/key.pem } }|' \
+  /etc/smartcam/smartcam.yaml > /tmp/https.yaml && chmod 0644 /tmp/https.yaml
+say "tls_validate=$(runuser -u smartcam -- /opt/smartcam/smartcam validate --config /tmp/https.yaml 2>&1 | grep -E '^http |^smartcam:' | head -1)"
 say "node_exporter=$(systemctl is-active prometheus-node-exporter)"
 # The HTTP server on the loopback (http: in the shipped config): /healthz answers 200 once frames flow
 # (503 before), /metrics carries the per-camera counters. bash's /dev/tcp, so no client is needed on the

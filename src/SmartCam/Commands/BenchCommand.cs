@@ -94,7 +94,7 @@ public static class BenchCommand
                 {
                     Cameras = c.Cameras.Select(x => x with { Loop = true }).ToArray(),
                     Publish = c.Publish with { LingerMs = 0 },
-                    Http = viewers > 0 ? (c.Http ?? new HttpConfig()) with { Address = System.Net.IPAddress.Loopback, Port = 0, Listen = "127.0.0.1:0", Token = null } : c.Http,
+                    Http = viewers > 0 ? (c.Http ?? new HttpConfig()) with { Address = System.Net.IPAddress.Loopback, Port = 0, Listen = "127.0.0.1:0", Token = null, TlsCertificate = null, TlsChain = null } : c.Http,
                 },
                 c => Unsuited(c, given), single.Warmup, single.Warmup + single.Frames, Http: viewers > 0, WaitForQueuedMessages: false));
         if (appliance is null)

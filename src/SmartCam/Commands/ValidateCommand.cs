@@ -74,7 +74,7 @@ public static class ValidateCommand
                     : $"det., evt. and status. of each camera, {MessageNames.BoxStatusTopic}";
                 output.WriteLine($"publish  {config.Publish.Endpoint} ({topics} every {config.Publish.StatusIntervalMs} ms; {security})");
                 output.WriteLine(config.Http is { } http
-                    ? $"http     http://{http.Listen}/ (live view at most {http.LiveFps} fps, JPEG quality {http.JpegQuality}; {(http.Token is null ? "no token" : "token from " + http.TokenFile)}; docs/http.md)"
+                    ? $"http     {(http.TlsCertificate is null ? "http" : "https")}://{http.Listen}/ (live view at most {http.LiveFps} fps, JPEG quality {http.JpegQuality}; {(http.Token is null ? "no token" : "token from " + http.TokenFile)}; docs/http.md)"
                     : "http     off (add http: { listen: 127.0.0.1:8080 } for the live view and /metrics)");
                 foreach (var line in Describe(config)) output.WriteLine(line);
             }

@@ -14,16 +14,21 @@ namespace SmartCam.Configuration;
 /// </summary>
 public static partial class ConfigLoader
 {
-    public static SmartCamConfig Load(string path)
+    public static SmartCamConfig Load(string path) => Load(path, onImage: ApplianceImage.Current is not null);
+
+    /// <param name="onImage">Check it as the appliance image does (<see cref="ApplianceImage"/>): the tests' way to reach those checks off the image.</param>
+    internal static SmartCamConfig Load(string path, bool onImage)
     {
         var fullPath = Path.GetFullPath(path);
-        return Parse(YamlDocument.Read(fullPath), fullPath);
+        return Parse(YamlDocument.Read(fullPath), fullPath, onImage);
     }
 
     /// <summary>The config file's text, checked as <see cref="Load"/> checks it (size, UTF-8): what a live reload compares and edits.</summary>
     public static string ReadText(string path) => YamlDocument.Read(Path.GetFullPath(path));
 
-    public static SmartCamConfig Parse(string yaml, string fullPath)
+    public static SmartCamConfig Parse(string yaml, string fullPath) => Parse(yaml, fullPath, onImage: ApplianceImage.Current is not null);
+
+    internal static SmartCamConfig Parse(string yaml, string fullPath, bool onImage)
     {
         var top = YamlDocument.Parse(yaml, fullPath);
         var baseDir = Path.GetDirectoryName(fullPath)!;
@@ -39,7 +44,7 @@ public static partial class ConfigLoader
         var detect = DetectSection.Read(top.Section("detect"));
         var publish = PublishSection.Read(top.Section("publish"), baseDir);
         var realtime = RealtimeSection.Read(top.Section("realtime"));
-        var http = HttpSection.Read(top.Section("http"), baseDir);
+        var http = HttpSection.Read(top.Section("http"), baseDir, onImage);
         var mqtt = MqttSection.Read(top.Section("mqtt"), baseDir);
         CheckInstances(top, model, realtime, sections.Count);
         var watchdogMs = ActuationSection.ReadWatchdogMs(top.Section("actuation"));

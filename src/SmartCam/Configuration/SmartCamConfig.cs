@@ -218,6 +218,10 @@ public sealed record HttpConfig
     /// <summary>From <c>auth.token_file</c>: when set, every route but /healthz needs it; null: no authentication.</summary>
     public string? Token { get; init; }
     public string? TokenFile { get; init; }
+    /// <summary>From <c>tls.cert_file</c> and <c>tls.key_file</c>: when set, HTTPS with it (and its private key); null: plain HTTP.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? TlsCertificate { get; init; }
+    /// <summary>The certificates after the first in <c>tls.cert_file</c> (intermediate CAs), sent with it; null when there are none.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2Collection? TlsChain { get; init; }
 }
 
 /// <summary>The <c>mqtt:</c> section (docs/mqtt.md): the broker, what goes out, the outbox and Home Assistant discovery.</summary>

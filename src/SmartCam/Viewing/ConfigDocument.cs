@@ -76,6 +76,7 @@ public static class ConfigDocument
                 j.WriteNumber(HttpSection.LiveFps.Key, http.LiveFps);
                 j.WriteNumber(HttpSection.JpegQuality.Key, http.JpegQuality);
                 j.WriteBoolean("auth", http.Token is not null);
+                j.WriteBoolean("tls", http.TlsCertificate is not null);
                 j.WriteEndObject();
             }
             j.WriteStartObject("realtime");

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SmartCam.Core;
@@ -20,7 +21,8 @@ namespace SmartCam.Viewing;
 /// with the routes declared as minimal APIs (their parameter binding written at compile time by the request-delegate
 /// generator: no reflection) and JSON from source-generated serializers or a <see cref="Utf8JsonWriter"/>. One
 /// middleware admits requests before any route runs: GET and HEAD only, and the token on every route but /healthz
-/// when <c>http.auth</c> is set. Requests run on the thread pool, on the housekeeping CPUs; they read the
+/// when <c>http.auth</c> is set. With <c>http.tls</c> the port speaks HTTPS only, with the certificate the loader
+/// read. Requests run on the thread pool, on the housekeeping CPUs; they read the
 /// <see cref="LiveHub"/>, never the loop.
 /// </summary>
 public sealed class HttpFrontEnd : IAsyncDisposable
@@ -58,7 +60,12 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(http.Address, http.Port);
+            k.Listen(http.Address, http.Port, listen =>
+            {
+                // The certificate and key the loader read and matched (http.tls); the chain goes out with it.
+                if (http.TlsCertificate is { } certificate)
+                    listen.UseHttps(new HttpsConnectionAdapterOptions { ServerCertificate = certificate, ServerCertificateChain = http.TlsChain });
+            });
             // A page, an MJPEG stream and a few scrapers; not a public web server.
             k.Limits.MaxConcurrentConnections = 256;
         });
@@ -84,7 +91,8 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         }
         var bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
         Address = bound is null ? null : new Uri(bound.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
-        _log.LogInformation("HTTP: live view, status and metrics on {Address}{Auth}", bound, _token is null ? "" : " (token required)");
+        _log.LogInformation("HTTP: live view, status and metrics on {Address}{Auth}{Certificate}", bound, _token is null ? "" : " (token required)",
+            http.TlsCertificate is { } served ? $" (certificate {served.Subject}, valid until {served.NotAfter.ToUniversalTime():yyyy-MM-dd})" : "");
     }
 
     /// <summary>Every route (docs/http.md), for GET and HEAD; anything else is <see cref="NoSuchRoute"/>.</summary>
