@@ -76,11 +76,19 @@ public sealed class MessageWriter
         // A line keeps its totals across a reload by name (moved or not): the counts are what its users read.
         for (var l = 0; l < next.Lines.Length; l++)
         {
-            var from = Array.IndexOf(_names.Lines, next.Lines[l]);
+            var from = IndexOf(_names.Lines, next.Lines[l]);
             next.Crossings[2 * l] = from >= 0 ? _names.Crossings[2 * from] : 0;
             next.Crossings[2 * l + 1] = from >= 0 ? _names.Crossings[2 * from + 1] : 0;
         }
         _names = next;
+    }
+
+    /// <summary>Where <paramref name="name"/> is in <paramref name="names"/>, or -1; compared as bytes (no comparer to make on first use).</summary>
+    private static int IndexOf(JsonEncodedText[] names, JsonEncodedText name)
+    {
+        for (var i = 0; i < names.Length; i++)
+            if (names[i].EncodedUtf8Bytes.SequenceEqual(name.EncodedUtf8Bytes)) return i;
+        return -1;
     }
 
     /// <summary>An <c>evt.</c> message for a live reload applied to this camera, at the first frame made under it (docs/configuration.md#reload).</summary>

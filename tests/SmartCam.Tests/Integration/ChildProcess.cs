@@ -92,7 +92,7 @@ public sealed partial class ChildProcess : IDisposable
         if (!_process.HasExited) _ = kill(_process.Id, signal);
     }
 
-    public const int SIGINT = 2, SIGTERM = 15;
+    public const int SIGHUP = 1, SIGINT = 2, SIGTERM = 15;
 
     public void Kill()
     {
