@@ -177,7 +177,7 @@ mmdebstrap --mode=root --variant=apt --format=directory --architectures="$arch" 
   --essential-hook='mkdir -p "$1/etc/initramfs-tools/conf.d"; echo MODULES=list > "$1/etc/initramfs-tools/conf.d/smartcam"; printf "%s\n" '"$initrd_modules"' > "$1/etc/initramfs-tools/modules"' \
   --customize-hook="sync-in '$payload' /" \
   --customize-hook='chroot "$1" systemd-sysusers' \
-  --customize-hook='chroot "$1" sh -c "chown -R root:smartcam /var/lib/smartcam && chmod -R g+rX,o-rwx /var/lib/smartcam && chown -R root:root /var/lib/smartcam/rauc && chmod 0700 /var/lib/smartcam/rauc"' \
+  --customize-hook='chroot "$1" sh -c "chown -R root:smartcam /var/lib/smartcam && chmod -R g+rX,o-rwx /var/lib/smartcam && chown -R root:root /var/lib/smartcam/rauc && chmod 0700 /var/lib/smartcam/rauc && chmod g+w /var/lib/smartcam/config /var/lib/smartcam/config/smartcam.yaml"' \
   --customize-hook="chroot \"\$1\" sh -c '[ \"\$(id -u smartcam)\" = $smartcam_uid ]' || { echo 'build-image: smartcam is not uid $smartcam_uid (sysusers.d/smartcam.conf)' >&2; exit 1; }" \
   --customize-hook='chroot "$1" systemctl enable smartcam.service smartcam-tls-cert.service smartcam-selftest.service smartcam-mark-good.service nftables.service systemd-networkd.service apparmor.service prometheus-node-exporter.service systemd-timesyncd.service' \
   --customize-hook="echo smartcam > \"\$1/etc/hostname\"; rm -f \"\$1/etc/machine-id\"; touch \"\$1/etc/machine-id\"; mkdir -p \"\$1/boot/efi\"; cp '$work/fstab' \"\$1/etc/fstab\"; cp '$work/crypttab' \"\$1/etc/crypttab\"" \

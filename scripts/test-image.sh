@@ -208,6 +208,10 @@ check "HTTPS certificate made at first boot for the host name (smartcam-tls-cert
 tv=$(marker "tls_validate="); check "the service's user reads the certificate and key under AppArmor (validate with http.tls)" "$(echo "$tv" | grep -q 'https://127.0.0.1:8443/'; echo $?)" "$tv"
 aa=$(marker "apparmor="); check "AppArmor profile enforced" "$(echo "$aa" | grep -q "smartcam (enforce)"; echo $?)" "$aa"
 hz=$(marker "http_healthz="); check "HTTP /healthz answers 200 on the loopback" "$([ "$hz" = 200 ]; echo $?)" "$hz after $(marker "http_healthz_after_s=") s, listening on $(marker "http_listen=") $(marker "http_healthz_body=")"
+rp=$(marker "reload_put="); rb=$(marker "reload_bak="); rs=$(marker "reload_same_file=")
+check "the scene editor writes the config back, the previous one kept as .bak" "$([ "$rp" = 200 ] && [ "$rb" = "smartcam 660" ] && [ "$rs" = yes ]; echo $?)" "PUT $rp; .bak $rb; same text: $rs"
+rl=$(marker "reload_log="); rpid=$(marker "reload_pid=")
+check "systemctl reload re-reads the config in the same process" "$([ "$(marker "reload_exit=")" = 0 ] && [ "$rpid" = same/active ] && echo "$rl" | grep -q "Reload (SIGHUP)"; echo $?)" "$rpid; $rl"
 hm=$(marker "http_metrics="); check "/metrics has smartcam_frames_processed_total" "$([ "${hm:-0}" -ge 1 ]; echo $?)" "$hm line(s): $(marker "http_metric: ")"
 doc=$(marker "doctor_exit=")
 if [ "$expect_rt" = 1 ]; then

@@ -84,6 +84,22 @@ http_get /metrics > /run/metrics.txt
 say "http_metrics=$(grep -c '^smartcam_frames_processed_total' /run/metrics.txt)"
 grep -m1 '^smartcam_frames_processed_total' /run/metrics.txt | sed 's/^/ST http_metric: /'
 say "nft_8080=$(nft list ruleset 2>/dev/null | grep -c 8080)"
+# Live reload (docs/configuration.md#reload): the scene editor's PUT writes the config back (an empty change: the
+# scene stays, the file is written through .tmp with the previous one kept as .bak: ReadWritePaths=, AppArmor, the
+# folder's group), then systemctl reload re-reads it, in the same process (its pid unchanged) and with one log line.
+put_scene() {
+  timeout 20 bash -c 'exec 3<>/dev/tcp/127.0.0.1/8080 && printf "PUT /api/cameras/cam0/scene HTTP/1.0\r\nHost: 127.0.0.1\r\nIf-Match: *\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}" >&3 && cat <&3' 2>/dev/null | tr -d '\r'
+}
+put_scene > /run/put-scene.txt
+say "reload_put=$(head -1 /run/put-scene.txt | awk '{print $2}')"
+say "reload_bak=$(stat -c '%U %a' /etc/smartcam/smartcam.yaml.bak 2>&1)"
+say "reload_same_file=$(cmp -s /etc/smartcam/smartcam.yaml /etc/smartcam/smartcam.yaml.bak && echo yes || echo no)"
+pid_before=$(svc_pid)
+systemctl reload smartcam; say "reload_exit=$?"
+t0=$(date +%s)
+while [ $(( $(date +%s) - t0 )) -lt $(( 30 * SLOW )) ] && ! journalctl -u smartcam -b --no-pager -q | grep -q "Reload (SIGHUP)"; do sleep 1; done
+say "reload_log=$(journalctl -u smartcam -b --no-pager -q | grep "Reload (SIGHUP)" | tail -1 | sed 's/.*SmartCam\[0\] //')"
+say "reload_pid=$([ "$(svc_pid)" = "$pid_before" ] && echo same || echo changed)/$(systemctl is-active smartcam)"
 # A/B updates (docs/updates.md): the slot GRUB booted, the health check marking it good, the data partition.
 t0=$(date +%s)
 while [ $(( $(date +%s) - t0 )) -lt $(( 120 * SLOW )) ] && [ "$(systemctl is-active smartcam-mark-good)" != active ]; do sleep 2; done

@@ -61,7 +61,8 @@ public sealed class RuleStage
             if (cause.TrackId != 0) _causes[r] = cause;
         }
         _engine.Evaluate(_conditions, ruleNs, captureNs, _outputs, _causes);
-        _outputs?.Heartbeat(nowNs);
+        // A camera without rules drives nothing and arms no watchdog (as before reloads existed: it had no rule stage).
+        if (_rules.Length > 0) _outputs?.Heartbeat(nowNs);
     }
 
     /// <summary>A crossing is an instant: the condition holds in the frame the crossing was seen.</summary>

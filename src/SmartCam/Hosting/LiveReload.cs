@@ -252,6 +252,7 @@ public sealed class LiveReload : ISceneEditor
         var temporary = _path + ".tmp";
         var backup = _path + ".bak";
         File.Copy(_path, backup + ".tmp", overwrite: true);
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(backup + ".tmp", File.GetUnixFileMode(_path));
         using (var handle = File.OpenHandle(backup + ".tmp", FileMode.Open, FileAccess.ReadWrite)) RandomAccess.FlushToDisk(handle);
         File.Move(backup + ".tmp", backup, overwrite: true);
         using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write))

@@ -151,6 +151,7 @@ public sealed class ReloadTests : IDisposable
     public async Task The_scene_api_needs_the_token_in_a_header_and_the_etag_refuses_bad_changes_and_writes_the_file_with_a_bak()
     {
         var path = Config();
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite); // as on the image
         var original = File.ReadAllText(path);
         var evt = _dir.File("evt.jsonl");
         var det = _dir.File("det.jsonl");
@@ -200,6 +201,11 @@ public sealed class ReloadTests : IDisposable
         var written = File.ReadAllText(path);
         Assert.Equal($"\"{SceneDocument.Hash(written)}\"", applied.Headers.ETag!.Tag);
         Assert.Equal(original, File.ReadAllText(path + ".bak"));
+        // Both keep the file's own mode (0660 here), not the process's umask.
+        const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
+        Assert.Equal(Mode, File.GetUnixFileMode(path + ".bak"));
+        Assert.Equal(Mode, File.GetUnixFileMode(path));
+        Assert.False(File.Exists(path + ".tmp") || File.Exists(path + ".bak.tmp"));
         Assert.Equal(["middle", "everywhere"], ConfigLoader.Load(path).Scene.Zones.Select(z => z.Name));
         Assert.Contains("# a person's feet decide where they are", written); // the rest of the file as it was
         var config = Eventually.Get((out JsonElement e) => (e = Find(evt, m => Is(m, "config")) ?? default).ValueKind != JsonValueKind.Undefined, Long, "the config event");
