@@ -961,13 +961,14 @@
       ctx.strokeStyle = 'rgba(250, 204, 21, 0.95)';
       ctx.stroke();
       handles(pts, chosen ? '#f8fafc' : 'rgba(250, 204, 21, 0.95)');
-      // An arrow from the middle, the way "in" crosses.
+      // An arrow from the middle, the way "in" crosses; the name at the first end, which sets that way.
       const { nx, ny } = inArrow(line.points[0], line.points[1]);
-      const length = Math.hypot(nx * w, ny * h) || 1, reach = style.font * 2;
+      const length = Math.hypot(nx * w, ny * h) || 1, reach = style.font * 3;
       const mx = (pts[0][0] + pts[1][0]) / 2, my = (pts[0][1] + pts[1][1]) / 2;
       const ex = mx + (nx * w / length) * reach, ey = my + (ny * h / length) * reach;
       arrow(ctx, mx, my, ex, ey, style);
-      tag(ctx, name, mx, my, 'rgba(161, 98, 7, 0.85)', style);
+      tag(ctx, 'in', ex + (nx * w / length) * style.font * 0.5, ey + (ny * h / length) * style.font * 0.5, 'rgba(161, 98, 7, 0.85)', style);
+      tag(ctx, name, pts[0][0], pts[0][1], 'rgba(161, 98, 7, 0.85)', style);
     }
     if (ed.draft.length > 0) {
       const pts = px(ed.draft);
@@ -1054,7 +1055,7 @@
     if (!response.ok) {
       // The server's one line as it is: the loader's error (400), a restart-only change (422), the file changed (409).
       const line = text.trim() || 'HTTP ' + response.status;
-      say('error', response.status === 409 ? line + ' — press Reload scene (changes here are lost) and redo them' : line);
+      say('error', response.status === 409 ? line + ' (Reload scene reads it again; the changes here are then lost)' : line);
       return;
     }
     const got = JSON.parse(text);
