@@ -663,7 +663,9 @@
   }
 
   function endDrag(e) {
-    if (ed && ed.drag && e.pointerId === ed.drag.pointer) ed.drag = null;
+    if (!ed || !ed.drag || e.pointerId !== ed.drag.pointer) return;
+    ed.drag = null;
+    renderEditor(); // a line's "in" note follows its ends
   }
 
   function onKey(e) {
@@ -806,8 +808,10 @@
     });
     const remove = button('×', 'delete rule ' + rule.name, () => { ed.rules.splice(ed.rules.indexOf(rule), 1); renderEditor(); changed(); });
 
-    // Labels: the model's, plus any the rule has that the model does not (the server will name those).
-    const picks = select(true, [...new Set([...labels, ...(when.labels || [])])].map((l) => [l, l, (when.labels || []).includes(l)]));
+    // Labels: the model's, plus any the rule has that the model does not (the server will name those); the rule's first,
+    // so that they show without scrolling the list.
+    const chosen = when.labels || [];
+    const picks = select(true, [...new Set([...chosen, ...labels])].map((l) => [l, l, chosen.includes(l)]));
     picks.size = 4;
     picks.title = 'labels that count; none chosen: any label';
     picks.addEventListener('change', () => setKey(when, 'labels', [...picks.selectedOptions].map((o) => o.value), true));
