@@ -160,7 +160,7 @@ public sealed class Appliance : IDisposable
         if (!_options.Http || Config.Http is null) return true;
         _bus = new BusTap();
         _frameTaps = Config.Cameras.Select(_ => new FrameTap()).ToArray();
-        Hub = new LiveHub(Config, _bus, _frameTaps, log);
+        Hub = new LiveHub(Config, _bus, _frameTaps, log) { Labels = Detector.Labels };
         Web = new HttpFrontEnd(Hub, log);
         try
         {

@@ -87,8 +87,8 @@ public static class ConfigDocument
         return buffer.ToArray();
     }
 
-    /// <summary>The page's first message: the camera's zones, lines and outputs, and its recent events (docs/http.md).</summary>
-    public static byte[] Hello(CameraView camera, IReadOnlyList<byte[]> recentEvents, IEnumerable<string> outputs)
+    /// <summary>The page's first message: the camera's zones, lines and outputs, the model's labels (the scene editor's choices) and its recent events (docs/http.md).</summary>
+    public static byte[] Hello(CameraView camera, IReadOnlyList<byte[]> recentEvents, IEnumerable<string> outputs, IReadOnlyList<string> labels)
     {
         var buffer = new MemoryStream();
         using (var j = new Utf8JsonWriter(buffer))
@@ -102,6 +102,9 @@ public static class ConfigDocument
             foreach (var o in outputs) j.WriteStringValue(o);
             j.WriteEndArray();
             j.WriteEndObject();
+            j.WriteStartArray("labels");
+            foreach (var l in labels) j.WriteStringValue(l);
+            j.WriteEndArray();
             j.WriteStartArray("events");
             foreach (var e in recentEvents) j.WriteRawValue(e, skipInputValidation: true);
             j.WriteEndArray();

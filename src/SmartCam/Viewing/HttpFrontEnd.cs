@@ -369,7 +369,7 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         });
         try
         {
-            await socket.SendAsync(ConfigDocument.Hello(camera, viewer.Backlog, _hub.OutputsOf(camera)), WebSocketMessageType.Text, true, closed.Token);
+            await socket.SendAsync(ConfigDocument.Hello(camera, viewer.Backlog, _hub.OutputsOf(camera), _hub.Labels), WebSocketMessageType.Text, true, closed.Token);
             await foreach (var item in viewer.Queue.Reader.ReadAllAsync(closed.Token))
             {
                 if (item.Message is not null) await socket.SendAsync(item.Message, WebSocketMessageType.Text, true, closed.Token);

@@ -32,6 +32,9 @@ public sealed class LiveHub : IDisposable
     public HttpConfig Http => _config.Http!;
     public SmartCamConfig Config => _config;
 
+    /// <summary>The model's class labels, for the page's rule editor (a rule's labels must be among them); empty when unknown.</summary>
+    public IReadOnlyList<string> Labels { get; init; } = [];
+
     /// <summary>Reads and writes the cameras' scenes for /api/cameras/ID/scene; null: the routes answer 404.</summary>
     public ISceneEditor? Editor { get; set; }
 
