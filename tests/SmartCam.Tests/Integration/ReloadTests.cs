@@ -12,6 +12,7 @@ namespace SmartCam.Tests.Integration;
 /// a user sees it: the bus's config event and the new zone's events, the frames' seq going on without a gap, the file
 /// on disk and its .bak, the log's one line for what was refused, and /metrics.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class ReloadTests : IDisposable
 {
     private const string Token = "8d1e5c0f7a3b49e2b6c4d9a0f1e2c3b4";
