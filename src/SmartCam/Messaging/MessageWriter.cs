@@ -310,7 +310,7 @@ public sealed class MessageWriter
     /// </summary>
     public void WriteBoxStatus(string runId, string state, double uptimeSeconds, ReadOnlySpan<(double Load, double Fps)> detectors,
         int cameras, int camerasRunning, long processed, long busDropped, RealtimeStatus? realtime, ProcessHealth health, OutputCounters? outputs = null,
-        MqttCounters? mqtt = null)
+        MqttCounters? mqtt = null, SnapshotCounters? snapshots = null)
     {
         var j = BeginStatus(runId, state, uptimeSeconds);
         j.WriteString(MessageNames.Model, _model);
@@ -352,6 +352,15 @@ public sealed class MessageWriter
             j.WriteNumber(MessageNames.Rejected, m.Rejected);
             j.WriteNumber(MessageNames.HandOverDropped, m.HandOverDropped);
             j.WriteNumber(MessageNames.Syncs, m.Syncs);
+            j.WriteEndObject();
+        }
+        if (snapshots is { } s)
+        {
+            j.WriteStartObject(MessageNames.Snapshots);
+            j.WriteNumber(MessageNames.Written, s.Written);
+            j.WriteNumber(MessageNames.Dropped, s.Dropped);
+            j.WriteNumber(MessageNames.Failed, s.Failed);
+            j.WriteNumber(MessageNames.Deleted, s.Deleted);
             j.WriteEndObject();
         }
         WriteHealth(j, health);

@@ -32,8 +32,9 @@ public sealed class PublishLane(SlotChannel<DetectionResult> results, MessageWri
 /// <summary>What <c>status.box</c> reports besides the cameras: the detector instances' load and the process's health.</summary>
 /// <param name="Messages">The writer of <c>status.box</c>.</param>
 /// <param name="Mqtt">The MQTT client's counters (null: no <c>mqtt:</c>).</param>
+/// <param name="Snapshots">The event pictures' counters (null: no <c>snapshots:</c>).</param>
 public sealed record BoxSources(MessageWriter Messages, IReadOnlyList<Func<InferenceCounters>> Detectors, Func<ProcessHealth> Health, Func<int>? Resweep = null,
-    Func<MqttCounters>? Mqtt = null);
+    Func<MqttCounters>? Mqtt = null, Func<SnapshotCounters>? Snapshots = null);
 
 /// <summary>How the publish thread is woken, paced and named.</summary>
 /// <param name="ResultReady">The wake-up every lane's result channel signals.</param>
@@ -359,7 +360,7 @@ public sealed class PublishLoop : IDisposable
         var cameras = 0;
         foreach (var lane in _lanes)
             if (lane.Capture().Error is null) cameras++;
-        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health, _outputs?.Counters, _box.Mqtt?.Invoke());
+        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health, _outputs?.Counters, _box.Mqtt?.Invoke(), _box.Snapshots?.Invoke());
         _publisher.Send(_boxMessages.StatusTopic, _boxMessages.Buffer.WrittenSpan);
     }
 }

@@ -19,19 +19,22 @@ public sealed class TrackingAndRules : IAfterDetection<DetectionResult>
     private readonly SceneStage _scene;
     private readonly RuleStage? _rules;
     private readonly bool _onMediaClock;
+    private readonly SnapshotTap? _snapshots;
     private long _ignoredTracks, _droppedEvents;
 
-    private TrackingAndRules(SceneStage scene, RuleStage? rules, bool onMediaClock)
+    private TrackingAndRules(SceneStage scene, RuleStage? rules, bool onMediaClock, SnapshotTap? snapshots)
     {
         _scene = scene;
         _rules = rules;
         _onMediaClock = onMediaClock;
+        _snapshots = snapshots;
     }
 
     /// <summary>Camera <paramref name="index"/>'s stage, or null when its tracking is off (then it has no zones, lines or rules).</summary>
     /// <param name="outputs">The opened outputs (null: none; the rules then only decide). Rules name them by their index
     /// among every camera's outputs, and request them through the camera's own requester.</param>
-    public static TrackingAndRules? For(int index, SmartCamConfig config, string[] labels, OutputBank? outputs)
+    /// <param name="snapshots">With <c>snapshots:</c>, where frames whose rules fired go to be pictured (null: no snapshots).</param>
+    public static TrackingAndRules? For(int index, SmartCamConfig config, string[] labels, OutputBank? outputs, SnapshotTap? snapshots = null)
     {
         var camera = config.Cameras[index];
         var scene = camera.Scene;
@@ -40,7 +43,7 @@ public sealed class TrackingAndRules : IAfterDetection<DetectionResult>
         var rules = scene.Rules.Count > 0
             ? new RuleStage(scene.Rules, labels, outputs?.Requester(index), config.Outputs.Count, camera.OnMediaClock)
             : null;
-        return new TrackingAndRules(tracking, rules, camera.OnMediaClock);
+        return new TrackingAndRules(tracking, rules, camera.OnMediaClock, snapshots);
     }
 
     /// <summary>The most events one frame can produce: the size of each result's event array.</summary>
@@ -58,5 +61,7 @@ public sealed class TrackingAndRules : IAfterDetection<DetectionResult>
         var nowNs = MonotonicClock.NowNs();
         _rules?.Run(_scene.Tracks, _scene.Monitor, result.Events.AsSpan(0, result.EventCount),
             _onMediaClock ? frame.SceneNs : nowNs, frame.CaptureNs, nowNs);
+        // The picture of this very frame, copied here where the frame and its boxes are; encoded and written on sc-snapshot.
+        if (_rules is not null) _snapshots?.Offer(frame, result, _rules);
     }
 }
