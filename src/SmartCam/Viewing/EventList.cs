@@ -7,8 +7,8 @@ namespace SmartCam.Viewing;
 
 /// <summary>
 /// <c>GET /api/events</c> (docs/http.md#events): recent evt. messages, newest first, each with its snapshot's URL or null. The
-/// events the HTTP side kept from the bus this run (<see cref="BusMirror.EventsKept"/> per camera) come first, newest
-/// published first; then, with <c>snapshots:</c>, the events whose snapshots lie on disk and are no longer kept (earlier
+/// events the HTTP side kept from the bus this run (<see cref="BusMirror.EventsKept"/> per camera) come first, each camera's
+/// in the bus's order, backwards, the cameras merged by publish time; then, with <c>snapshots:</c>, the events whose snapshots lie on disk and are no longer kept (earlier
 /// runs), newest file first. Written with a <see cref="Utf8JsonWriter"/> (no reflection: Native AOT).
 /// </summary>
 internal static class EventList
@@ -20,15 +20,26 @@ internal static class EventList
     public static byte[] Write(LiveHub hub, IReadOnlyList<CameraView> cameras, string? since, int limit)
     {
         var root = hub.Config.Snapshots?.Path;
-        var kept = new List<(long PublishNs, string Id, byte[] Json)>();
+        // Each camera's events in the bus's order, newest first; the cameras merged by their publish times.
+        var kept = new List<List<byte[]>>();
         foreach (var camera in cameras)
         {
-            byte[][] events;
-            lock (camera.Gate) events = camera.Events.ToArray();
-            foreach (var e in events)
-                kept.Add((TopLevelJson.Long(e, MessageNames.TsPublishNs), TopLevelJson.String(e, MessageNames.EventId) ?? "", e));
+            List<byte[]> events;
+            lock (camera.Gate) events = [.. camera.Events];
+            events.Reverse();
+            kept.Add(events);
         }
-        var list = kept.OrderByDescending(e => e.PublishNs).Select(e => (e.Id, e.Json)).ToList();
+        var list = new List<(string Id, byte[] Json)>();
+        var next = new int[kept.Count];
+        while (true)
+        {
+            var newest = -1;
+            for (var c = 0; c < kept.Count; c++)
+                if (next[c] < kept[c].Count && (newest < 0 || PublishNs(kept[c][next[c]]) > PublishNs(kept[newest][next[newest]]))) newest = c;
+            if (newest < 0) break;
+            var e = kept[newest][next[newest]++];
+            list.Add((TopLevelJson.String(e, MessageNames.EventId) ?? "", e));
+        }
         var known = list.Select(e => e.Id).ToHashSet();
         var found = since is not null && known.Contains(since);
 
@@ -79,4 +90,6 @@ internal static class EventList
         }
         return buffer.WrittenSpan.ToArray();
     }
+
+    private static long PublishNs(byte[] json) => TopLevelJson.Long(json, MessageNames.TsPublishNs);
 }
