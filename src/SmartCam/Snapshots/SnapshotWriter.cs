@@ -78,7 +78,7 @@ public sealed class SnapshotWriter : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new SnapshotStartException($"{SnapshotsSection.Path.Key}: cannot use '{path}': {e.Message}; expected a folder SmartCam can write (on the box: /var/lib/smartcam/snapshots)");
+            throw new SnapshotStartException($"{SnapshotsSection.Path.Path}: cannot use '{path}': {e.Message}; expected a folder SmartCam can write (on the box: /var/lib/smartcam/snapshots)");
         }
         var writer = new SnapshotWriter(config, labels, config.Detect.MaxDetections, log);
         writer._thread.Start();
