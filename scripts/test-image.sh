@@ -201,6 +201,7 @@ check "io.weight is the unit's IOWeight" "$([ "$iow" = "default $(unit_value IOW
 eg=$(marker "egress="); egs=$(marker "egress_smartcam="); egr=$(marker "egress_root="); egd=$(marker "egress_dropped=")
 check "outbound: the service's user connects only where its config needs (nftables)" "$([ "$eg" = chain/0 ] && [ "$egs" = 124 ] && [ "$egr" = 1 ] && [ "${egd:-0}" -ge 1 ]; echo $?)" "egress chain/elements lines: $eg; to 10.0.2.2:1883 (nobody there) root exits $egr (refused), smartcam $egs (124: no answer); $egd packet(s) dropped"
 ob=$(marker "mqtt_outbox_dir="); check "the MQTT outbox folder is the service's (StateDirectory=)" "$([ "$ob" = "smartcam 700" ]; echo $?)" "/var/lib/smartcam/mqtt-outbox: $ob"
+sd=$(marker "snapshots_dir="); check "the snapshots folder is the service's (StateDirectory=)" "$([ "$sd" = "smartcam 700" ]; echo $?)" "/var/lib/smartcam/snapshots: $sd"
 aa=$(marker "apparmor="); check "AppArmor profile enforced" "$(echo "$aa" | grep -q "smartcam (enforce)"; echo $?)" "$aa"
 hz=$(marker "http_healthz="); check "HTTP /healthz answers 200 on the loopback" "$([ "$hz" = 200 ]; echo $?)" "$hz after $(marker "http_healthz_after_s=") s, listening on $(marker "http_listen=") $(marker "http_healthz_body=")"
 hm=$(marker "http_metrics="); check "/metrics has smartcam_frames_processed_total" "$([ "${hm:-0}" -ge 1 ]; echo $?)" "$hm line(s): $(marker "http_metric: ")"

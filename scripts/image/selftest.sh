@@ -52,6 +52,7 @@ say "egress_root=$(timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.2.2/1883' 2>/dev/nul
 say "egress_smartcam=$(runuser -u smartcam -- timeout 5 bash -c 'exec 3<>/dev/tcp/10.0.2.2/1883' 2>/dev/null; echo $?)"
 say "egress_dropped=$(nft list chain inet filter smartcam_egress 2>/dev/null | sed -n 's/.*counter packets \([0-9]*\).*drop.*/\1/p' | head -1)"
 say "mqtt_outbox_dir=$(stat -c '%U %a' /var/lib/smartcam/mqtt-outbox 2>&1)"
+say "snapshots_dir=$(stat -c '%U %a' /var/lib/smartcam/snapshots 2>&1)"
 say "node_exporter=$(systemctl is-active prometheus-node-exporter)"
 # The HTTP server on the loopback (http: in the shipped config): /healthz answers 200 once frames flow
 # (503 before), /metrics carries the per-camera counters. bash's /dev/tcp, so no client is needed on the

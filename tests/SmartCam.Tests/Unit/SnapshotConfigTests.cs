@@ -62,4 +62,16 @@ public class SnapshotConfigTests
         Assert.StartsWith("snapshots.path: cannot use '" + file + "/snapshots'", e.Message);
         Assert.DoesNotContain("\n", e.Message);
     }
+
+    [Fact]
+    public void The_image_has_snapshots_on_in_a_folder_the_service_owns_and_may_write()
+    {
+        var path = Repo.Path("rootfs", "etc", "smartcam", "smartcam.yaml");
+        var yaml = File.ReadAllText(path).Replace("/var/lib/smartcam/models/yolox_nano.onnx", Repo.Model).Replace("/var/lib/smartcam/models/coco80.names", Repo.Labels);
+        var shipped = ConfigLoader.Parse(yaml, path);
+        Assert.Equal(new SnapshotsConfig("/var/lib/smartcam/snapshots", 256, 30), shipped.Snapshots);
+        var unit = File.ReadAllLines(Repo.Path("rootfs", "etc", "systemd", "system", "smartcam.service"));
+        Assert.Contains("smartcam/snapshots", unit.Single(l => l.StartsWith("StateDirectory=")).Split('=', ' '));
+        Assert.Contains("/var/lib/smartcam/snapshots/** rw,", File.ReadAllText(Repo.Path("rootfs", "etc", "apparmor.d", "opt.smartcam.smartcam")));
+    }
 }
