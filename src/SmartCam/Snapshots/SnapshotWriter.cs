@@ -290,6 +290,9 @@ public sealed class SnapshotWriter : IDisposable
         _stopping = true;
         _wake.Signal();
         if (_thread.IsAlive) _thread.Join();
+        var c = Counters;
+        _log.LogInformation("Snapshots: {Written} written, {Dropped} dropped (no free buffer), {Failed} failed, {Deleted} deleted by retention",
+            c.Written, c.Dropped, c.Failed, c.Deleted);
         foreach (var t in _taps) t.Dispose();
         _events.Dispose();
         _converter.Dispose();
