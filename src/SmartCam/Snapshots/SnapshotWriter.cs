@@ -26,8 +26,12 @@ public sealed class SnapshotWriter : IDisposable
     /// <summary>Evt. messages queued for sc-snapshot; beyond them the publish thread does not copy one, and counts it.</summary>
     public const int EventDepth = 256;
 
-    /// <summary>How long a picture waits for its events, and an event for its picture (an output already on sends no rule event).</summary>
-    private const long PairingWindowNs = 10_000_000_000;
+    /// <summary>
+    /// How long a picture waits for its events, and an event for its picture (a rule that fires while its output is already
+    /// on sends no rule event), and how many pictures wait at most (the oldest is let go first).
+    /// </summary>
+    private const long PairingWindowNs = 3_000_000_000;
+    private const int PicturesWaiting = 64;
 
     /// <summary>How often files older than max_days are looked for, after the look at start.</summary>
     private static readonly long AgeCheckNs = TimeSpan.FromHours(1).Ticks * 100;
@@ -47,10 +51,14 @@ public sealed class SnapshotWriter : IDisposable
     private volatile bool _stopping;
     private long _written, _failed;
 
-    // sc-snapshot's own.
+    // sc-snapshot's own. The picture is made in one buffer and encoded into reused ones: a burst of snapshots makes no
+    // garbage to speak of, so no collection stops the loop threads for it.
     private readonly PictureConverter _converter = PictureConverter.FullSize();
     private readonly LabelTexts _labelTexts = new();
     private readonly Mat _full = new();
+    private readonly InputArrays _arrays = new();
+    private readonly OpenCvSharp.Internal.Vectors.VectorOfByte _encoded = new();
+    private readonly Stack<byte[]> _jpegBuffers = new();
     private readonly List<Picture> _pictures = [];
     private readonly List<WaitingEvent> _waiting = [];
     private long _nextAgeCheckNs;
@@ -152,6 +160,11 @@ public sealed class SnapshotWriter : IDisposable
                     Interlocked.Add(ref _failed, frame.Fired + frame.EventCount);
                     continue;
                 }
+                if (_pictures.Count == PicturesWaiting)
+                {
+                    _jpegBuffers.Push(_pictures[0].Jpeg);
+                    _pictures.RemoveAt(0);
+                }
                 _pictures.Add(picture);
                 // Events that came before their picture.
                 for (var i = 0; i < _waiting.Count; i++)
@@ -164,31 +177,36 @@ public sealed class SnapshotWriter : IDisposable
     }
 
     /// <summary>The frame at the camera's picture size with its boxes drawn, as JPEG; null if it cannot be made.</summary>
-    private Picture? Encode(int camera, SnapshotFrame frame)
+    private unsafe Picture? Encode(int camera, SnapshotFrame frame)
     {
-        var image = frame.Image;
         if (frame.Picture is { IsEmpty: false } decoded)
         {
             var converted = _converter.Convert(decoded, _full, decoded.Width, decoded.Height);
             decoded.Release();
             if (!converted) return null;
-            image = _full;
         }
-        if (image.Empty()) return null;
-        if (image.Cols != frame.Width || image.Rows != frame.Height)
+        else if (frame.Image.Empty()) return null;
+        else frame.Image.CopyTo(_full);
+        if (_full.Cols != frame.Width || _full.Rows != frame.Height)
         {
             // The detector's scaled picture (a big frame converted straight to the model's size): back to the camera's size.
-            Cv2.Resize(image, _full, new Size(frame.Width, frame.Height));
-            image = _full;
+            Cv2.Resize(_full, _full, new Size(frame.Width, frame.Height));
         }
         for (var i = 0; i < frame.BoxCount; i++)
         {
             ref readonly var d = ref frame.Boxes[i];
             var label = (uint)d.ClassId < (uint)_labels.Length ? _labels[d.ClassId] : "?";
-            Overlay.DrawBox(image, d.X1, d.Y1, d.X2, d.Y2, label, frame.TrackIds[i], d.Score, _labelTexts);
+            Overlay.DrawBox(_full, d.X1, d.Y1, d.X2, d.Y2, label, frame.TrackIds[i], d.Score, _labelTexts);
         }
-        Cv2.ImEncode(".jpg", image, out var jpeg, _jpegParameters);
-        return new Picture(camera, frame.Seq, frame.CaptureNs, jpeg, frame.Fired, frame.EventIndexes.AsSpan(0, frame.EventCount).ToArray(), MonotonicClock.NowNs());
+        var array = _arrays.For(_full);
+        OpenCvSharp.Internal.NativeMethods.HandleException(OpenCvSharp.Internal.NativeMethods.imgcodecs_imencode_vector(
+            ".jpg", array.CvPtr, _encoded.CvPtr, _jpegParameters, _jpegParameters.Length, out var ok));
+        GC.KeepAlive(_full);
+        if (ok == 0) return null;
+        var length = _encoded.Size;
+        var jpeg = _jpegBuffers.TryPop(out var reused) && reused.Length >= length ? reused : new byte[length + length / 4];
+        new ReadOnlySpan<byte>((void*)_encoded.ElemPtr, length).CopyTo(jpeg);
+        return new Picture(camera, frame.Seq, frame.CaptureNs, jpeg, length, frame.Fired, frame.EventIndexes.AsSpan(0, frame.EventCount).ToArray(), MonotonicClock.NowNs());
     }
 
     private void TakeEvents()
@@ -263,7 +281,8 @@ public sealed class SnapshotWriter : IDisposable
         var json = Path.Combine(folder, e.Name + ".json");
         try
         {
-            File.WriteAllBytes(jpg, picture.Jpeg);
+            using (var file = File.OpenHandle(jpg, FileMode.Create, FileAccess.Write))
+                RandomAccess.Write(file, picture.Jpeg.AsSpan(0, picture.Length), 0);
             // The event last: a .json always has its picture beside it.
             File.WriteAllBytes(json, e.Json);
         }
@@ -274,14 +293,21 @@ public sealed class SnapshotWriter : IDisposable
             return;
         }
         Interlocked.Increment(ref _written);
-        _retention.Added(jpg, json, picture.Jpeg.Length + e.Json.Length, DateTime.UtcNow);
+        _retention.Added(jpg, json, picture.Length + e.Json.Length, DateTime.UtcNow);
     }
 
     /// <summary>Pictures and events that found no partner in time are let go (a rule that fired while its output was already on sends no event).</summary>
     private void Expire(long nowNs)
     {
-        _pictures.RemoveAll(p => nowNs - p.TakenNs >= PairingWindowNs || (p.Fired == 0 && Array.TrueForAll(p.EventIndexes, i => i < 0)));
-        _waiting.RemoveAll(e => nowNs - e.SeenNs >= PairingWindowNs);
+        for (var i = _pictures.Count - 1; i >= 0; i--)
+        {
+            var p = _pictures[i];
+            if (nowNs - p.TakenNs < PairingWindowNs && (p.Fired > 0 || Array.Exists(p.EventIndexes, e => e >= 0))) continue;
+            _pictures.RemoveAt(i);
+            _jpegBuffers.Push(p.Jpeg);
+        }
+        for (var i = _waiting.Count - 1; i >= 0; i--)
+            if (nowNs - _waiting[i].SeenNs >= PairingWindowNs) _waiting.RemoveAt(i);
     }
 
     public void Dispose()
@@ -296,17 +322,20 @@ public sealed class SnapshotWriter : IDisposable
         foreach (var t in _taps) t.Dispose();
         _events.Dispose();
         _converter.Dispose();
+        _arrays.Dispose();
+        _encoded.Dispose();
         _full.Dispose();
         _wake.Dispose();
     }
 
     /// <summary>A frame's JPEG, waiting for its events.</summary>
-    private sealed class Picture(int camera, long seq, long captureNs, byte[] jpeg, int fired, int[] eventIndexes, long takenNs)
+    private sealed class Picture(int camera, long seq, long captureNs, byte[] jpeg, int length, int fired, int[] eventIndexes, long takenNs)
     {
         public int Camera { get; } = camera;
         public long Seq { get; } = seq;
         public long CaptureNs { get; } = captureNs;
-        public byte[] Jpeg { get; } = jpeg;
+        public byte[] Jpeg { get; } = jpeg; // a buffer of sc-snapshot's, given back when the picture is let go
+        public int Length { get; } = length;
         public int Fired { get; set; } = fired;
         public int[] EventIndexes { get; } = eventIndexes;
         public long TakenNs { get; } = takenNs;
