@@ -52,17 +52,11 @@ public sealed class RuleStage
         _outputs?.Heartbeat(nowNs);
     }
 
-    /// <summary>Rules that fired (turned active) in the latest <see cref="Run"/>: each is a rule event with a snapshot.</summary>
-    public int Fired
-    {
-        get
-        {
-            var fired = 0;
-            foreach (var change in _engine.Changes)
-                if (change.Active) fired++;
-            return fired;
-        }
-    }
+    /// <summary>
+    /// Outputs the rules turned on in the latest <see cref="Run"/>: each is a <c>rule</c> event that gets a snapshot (a rule
+    /// firing while its output is already on writes nothing, so it has no event).
+    /// </summary>
+    public int OutputsTurnedOn => _engine.OutputsTurnedOn;
 
     /// <summary>
     /// The places among <paramref name="events"/> of the enter and cross events that a <c>snapshot: true</c> rule watches

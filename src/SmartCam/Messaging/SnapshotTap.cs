@@ -40,7 +40,7 @@ public sealed class SnapshotFrame : IDisposable
     public int[] TrackIds { get; }
     public int BoxCount { get; private set; }
 
-    /// <summary>Rules that fired on this frame: as many rule events will name its capture time.</summary>
+    /// <summary>Outputs the rules turned on at this frame: as many <c>rule</c> events will name its capture time.</summary>
     public int Fired { get; internal set; }
 
     /// <summary>The places among the frame's events of the enter and cross events a <c>snapshot: true</c> rule wants pictured.</summary>
@@ -115,7 +115,7 @@ public sealed class SnapshotTap : IDisposable
     /// <summary>On the inference thread, after the rules: copies the frame when a rule fired or an event wants a picture. Never waits.</summary>
     public void Offer(Frame frame, DetectionResult result, RuleStage rules)
     {
-        var fired = rules.Fired;
+        var fired = rules.OutputsTurnedOn;
         var events = rules.SnapshotEvents(result.Events.AsSpan(0, result.EventCount), _events);
         if (fired == 0 && events == 0) return;
         var item = _channel.Rent(CancellationToken.None, wait: false);

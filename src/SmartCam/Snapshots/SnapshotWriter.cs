@@ -27,8 +27,8 @@ public sealed class SnapshotWriter : IDisposable
     public const int EventDepth = 256;
 
     /// <summary>
-    /// How long a picture waits for its events, and an event for its picture (a rule that fires while its output is already
-    /// on sends no rule event), and how many pictures wait at most (the oldest is let go first).
+    /// How long a picture waits for its events, and an event for its picture (one may be missing: sc-snapshot's copy of the
+    /// bus was full), and how many pictures wait at most (the oldest is let go first).
     /// </summary>
     private const long PairingWindowNs = 3_000_000_000;
     private const int PicturesWaiting = 64;
