@@ -110,8 +110,13 @@ public sealed class SnapshotWriter : IDisposable
         }
     }
 
+    /// <summary>sc-snapshot's nice value: where the loop threads share CPUs with it (no isolated CPUs, or a bench), its encoding yields to them.</summary>
+    public const int Nice = 10;
+
     private void Run()
     {
+        // Raising one's own nice needs no privilege; a failure only leaves it at the default.
+        Libc.setpriority(Libc.PrioProcess, Libc.gettid(), Nice);
         _retention.Load();
         _nextAgeCheckNs = MonotonicClock.NowNs();
         while (true)
