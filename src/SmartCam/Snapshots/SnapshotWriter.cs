@@ -117,7 +117,15 @@ public sealed class SnapshotWriter : IDisposable
     {
         // Raising one's own nice needs no privilege; a failure only leaves it at the default.
         Libc.setpriority(Libc.PrioProcess, Libc.gettid(), Nice);
-        _retention.Load();
+        try
+        {
+            _retention.Load();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An exception here would end the process: the snapshots go on, only what earlier runs left is not bounded.
+            _log.LogWarning("Snapshots: what earlier runs left in {Path} could not be listed: {Error}", _config.Path, e.Message);
+        }
         _nextAgeCheckNs = MonotonicClock.NowNs();
         while (true)
         {
@@ -155,6 +163,11 @@ public sealed class SnapshotWriter : IDisposable
                 try
                 {
                     picture = Encode(c, frame);
+                }
+                catch (OpenCVException e)
+                {
+                    _log.LogWarning("Snapshots: camera {Camera}: frame {Seq} could not be encoded: {Error}", _cameras[c], frame.Seq, e.Message);
+                    picture = null;
                 }
                 finally
                 {
