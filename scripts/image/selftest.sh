@@ -62,6 +62,7 @@ say "hostname=$(hostname)"
 sed 's|^http: .*|http: { listen: 127.0.0.1:8443, tls: { cert_file: /var/lib/smartcam/tls/cert.pem, key_file: /var/lib/smartcam/tls/key.pem } }|' \
   /etc/smartcam/smartcam.yaml > /tmp/https.yaml && chmod 0644 /tmp/https.yaml
 say "tls_validate=$(runuser -u smartcam -- /opt/smartcam/smartcam validate --config /tmp/https.yaml 2>&1 | grep -E '^http |^smartcam:' | head -1)"
+say "snapshots_dir=$(stat -c '%U %a' /var/lib/smartcam/snapshots 2>&1)"
 say "node_exporter=$(systemctl is-active prometheus-node-exporter)"
 # The HTTP server on the loopback (http: in the shipped config): /healthz answers 200 once frames flow
 # (503 before), /metrics carries the per-camera counters. bash's /dev/tcp, so no client is needed on the

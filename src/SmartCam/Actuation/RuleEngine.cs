@@ -120,6 +120,9 @@ public sealed class RuleEngine
     /// <summary>The rules that fired or released in the latest evaluation; valid until the next.</summary>
     public ReadOnlySpan<RuleChange> Changes => _changes.AsSpan(0, _changeCount);
 
+    /// <summary>Outputs the latest evaluation turned on (from inactive): each one a <c>rule</c> event with <c>active: true</c>.</summary>
+    public int OutputsTurnedOn { get; private set; }
+
     /// <summary>Per output: the instant its requested activation ends (long.MaxValue: until further notice; 0: inactive).</summary>
     public ReadOnlySpan<long> OutputActiveUntilNs => _untilNs;
 
@@ -138,6 +141,7 @@ public sealed class RuleEngine
     {
         if (conditions.Length != _states.Length) throw new ArgumentException($"{conditions.Length} conditions for {_states.Length} rules", nameof(conditions));
         _changeCount = 0;
+        OutputsTurnedOn = 0;
         for (var i = 0; i < _states.Length; i++) Step(i, conditions[i], nowNs);
         Send(nowNs, captureNs, outputs, causes);
         return _changeCount;
@@ -220,6 +224,7 @@ public sealed class RuleEngine
             // A request that has ended by itself (pulse, hold) equals "inactive": nothing to send.
             var sent = _sentUntilNs[o] > nowNs ? _sentUntilNs[o] : 0;
             if (want == sent) continue;
+            if (sent == 0 && want > nowNs) OutputsTurnedOn++;
             _sentUntilNs[o] = want;
             var rule = _lastRule[o];
             outputs?.SetUntil(o, want, captureNs, rule, (uint)rule < (uint)causes.Length ? causes[rule] : default);

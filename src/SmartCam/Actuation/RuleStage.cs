@@ -65,6 +65,39 @@ public sealed class RuleStage
         if (_rules.Length > 0) _outputs?.Heartbeat(nowNs);
     }
 
+    /// <summary>
+    /// Outputs the rules turned on in the latest <see cref="Run"/>: each is a <c>rule</c> event that gets a snapshot (a rule
+    /// firing while its output is already on writes nothing, so it has no event).
+    /// </summary>
+    public int OutputsTurnedOn => _engine.OutputsTurnedOn;
+
+    /// <summary>
+    /// The places among <paramref name="events"/> of the enter and cross events that a <c>snapshot: true</c> rule watches
+    /// (its zone or line, its labels, its direction), written into <paramref name="into"/> as far as it holds; how many there
+    /// are in all. Allocation-free.
+    /// </summary>
+    public int SnapshotEvents(ReadOnlySpan<SceneEvent> events, Span<int> into)
+    {
+        var count = 0;
+        for (var i = 0; i < events.Length; i++)
+        {
+            ref readonly var e = ref events[i];
+            for (var r = 0; r < _rules.Length; r++)
+            {
+                var rule = _rules[r];
+                if (!rule.Snapshot || !Allowed(r, e.ClassId)) continue;
+                var watched = e.Type == SceneEventType.Enter
+                    ? rule.Zone >= 0 && e.Zone == rule.Zone
+                    : e.Type == SceneEventType.Cross && rule.Line >= 0 && e.Line == rule.Line && (rule.Direction is not { } d || e.Direction == d);
+                if (!watched) continue;
+                if (count < into.Length) into[count] = i;
+                count++;
+                break;
+            }
+        }
+        return count;
+    }
+
     /// <summary>A crossing is an instant: the condition holds in the frame the crossing was seen.</summary>
     private RuleCause FirstCrossing(int r, RuleConfig rule, ReadOnlySpan<Track> tracks, ReadOnlySpan<SceneEvent> events)
     {

@@ -27,9 +27,10 @@ public static class BenchCommand
         var decodeOnly = new Option<bool>("--decode-only") { Description = "Only decode each camera's source (its decoder threads and hardware decoder; no conversion, no model) for --frames frames after --warmup: the decoder's own rate, the most the capture side can give the detector" };
         var viewers = new Option<int>("--viewers") { Description = "Single camera: run the HTTP server with this many live viewers connected (one MJPEG client, the rest live pages over WebSocket)", DefaultValueFactory = _ => 0 };
         var reloadEvery = new Option<int>("--reload-every-ms") { Description = "Single camera: during the measured frames, reload the scene this often (a zone added, then taken away again), as `systemctl reload` or the scene editor would; 0: never", DefaultValueFactory = _ => 0 };
+        var noSnapshots = new Option<bool>("--no-snapshots") { Description = "Leave the config's snapshots: section out: the same run without event pictures, to compare (docs/benchmarks.md#snapshots)" };
         var bench = new Command("bench", "Measure the configured pipeline: fps, per-stage and capture→publish latency against the bare model, allocations, GCs, memory, start-up. With several cameras: per camera, the capacity, fairness under overload and one camera dying.")
         {
-            config, frames, warmup, bare, json, seconds, warmupSeconds, probeSeconds, maxCameras, viewers, plot, decodeOnly, reloadEvery,
+            config, frames, warmup, bare, json, seconds, warmupSeconds, probeSeconds, maxCameras, viewers, plot, decodeOnly, reloadEvery, noSnapshots,
         };
         bench.SetAction(r =>
         {
@@ -57,7 +58,7 @@ public static class BenchCommand
             var given = new Given(Given(r, frames) || Given(r, warmup) || Given(r, viewers) || Given(r, reloadEvery),
                 Given(r, seconds) || Given(r, warmupSeconds) || Given(r, probeSeconds) || Given(r, maxCameras));
             return Run(r.GetValue(config)!, new SingleCameraBench.Options(n, w, r.GetValue(viewers), b, r.GetValue(plot), r.GetValue(reloadEvery)),
-                new MultiCameraBench.Options(s, ws, ps, mc, b, r.GetValue(plot)), r.GetValue(json), given, output);
+                new MultiCameraBench.Options(s, ws, ps, mc, b, r.GetValue(plot)), r.GetValue(json), given, output, r.GetValue(noSnapshots));
         });
         return bench;
     }
@@ -84,7 +85,8 @@ public static class BenchCommand
             : $"smartcam bench: --seconds, --warmup-seconds, --probe-seconds and --max-cameras are for a config with several cameras; {config.FilePath} has one (use --frames, --warmup)";
     }
 
-    private static int Run(string configPath, SingleCameraBench.Options single, MultiCameraBench.Options multi, bool jsonOnly, Given given, TextWriter output)
+    private static int Run(string configPath, SingleCameraBench.Options single, MultiCameraBench.Options multi, bool jsonOnly, Given given, TextWriter output,
+        bool noSnapshots = false)
     {
         var viewers = single.Viewers;
         // File sources loop, so any frame count can be reached; nothing waits at shutdown for a subscriber. Viewers need the
@@ -94,6 +96,7 @@ public static class BenchCommand
                 {
                     Cameras = c.Cameras.Select(x => x with { Loop = true }).ToArray(),
                     Publish = c.Publish with { LingerMs = 0 },
+                    Snapshots = noSnapshots ? null : c.Snapshots,
                     Http = viewers > 0 ? (c.Http ?? new HttpConfig()) with { Address = System.Net.IPAddress.Loopback, Port = 0, Listen = "127.0.0.1:0", Token = null, TlsCertificate = null, TlsChain = null } : c.Http,
                 },
                 c => Unsuited(c, given), single.Warmup, single.Warmup + single.Frames, Http: viewers > 0, WaitForQueuedMessages: false));

@@ -46,6 +46,7 @@ public static partial class ConfigLoader
         var realtime = RealtimeSection.Read(top.Section("realtime"));
         var http = HttpSection.Read(top.Section("http"), baseDir, onImage);
         var mqtt = MqttSection.Read(top.Section("mqtt"), baseDir);
+        var snapshots = SnapshotsSection.Read(top, baseDir);
         CheckInstances(top, model, realtime, sections.Count);
         var watchdogMs = ActuationSection.ReadWatchdogMs(top.Section("actuation"));
 
@@ -79,6 +80,7 @@ public static partial class ConfigLoader
             WatchdogMs = watchdogMs,
             Http = http,
             Mqtt = mqtt,
+            Snapshots = snapshots,
             Listed = sections[0].Camera == sections[0].Scene,
         };
     }

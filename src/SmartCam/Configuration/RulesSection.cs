@@ -17,6 +17,7 @@ public static class RulesSection
     public static readonly Setting<int> HoldMs = Setting.Int("rules.then.hold_ms", 0, 0, MaxMs, "Keep the output on this long after the condition clears.");
     public static readonly Setting<int> PulseMs = Setting.Int("rules.then.pulse_ms", 0, 0, MaxMs, "On each rising edge, turn the output on for exactly this long.");
     public static readonly Setting<int> CooldownMs = Setting.Int("rules.then.cooldown_ms", 0, 0, MaxMs, "No new firing until this long after the previous one.");
+    public static readonly Setting<bool> Snapshot = Setting.Bool("rules.snapshot", false, "With snapshots: also a snapshot of each enter (zone) or cross (line) event that could make the rule fire.");
 
     internal static List<RuleConfig> Read(YamlSection top, List<ZoneDefinition> zones, List<LineDefinition> lines, List<OutputDefinition> outputs, DetectConfig detect)
     {
@@ -27,6 +28,7 @@ public static class RulesSection
             var name = r.String(Name.Key);
             var when = r.Section("when");
             var then = r.Section("then");
+            var snapshot = r.Bool(Snapshot);
             r.RejectUnknownKeys();
             if (string.IsNullOrWhiteSpace(name))
                 throw r.Error(r.NodeOf(Name.Key) ?? r.Node, Name.Key, "is required: a non-empty name for the rule (it names the rule in logs and status)");
@@ -62,7 +64,10 @@ public static class RulesSection
             if (then.NodeOf(HoldMs.Key) is not null && then.NodeOf(PulseMs.Key) is { } pulse)
                 throw then.Error(pulse, PulseMs.Key, "hold_ms and pulse_ms exclude each other: hold keeps the output on for a while after the condition clears, pulse turns it on for a fixed time per rising edge; use one");
 
-            rules.Add(new RuleConfig(name, labels, minScore, zone, line, direction, output, new RuleTiming(minFrames, holdMs, pulseMs, cooldownMs)));
+            rules.Add(new RuleConfig(name, labels, minScore, zone, line, direction, output, new RuleTiming(minFrames, holdMs, pulseMs, cooldownMs))
+            {
+                Snapshot = snapshot,
+            });
         }
         return rules;
     }

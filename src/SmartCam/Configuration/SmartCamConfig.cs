@@ -25,6 +25,9 @@ public sealed record SmartCamConfig(
     /// <summary>Events and status off the box to an MQTT broker; null when the config has no <c>mqtt:</c> section (off).</summary>
     public MqttConfig? Mqtt { get; init; }
 
+    /// <summary>A JPEG of each rule event's frame, written off the loop; null when the config has no <c>snapshots:</c> section (off).</summary>
+    public SnapshotsConfig? Snapshots { get; init; }
+
     /// <summary>The cameras came as a <c>cameras:</c> list (even of one), not as the single <c>camera:</c> section.</summary>
     public bool Listed { get; init; }
 
@@ -318,4 +321,15 @@ public sealed record RuleConfig(
     int Line,
     LineDirection? Direction,
     int Output,
-    RuleTiming Timing);
+    RuleTiming Timing)
+{
+    /// <summary><c>snapshot: true</c>: with <c>snapshots:</c>, the rule's enter (zone) or cross (line) events get a snapshot too, not only its firings.</summary>
+    public bool Snapshot { get; init; }
+}
+
+/// <summary>The <c>snapshots:</c> section (docs/actuation.md#snapshots): where the event pictures go and how many are kept.</summary>
+public sealed record SnapshotsConfig(string Path, float MaxMb, int MaxDays)
+{
+    /// <summary>The whole snapshots folder's bound, in bytes.</summary>
+    public long MaxBytes => (long)(MaxMb * 1024 * 1024);
+}

@@ -23,6 +23,12 @@ internal static partial class Libc
     [LibraryImport("libc")]
     public static partial int gettid();
 
+    public const int PrioProcess = 0;
+
+    /// <summary>With <see cref="PrioProcess"/> and a tid, the nice value of that one thread (Linux: threads have their own).</summary>
+    [LibraryImport("libc", SetLastError = true)]
+    public static partial int setpriority(int which, int who, int prio);
+
     [LibraryImport("libc")]
     private static partial long sysconf(int name);
 

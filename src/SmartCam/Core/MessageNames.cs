@@ -142,6 +142,11 @@ public static class MessageNames
     public const string WriteFailures = "write_failures";
     public const string RequestsDropped = "requests_dropped";
     public const string TransitionsDropped = "transitions_dropped";
+    /// <summary>status.box, with <c>snapshots:</c> configured: the event pictures' counters (docs/actuation.md#snapshots).</summary>
+    public const string Snapshots = "snapshots";
+    public const string Written = "written";
+    public const string Failed = "failed";
+    public const string Deleted = "deleted";
     /// <summary>status.box, with <c>mqtt:</c> configured: the MQTT client's counters (docs/mqtt.md#counters).</summary>
     public const string Mqtt = "mqtt";
     /// <summary>status.box: the config as running (hash) and its live reloads (docs/configuration.md#reload).</summary>

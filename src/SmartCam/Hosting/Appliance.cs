@@ -7,6 +7,7 @@ using SmartCam.Configuration;
 using SmartCam.Inference;
 using SmartCam.Messaging;
 using SmartCam.Mqtt;
+using SmartCam.Snapshots;
 using SmartCam.Viewing;
 
 namespace SmartCam.Hosting;
@@ -73,6 +74,9 @@ public sealed class Appliance : IDisposable
     /// <summary>Live reloads' counters for status.box: set by the command that reloads (smartcam run, the bench) before <see cref="TryAssemble"/>.</summary>
     public ConfigReloads? Reloads { get; set; }
 
+    /// <summary>sc-snapshot, the event pictures (null unless the config has <c>snapshots:</c>).</summary>
+    public SnapshotWriter? Snapshots { get; private set; }
+
     /// <summary>Null until <see cref="CreatePipeline(ILogger)"/>; disposed with the appliance.</summary>
     public DetectionPipeline? Pipeline { get; private set; }
 
@@ -138,7 +142,7 @@ public sealed class Appliance : IDisposable
     /// </summary>
     public bool TryAssemble(ILogger log)
     {
-        if (!TryOpenOutputs(log) || !TryStartHttp(log) || !TryStartMqtt(log)) return false;
+        if (!TryOpenOutputs(log) || !TryStartHttp(log) || !TryStartMqtt(log) || !TryStartSnapshots(log)) return false;
         for (var i = 0; i < Decoders.Count; i++)
             log.LogInformation("Camera {Id}: {Decoding}", Config.Cameras[i].Id, HardwareDecoding.Describe(Config.Cameras[i].HwAccel, Decoders[i]));
         CreatePipeline(log);
@@ -196,6 +200,23 @@ public sealed class Appliance : IDisposable
         return true;
     }
 
+    /// <summary>sc-snapshot, when the config has <c>snapshots:</c>; a folder that cannot be made is a user mistake.</summary>
+    public bool TryStartSnapshots(ILogger log)
+    {
+        if (Config.Snapshots is null) return true;
+        try
+        {
+            Snapshots = SnapshotWriter.Start(Config, Detector.Labels, log);
+        }
+        catch (SnapshotStartException e)
+        {
+            Console.Error.WriteLine($"smartcam: {Config.FilePath}: {e.Message}");
+            return false;
+        }
+        Publisher.Taps = [.. Publisher.Taps, Snapshots.Events];
+        return true;
+    }
+
     /// <summary>
     /// Camera <paramref name="index"/>'s source, with the hardware decoder it resolved to and its decoder threads: by
     /// default as many as the housekeeping CPUs (where the sweeper keeps them, off the loop CPUs), at most 4.
@@ -210,7 +231,7 @@ public sealed class Appliance : IDisposable
         if (Pipeline is not null) throw new InvalidOperationException("The appliance's pipeline is already made");
         var sources = Config.Cameras.Select((camera, i) => CreateSource(camera, i, log)).ToArray();
         return Pipeline = new DetectionPipeline(Config, _detectors, Publisher, sources, log,
-            new PipelineOptions(_options.WarmupFrames, _options.StopAfterFrames, Outputs, _frameTaps, Mqtt is { } mqtt ? () => mqtt.Counters : null, Reloads));
+            new PipelineOptions(_options.WarmupFrames, _options.StopAfterFrames, Outputs, _frameTaps, Mqtt is { } mqtt ? () => mqtt.Counters : null, Reloads, Snapshots));
     }
 
     /// <summary>
@@ -228,6 +249,8 @@ public sealed class Appliance : IDisposable
         Pipeline?.Dispose();
         // After the pipeline: its last events and final status are in the MQTT client's copy of the bus, to go out first.
         Mqtt?.Dispose();
+        // After the pipeline too: the last frames and events handed over are written before it ends.
+        Snapshots?.Dispose();
         // The hub first: it ends every viewer's queue, so open pages and MJPEG streams finish and Kestrel stops at once.
         Hub?.Dispose();
         Web?.DisposeAsync().AsTask().GetAwaiter().GetResult();

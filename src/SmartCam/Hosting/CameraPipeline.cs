@@ -14,7 +14,8 @@ namespace SmartCam.Hosting;
 /// <param name="ResultReady">Signalled on every result: the publish thread's wake-up.</param>
 /// <param name="OnCaptureStart">Runs first on the capture thread (real-time placement).</param>
 /// <param name="Tap">The live view's copy of the camera's frames (null when the HTTP server is off).</param>
-public sealed record CameraWiring(Wakeup FrameReady, Wakeup ResultReady, Action? OnCaptureStart, FrameTap? Tap = null);
+/// <param name="Snapshots">Where the frames whose rules fired go to be pictured (null without <c>snapshots:</c>).</param>
+public sealed record CameraWiring(Wakeup FrameReady, Wakeup ResultReady, Action? OnCaptureStart, FrameTap? Tap = null, SnapshotTap? Snapshots = null);
 
 /// <summary>
 /// One camera's own stages: its capture thread and frame channel, its letterbox (on the capture thread), its
@@ -33,7 +34,7 @@ public sealed class CameraPipeline : IDisposable
         Config = config.Cameras[index];
         var camera = Config;
         var scene = camera.Scene;
-        var after = TrackingAndRules.For(index, config, detector.Labels, outputs);
+        var after = TrackingAndRules.For(index, config, detector.Labels, outputs, wiring.Snapshots);
         _letterbox = new LetterboxResizer(detector.InputWidth, detector.InputHeight, config.Model.InputFor(detector.Family));
         // Live cameras: only the newest frame is worth the detector's time. Files: every frame, in order.
         Frames = new SlotChannel<Frame>(1, camera.KeepsFreshestOnly ? FullMode.Freshest : FullMode.Lossless,

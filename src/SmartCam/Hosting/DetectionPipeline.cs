@@ -8,6 +8,7 @@ using SmartCam.Inference;
 using SmartCam.Logging;
 using SmartCam.Messaging;
 using SmartCam.Realtime;
+using SmartCam.Snapshots;
 
 namespace SmartCam.Hosting;
 
@@ -18,8 +19,9 @@ namespace SmartCam.Hosting;
 /// <param name="FrameTaps">One per camera when the HTTP server is on (the live view's copies of frames), else null.</param>
 /// <param name="Mqtt">The MQTT client's counters, for status.box (null: no <c>mqtt:</c>).</param>
 /// <param name="Reloads">Live reloads of the config, for status.box (null: the command reloads nothing).</param>
+/// <param name="Snapshots">With <c>snapshots:</c>, sc-snapshot: each camera's frames go to it, and its counters to status.box (null: none).</param>
 public sealed record PipelineOptions(long WarmupFrames = 0, long StopAfterFrames = 0, OutputBank? Outputs = null, IReadOnlyList<FrameTap>? FrameTaps = null,
-    Func<MqttCounters>? Mqtt = null, ConfigReloads? Reloads = null);
+    Func<MqttCounters>? Mqtt = null, ConfigReloads? Reloads = null, SnapshotWriter? Snapshots = null);
 
 /// <summary>
 /// Every camera's pipeline around one shared detector: one capture thread per camera (<c>sc-capture</c>, reading and
@@ -83,7 +85,7 @@ public sealed class DetectionPipeline : IDisposable
         {
             var thread = c;
             var instance = c % detectors.Count;
-            var wiring = new CameraWiring(_frameReady[instance], _resultReady, () => _placement.Enter(thread), frameTaps?[c]);
+            var wiring = new CameraWiring(_frameReady[instance], _resultReady, () => _placement.Enter(thread), frameTaps?[c], options.Snapshots?.TapFor(c));
             _cameras[c] = new CameraPipeline(c, config, detectors[instance], sources[c], outputs, wiring, log);
         }
         _inference = new InferenceLoop<DetectionResult>[detectors.Count];
@@ -95,7 +97,8 @@ public sealed class DetectionPipeline : IDisposable
         }
         RunId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray().AsSpan(0, 8));
         _boxMessages = new MessageWriter(BoxStatus.Id, detectors[0].Name, detectors[0].Labels);
-        var box = new BoxSources(_boxMessages, _inference.Select(i => (Func<InferenceCounters>)(() => i.Counters)).ToArray(), Health, _placement.Resweep, options.Mqtt, options.Reloads);
+        var box = new BoxSources(_boxMessages, _inference.Select(i => (Func<InferenceCounters>)(() => i.Counters)).ToArray(), Health, _placement.Resweep, options.Mqtt,
+            options.Reloads, options.Snapshots is { } snapshots ? () => snapshots.Counters : null);
         var publishing = new PublishOptions(_resultReady, config.Publish.StatusIntervalMs, RunId, _startedNs, options.WarmupFrames,
             () => _placement.Enter(cameras.Count + detectors.Count));
         _publishLoop = new PublishLoop(_cameras.Select(c => c.Publishing).ToArray(), publisher, outputs, box, publishing);

@@ -354,7 +354,7 @@ public sealed class MessageWriter
     /// </summary>
     public void WriteBoxStatus(string runId, string state, double uptimeSeconds, ReadOnlySpan<(double Load, double Fps)> detectors,
         int cameras, int camerasRunning, long processed, long busDropped, RealtimeStatus? realtime, ProcessHealth health, OutputCounters? outputs = null,
-        MqttCounters? mqtt = null, ConfigReloads? reloads = null)
+        MqttCounters? mqtt = null, ConfigReloads? reloads = null, SnapshotCounters? snapshots = null)
     {
         var j = BeginStatus(runId, state, uptimeSeconds);
         j.WriteString(MessageNames.Model, _model);
@@ -404,6 +404,15 @@ public sealed class MessageWriter
             j.WriteString(MessageNames.Hash, reloads.Hash);
             j.WriteNumber(MessageNames.Reloads, reloads.Applied);
             j.WriteNumber(MessageNames.ReloadsRefused, reloads.Refused);
+            j.WriteEndObject();
+        }
+        if (snapshots is { } s)
+        {
+            j.WriteStartObject(MessageNames.Snapshots);
+            j.WriteNumber(MessageNames.Written, s.Written);
+            j.WriteNumber(MessageNames.Dropped, s.Dropped);
+            j.WriteNumber(MessageNames.Failed, s.Failed);
+            j.WriteNumber(MessageNames.Deleted, s.Deleted);
             j.WriteEndObject();
         }
         WriteHealth(j, health);

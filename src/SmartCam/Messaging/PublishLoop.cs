@@ -33,8 +33,9 @@ public sealed class PublishLane(SlotChannel<DetectionResult> results, MessageWri
 /// <param name="Messages">The writer of <c>status.box</c>.</param>
 /// <param name="Mqtt">The MQTT client's counters (null: no <c>mqtt:</c>).</param>
 /// <param name="Reloads">Live reloads of the config (null: none can happen, as in a bench).</param>
+/// <param name="Snapshots">The event pictures' counters (null: no <c>snapshots:</c>).</param>
 public sealed record BoxSources(MessageWriter Messages, IReadOnlyList<Func<InferenceCounters>> Detectors, Func<ProcessHealth> Health, Func<int>? Resweep = null,
-    Func<MqttCounters>? Mqtt = null, ConfigReloads? Reloads = null);
+    Func<MqttCounters>? Mqtt = null, ConfigReloads? Reloads = null, Func<SnapshotCounters>? Snapshots = null);
 
 /// <summary>How the publish thread is woken, paced and named.</summary>
 /// <param name="ResultReady">The wake-up every lane's result channel signals.</param>
@@ -370,7 +371,7 @@ public sealed class PublishLoop : IDisposable
         var cameras = 0;
         foreach (var lane in _lanes)
             if (lane.Capture().Error is null) cameras++;
-        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health, _outputs?.Counters, _box.Mqtt?.Invoke(), _box.Reloads);
+        _boxMessages.WriteBoxStatus(_runId, final ? "ended" : "running", uptime, detectors, _lanes.Length, cameras, Processed, busDropped, _realtime, health, _outputs?.Counters, _box.Mqtt?.Invoke(), _box.Reloads, _box.Snapshots?.Invoke());
         _publisher.Send(_boxMessages.StatusTopic, _boxMessages.Buffer.WrittenSpan);
     }
 }

@@ -51,10 +51,12 @@ public sealed class TrackingAndRules : IAfterDetection<DetectionResult>
     private Version? _pending;
     private long _ignoredTracks, _droppedEvents;
     private long _switches;
+    private readonly SnapshotTap? _snapshots;
 
-    private TrackingAndRules(int index, SmartCamConfig config, string[] labels, OutputBank? outputs)
+    private TrackingAndRules(int index, SmartCamConfig config, string[] labels, OutputBank? outputs, SnapshotTap? snapshots)
     {
         _index = index;
+        _snapshots = snapshots;
         _labels = labels;
         _outputs = outputs;
         _outputCount = config.Outputs.Count;
@@ -71,8 +73,9 @@ public sealed class TrackingAndRules : IAfterDetection<DetectionResult>
     /// <summary>Camera <paramref name="index"/>'s stage, or null when its tracking is off (then it has no zones, lines or rules).</summary>
     /// <param name="outputs">The opened outputs (null: none; the rules then only decide). Rules name them by their index
     /// among every camera's outputs, and request them through the camera's own requester.</param>
-    public static TrackingAndRules? For(int index, SmartCamConfig config, string[] labels, OutputBank? outputs) =>
-        config.Cameras[index].Scene.Tracking ? new TrackingAndRules(index, config, labels, outputs) : null;
+    /// <param name="snapshots">With <c>snapshots:</c>, where frames whose rules fired go to be pictured (null: no snapshots).</param>
+    public static TrackingAndRules? For(int index, SmartCamConfig config, string[] labels, OutputBank? outputs, SnapshotTap? snapshots = null) =>
+        config.Cameras[index].Scene.Tracking ? new TrackingAndRules(index, config, labels, outputs, snapshots) : null;
 
     /// <summary>The most events one frame can produce, now or after a reload that fits (<see cref="Prepare"/>): the size of each result's event array.</summary>
     public int MaxEvents { get; }
@@ -132,6 +135,8 @@ public sealed class TrackingAndRules : IAfterDetection<DetectionResult>
         var nowNs = MonotonicClock.NowNs();
         running.Rules.Run(scene.Tracks, monitor, result.Events.AsSpan(0, result.EventCount),
             _onMediaClock ? frame.SceneNs : nowNs, frame.CaptureNs, nowNs);
+        // The picture of this very frame, copied here where the frame and its boxes are; encoded and written on sc-snapshot.
+        _snapshots?.Offer(frame, result, running.Rules);
     }
 
     /// <summary>Between two frames: the next version takes over the running one's tracks, zones and unchanged rules. Allocates nothing.</summary>

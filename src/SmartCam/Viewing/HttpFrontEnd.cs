@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SmartCam.Core;
+using SmartCam.Messaging;
 
 namespace SmartCam.Viewing;
 
@@ -110,6 +111,8 @@ public sealed class HttpFrontEnd : IAsyncDisposable
             JsonSerializer.SerializeToUtf8Bytes(new CameraListDocument(_hub.CameraIds.ToArray()), HttpJson.Default.CameraListDocument)));
         app.MapMethods(Routes.Live, GetOrHead, (HttpContext context, string? camera) => Live(context, camera));
         app.MapMethods(Routes.Snapshot, GetOrHead, (HttpContext context, string id) => Snapshot(context, id));
+        app.MapMethods(Routes.Events, GetOrHead, Events);
+        app.MapMethods(Routes.EventSnapshotRoute, GetOrHead, (HttpContext context, string id, string name) => EventSnapshot(context, id, name));
         app.MapMethods(Routes.Mjpeg, GetOrHead, (HttpContext context, string id) => Mjpeg(context, id));
         app.MapMethods(Routes.Scene, GetOrHead, (HttpContext context, string id) => Scene(context, id));
         app.MapMethods(Routes.Scene, Put, (HttpContext context, string id) => Scene(context, id)).WithMetadata(Writes.Instance);
@@ -165,7 +168,7 @@ public sealed class HttpFrontEnd : IAsyncDisposable
     private static async Task NoSuchRoute(HttpContext context)
     {
         context.Response.StatusCode = StatusCodes.Status404NotFound;
-        await Text(context.Response, $"no such route: {context.Request.Path.Value}; see /, /api/status, /api/config, /api/cameras, /api/cameras/<id>/snapshot.jpg, /api/cameras/<id>/mjpeg, /api/cameras/<id>/scene, /metrics, /healthz\n");
+        await Text(context.Response, $"no such route: {context.Request.Path.Value}; see /, /api/status, /api/config, /api/cameras, /api/cameras/<id>/snapshot.jpg, /api/cameras/<id>/mjpeg, /api/cameras/<id>/scene, /api/events, /api/cameras/<id>/events/<name>.jpg, /metrics, /healthz\n");
     }
 
     /// <summary>The token from an Authorization: Bearer header or a token= query parameter (browsers cannot set headers on a WebSocket or an img), compared in constant time.</summary>
@@ -275,6 +278,51 @@ public sealed class HttpFrontEnd : IAsyncDisposable
         context.Response.ContentType = "image/jpeg";
         context.Response.ContentLength = jpeg.Length;
         await context.Response.Body.WriteAsync(jpeg, context.RequestAborted);
+    }
+
+    /// <summary>GET /api/events?camera=&amp;since=&amp;limit=: recent events newest first, each with its snapshot's URL or null (<see cref="EventList"/>).</summary>
+    private async Task Events(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var cameras = _hub.CameraIds.Select(id => _hub.Camera(id)!).ToList();
+        if (query.TryGetValue("camera", out var c) && !string.IsNullOrEmpty(c))
+        {
+            if (_hub.Camera(c.ToString()) is not { } camera)
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await Text(context.Response, $"no camera '{c}'\n");
+                return;
+            }
+            cameras = [camera];
+        }
+        var limit = EventList.DefaultLimit;
+        if (query.TryGetValue("limit", out var l) && !(int.TryParse(l, out limit) && limit is >= 1 and <= EventList.MaxLimit))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await Text(context.Response, $"limit must be 1-{EventList.MaxLimit}\n");
+            return;
+        }
+        var since = query.TryGetValue("since", out var s) && !string.IsNullOrEmpty(s) ? s.ToString() : null;
+        await Json(context.Response, EventList.Write(_hub, cameras, since, limit));
+    }
+
+    /// <summary>An event's snapshot, from the snapshots folder; the name must be one the writer makes (no path climbs out of it).</summary>
+    private async Task EventSnapshot(HttpContext context, string id, string name)
+    {
+        var root = _hub.Config.Snapshots?.Path;
+        if (root is null || _hub.Camera(id) is null || !SnapshotFiles.IsName(name))
+        {
+            await NoSuchRoute(context);
+            return;
+        }
+        var file = new FileInfo(Path.Combine(root, id, name + ".jpg"));
+        if (!file.Exists || !file.FullName.StartsWith(Path.Combine(root, id) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            await NoSuchRoute(context);
+            return;
+        }
+        context.Response.ContentType = "image/jpeg";
+        await context.Response.SendFileAsync(file.FullName, context.RequestAborted);
     }
 
     /// <summary>multipart/x-mixed-replace JPEGs with the boxes drawn in, for VLC, Home Assistant and other URL-only viewers.</summary>
@@ -451,6 +499,11 @@ public static class Routes
     public const string Mjpeg = CameraPrefix + "{id}/mjpeg";
     public const string Scene = CameraPrefix + "{id}/scene";
     public const string Live = "/api/live";
+    public const string Events = "/api/events";
+    public const string EventSnapshotRoute = CameraPrefix + "{id}/events/{name}.jpg";
+
+    /// <summary>The URL of an event's snapshot (<see cref="SnapshotFiles"/>).</summary>
+    public static string EventSnapshot(string camera, string name) => $"{CameraPrefix}{camera}/events/{name}.jpg";
 }
 
 /// <summary>The HTTP server could not listen where <c>http.listen</c> says: a user error (exit 2).</summary>

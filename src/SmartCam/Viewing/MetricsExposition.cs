@@ -155,6 +155,13 @@ public static class MetricsExposition
             m.Add("mqtt_events_rejected_total", "counter", "Events the MQTT broker refused with an error code (dropped, logged).", box, Long(mqtt, MessageNames.Rejected));
             m.Add("mqtt_handover_dropped_total", "counter", "Bus messages the MQTT thread was a whole hand-over queue behind to take.", box, Long(mqtt, MessageNames.HandOverDropped));
         }
+        if (s.TryGetProperty(MessageNames.Snapshots, out var snapshots))
+        {
+            m.Add("snapshots_written_total", "counter", "Event snapshots written (a JPEG and its event's JSON).", box, Long(snapshots, MessageNames.Written));
+            m.Add("snapshots_dropped_total", "counter", "Event snapshots not made because every snapshot buffer was taken.", box, Long(snapshots, MessageNames.Dropped));
+            m.Add("snapshots_failed_total", "counter", "Event snapshots the disk refused (each one logged).", box, Long(snapshots, MessageNames.Failed));
+            m.Add("snapshots_deleted_total", "counter", "Event snapshots deleted by retention (snapshots.max_mb, snapshots.max_days).", box, Long(snapshots, MessageNames.Deleted));
+        }
         if (s.TryGetProperty(MessageNames.Detectors, out var detectors))
         {
             var i = 0;

@@ -25,7 +25,6 @@ internal static class Overlay
         if (!TopLevelJson.MoveTo(ref reader, MessageNames.Detections) || reader.TokenType != JsonTokenType.StartArray) return;
         Span<double> box = stackalloc double[4];
         Span<char> label = stackalloc char[64];
-        Span<char> text = stackalloc char[128];
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
             var labelLength = 1;
@@ -66,21 +65,26 @@ internal static class Overlay
                 }
             }
             if (corners < 4) continue;
-            var p1 = new Point(box[0], box[1]);
-            var p2 = new Point(box[2], box[3]);
-            Cv2.Rectangle(image, p1, p2, BoxColour, 2);
-            // "person #12 0.56" (no "#" for an untracked box)
-            ReadOnlySpan<char> name = label[..labelLength];
-            int n;
-            var written = track > 0
-                ? text.TryWrite(CultureInfo.InvariantCulture, $"{name} #{track} {score:0.00}", out n)
-                : text.TryWrite(CultureInfo.InvariantCulture, $"{name} {score:0.00}", out n);
-            var caption = texts.For(written ? text[..n] : name);
-            var size = Cv2.GetTextSize(caption, HersheyFonts.HersheySimplex, 0.45, 1, out var baseline);
-            var top = Math.Max(0, p1.Y - size.Height - baseline - 2);
-            Cv2.Rectangle(image, new Rect(p1.X, top, size.Width + 4, size.Height + baseline + 2), BoxColour, -1);
-            Cv2.PutText(image, caption, new Point(p1.X + 2, top + size.Height + 1), HersheyFonts.HersheySimplex, 0.45, TextColour, 1, LineTypes.AntiAlias);
+            DrawBox(image, box[0], box[1], box[2], box[3], label[..labelLength], track, score, texts);
         }
+    }
+
+    /// <summary>One box and its caption ("person #12 0.56"; no "#" for an untracked box), as the MJPEG stream and the event snapshots show it.</summary>
+    public static void DrawBox(Mat image, double x1, double y1, double x2, double y2, ReadOnlySpan<char> name, long track, double score, LabelTexts texts)
+    {
+        Span<char> text = stackalloc char[128];
+        var p1 = new Point(x1, y1);
+        var p2 = new Point(x2, y2);
+        Cv2.Rectangle(image, p1, p2, BoxColour, 2);
+        int n;
+        var written = track > 0
+            ? text.TryWrite(CultureInfo.InvariantCulture, $"{name} #{track} {score:0.00}", out n)
+            : text.TryWrite(CultureInfo.InvariantCulture, $"{name} {score:0.00}", out n);
+        var caption = texts.For(written ? text[..n] : name);
+        var size = Cv2.GetTextSize(caption, HersheyFonts.HersheySimplex, 0.45, 1, out var baseline);
+        var top = Math.Max(0, p1.Y - size.Height - baseline - 2);
+        Cv2.Rectangle(image, new Rect(p1.X, top, size.Width + 4, size.Height + baseline + 2), BoxColour, -1);
+        Cv2.PutText(image, caption, new Point(p1.X + 2, top + size.Height + 1), HersheyFonts.HersheySimplex, 0.45, TextColour, 1, LineTypes.AntiAlias);
     }
 }
 

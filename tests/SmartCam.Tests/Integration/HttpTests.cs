@@ -24,13 +24,22 @@ public sealed class HttpServiceFixture : IDisposable
     {
         var port = ChildProcess.FreePort();
         var tokenFile = TokenFile = _dir.Write("http.token", Token + "\n");
-        // A zone and a line, so the page has a scene to draw and the status has zone counts.
+        // A zone and a line, so the page has a scene to draw and the status has zone counts; a rule on the line with its
+        // snapshots, so the page's event list has thumbnails.
         var config = ServiceConfig.Write(_dir, "file://" + Repo.Video, port, camera: "loop: true\n  pace: realtime", waitForSubscribers: 2,
             sendHighWatermark: 4000, extra: $$"""
             zones:
               path: { polygon: [[0.1, 0.5], [0.5, 0.5], [0.5, 0.95], [0.1, 0.95]] }
             lines:
               gate: { points: [[0.5, 0.25], [0.5, 0.75]] }
+            outputs:
+              beacon: { driver: log, safe: low }
+            rules:
+              - name: crossed
+                when: { labels: [person], line: gate }
+                then: { output: beacon, pulse_ms: 300 }
+                snapshot: true
+            snapshots: { path: {{_dir.File("snapshots")}} }
             http:
               listen: 127.0.0.1:0
               live_fps: 5
@@ -247,7 +256,8 @@ public sealed class HttpTests(HttpServiceFixture service, ITestOutputHelper outp
         service.GetWhen("/healthz", _ => true, Patience);
         using var anonymous = new HttpClient { BaseAddress = service.Address };
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/healthz")).StatusCode);
-        foreach (var route in new[] { "/", "/live.js", "/metrics", "/api/status", "/api/config", "/api/cameras", "/api/cameras/cam0/snapshot.jpg", "/api/cameras/cam0/mjpeg", "/api/live" })
+        foreach (var route in new[] { "/", "/live.js", "/metrics", "/api/status", "/api/config", "/api/cameras", "/api/cameras/cam0/snapshot.jpg", "/api/cameras/cam0/mjpeg", "/api/live", "/api/events",
+                     "/api/cameras/cam0/events/x-1-0.jpg" })
         {
             Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(route, HttpCompletionOption.ResponseHeadersRead)).StatusCode);
             using var wrong = new HttpRequestMessage(HttpMethod.Get, route);
@@ -290,7 +300,11 @@ public sealed class HttpTests(HttpServiceFixture service, ITestOutputHelper outp
                 Assert.True(JsonElement.DeepEquals(expected[i].GetProperty("box"), boxes[i].GetProperty("box")), $"box {i}: {boxes[i]} vs {expected[i]}");
             }
             Assert.Equal((768, 576), (page.GetProperty("width").GetInt32(), page.GetProperty("height").GetInt32()));
-            output.WriteLine($"{browserName}: page drew frame {seq} with {boxes.Count} boxes; screenshot {screenshot}");
+            // An event with a snapshot shows its thumbnail, loaded with the page's token (an <img> cannot send a header).
+            var thumbnail = await browser.WaitFor("(() => { const i = document.querySelector('#event-list img.thumb'); return i && i.complete && i.naturalWidth > 0 ? i.src : ''; })()", Patience);
+            Assert.Contains("/api/cameras/cam0/events/", thumbnail);
+            Assert.Contains("token=" + HttpServiceFixture.Token, thumbnail);
+            output.WriteLine($"{browserName}: page drew frame {seq} with {boxes.Count} boxes; thumbnail {thumbnail}; screenshot {screenshot}");
         }
         finally
         {

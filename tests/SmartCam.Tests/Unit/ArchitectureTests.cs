@@ -21,8 +21,9 @@ public partial class ArchitectureTests
         ["Messaging"] = 6,
         ["Scene"] = 7, ["Realtime"] = 7, ["Mqtt"] = 7,
         ["Viewing"] = 8,
-        ["Hosting"] = 9,
-        ["Commands"] = 10,
+        ["Snapshots"] = 9,
+        ["Hosting"] = 10,
+        ["Commands"] = 11,
     };
 
     [GeneratedRegex(@"^using SmartCam\.(\w+)", RegexOptions.Multiline)]

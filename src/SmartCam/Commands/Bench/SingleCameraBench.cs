@@ -31,7 +31,7 @@ public static class SingleCameraBench
         using var loggers = LoggerFactory.Create(b => b.AddProvider(ProcessLog.Provider(ProcessLog.BenchFormat)).AddFilter(level => level >= LogLevel.Warning));
         var log = loggers.CreateLogger("SmartCam");
         // MQTT too when configured: the bench with its broker stopped shows what a dead broker costs the loop (docs/mqtt.md#the-loop).
-        if (!appliance.TryOpenOutputs(log) || !appliance.TryStartHttp(log) || !appliance.TryStartMqtt(log))
+        if (!appliance.TryOpenOutputs(log) || !appliance.TryStartHttp(log) || !appliance.TryStartMqtt(log) || !appliance.TryStartSnapshots(log))
             return RunCommand.ExitBadInput;
 
         SingleCameraReport report;

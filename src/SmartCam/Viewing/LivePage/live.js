@@ -188,6 +188,7 @@
     el.eventList.replaceChildren();
     for (const evt of (msg.events || []).slice(-MAX_EVENTS)) addEvent(evt, false);
     publishEvents();
+    refreshThumbnails();
   }
 
   // ---- pictures ------------------------------------------------------------------------------
@@ -331,6 +332,7 @@
     events.push(evt);
     if (events.length > MAX_EVENTS) events.shift();
     el.eventList.prepend(eventItem(evt, live)); // newest on top
+    if (live) refreshThumbnails();
     while (el.eventList.childElementCount > MAX_EVENTS) el.eventList.lastElementChild.remove();
     // Output writes show on the badges at once, not a second later with the next status.
     if (evt.output && (evt.level === 'high' || evt.level === 'low')) {
@@ -356,7 +358,46 @@
       evt.label,
     ].filter(Boolean).join(' · ');
     li.append(span('time', formatTime(evt.time, live)), span('type', evt.type || '?'), span('details', details));
+    if (evt.id != null) li.dataset.id = String(evt.id);
     return li;
+  }
+
+  // ---- snapshots: a thumbnail beside each event that has one (GET api/events) ------------------
+
+  let thumbnailTimer = null;
+  let thumbnailRetries = 0;
+
+  /** Soon after events arrive, asks which have snapshots (sc-snapshot writes them a moment after the event), once more later. */
+  function refreshThumbnails() {
+    thumbnailRetries = 2;
+    if (thumbnailTimer === null) thumbnailTimer = setTimeout(loadThumbnails, 500);
+  }
+
+  async function loadThumbnails() {
+    thumbnailTimer = null;
+    try {
+      const response = await fetch(pageUrl('api/events', { camera: camera || '', limit: String(MAX_EVENTS) }), { cache: 'no-store' });
+      if (response.ok) for (const e of await response.json()) if (e.snapshot && e.id != null) addThumbnail(String(e.id), String(e.snapshot));
+    } catch (e) {
+      console.warn('GET api/events failed:', e);
+    }
+    if (--thumbnailRetries > 0 && thumbnailTimer === null) thumbnailTimer = setTimeout(loadThumbnails, 3000);
+  }
+
+  function addThumbnail(id, snapshot) {
+    const li = Array.from(el.eventList.children).find((item) => item.dataset.id === id);
+    if (!li || li.querySelector('img.thumb')) return;
+    const url = pageUrl(snapshot.replace(/^\/+/, '')); // relative to the page, with the token, like the page's other URLs
+    const a = document.createElement('a');
+    a.href = url;
+    a.target = '_blank';
+    const img = document.createElement('img');
+    img.className = 'thumb';
+    img.alt = 'snapshot';
+    img.loading = 'lazy';
+    img.src = url;
+    a.append(img);
+    li.append(a);
   }
 
   function span(cls, text) {
