@@ -7,6 +7,9 @@ internal static partial class Libc
 {
     public const int SchedOther = 0, SchedFifo = 1, SchedRr = 2;
 
+    /// <summary>Runs only when nothing else wants the CPU (below any nice value); a thread may lower itself to it without privilege.</summary>
+    public const int SchedIdle = 5;
+
     /// <summary>Threads this thread creates later start as SCHED_OTHER, so a decoder's helper threads do not inherit FIFO.</summary>
     public const int SchedResetOnFork = 0x40000000;
 
@@ -22,12 +25,6 @@ internal static partial class Libc
 
     [LibraryImport("libc")]
     public static partial int gettid();
-
-    public const int PrioProcess = 0;
-
-    /// <summary>With <see cref="PrioProcess"/> and a tid, the nice value of that one thread (Linux: threads have their own).</summary>
-    [LibraryImport("libc", SetLastError = true)]
-    public static partial int setpriority(int which, int who, int prio);
 
     [LibraryImport("libc")]
     private static partial long sysconf(int name);

@@ -110,13 +110,13 @@ public sealed class SnapshotWriter : IDisposable
         }
     }
 
-    /// <summary>sc-snapshot's nice value: where the loop threads share CPUs with it (no isolated CPUs, or a bench), its encoding yields to them.</summary>
-    public const int Nice = 10;
-
     private void Run()
     {
-        // Raising one's own nice needs no privilege; a failure only leaves it at the default.
-        Libc.setpriority(Libc.PrioProcess, Libc.gettid(), Nice);
+        // SCHED_IDLE: it draws, encodes and writes only in time no other thread wants, so where the loop threads share
+        // CPUs with it (no isolated CPUs, a bench) the encoding cannot slow them; when it falls behind, the pool's four
+        // buffers fill and further snapshots are dropped and counted. Lowering one's own policy needs no privilege; a
+        // failure leaves it an ordinary thread.
+        Libc.SetScheduler(0, Libc.SchedIdle, 0);
         try
         {
             _retention.Load();
