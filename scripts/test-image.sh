@@ -206,6 +206,7 @@ check "HTTPS certificate made at first boot for the host name (smartcam-tls-cert
   "$([ "$tlsf" = "/var/lib/smartcam/tls root:smartcam 750;/var/lib/smartcam/tls/cert.pem root:smartcam 644;/var/lib/smartcam/tls/key.pem root:smartcam 640;" ] && [ -n "$host" ] && [ "$subj" = "subject=CN = $host" ]; echo $?)" \
   "$tlsf $subj, $(marker "tls_san="); host name $host"
 tv=$(marker "tls_validate="); check "the service's user reads the certificate and key under AppArmor (validate with http.tls)" "$(echo "$tv" | grep -q 'https://127.0.0.1:8443/'; echo $?)" "$tv"
+sd=$(marker "snapshots_dir="); check "the snapshots folder is the service's (StateDirectory=)" "$([ "$sd" = "smartcam 700" ]; echo $?)" "/var/lib/smartcam/snapshots: $sd"
 aa=$(marker "apparmor="); check "AppArmor profile enforced" "$(echo "$aa" | grep -q "smartcam (enforce)"; echo $?)" "$aa"
 hz=$(marker "http_healthz="); check "HTTP /healthz answers 200 on the loopback" "$([ "$hz" = 200 ]; echo $?)" "$hz after $(marker "http_healthz_after_s=") s, listening on $(marker "http_listen=") $(marker "http_healthz_body=")"
 rp=$(marker "reload_put="); rb=$(marker "reload_bak="); rs=$(marker "reload_same_file=")
