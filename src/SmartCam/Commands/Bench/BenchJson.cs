@@ -18,8 +18,10 @@ internal sealed record SingleCameraJson(
     double BytesPerFramePipeline, double BytesPerFrameProcess, SingleCameraJson.ThreadBytesJson BytesAllocated, GcJson Gc,
     long PeakRssBytes, double StartupS, long Dropped, long Burst, SingleCameraJson.DeadlineJson Deadline,
     Dictionary<string, SingleCameraJson.LatenessJson> LatenessUs, SingleCameraJson.PageFaultsJson PageFaults, long[] ViewerPictures,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SingleCameraJson.ReloadsJson? Reloads = null)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SingleCameraJson.ReloadsJson? Reloads = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SingleCameraJson.SnapshotsJson? Snapshots = null)
 {
+    internal sealed record SnapshotsJson(long Written, long Dropped, long Failed, long Deleted);
     internal sealed record ReloadsJson(long Applied, long Switched);
     internal sealed record ThreadBytesJson(long Capture, long Infer, long Publish);
     internal sealed record DeadlineJson(long PeriodUs, long Misses);

@@ -33,7 +33,8 @@ public static class BenchReportWriter
             new(r.PeriodUs, r.DeadlineMisses),
             r.Lateness.ToDictionary(l => l.Loop, l => new SingleCameraJson.LatenessJson(l.P50, l.P99, l.P999, l.Max)),
             new(r.ProcessFaults.Minor, r.ProcessFaults.Major, r.LoopFaults.Minor, r.LoopFaults.Major), r.ViewerPictures,
-            r.Reloads is { } reloads ? new SingleCameraJson.ReloadsJson(reloads.Applied, reloads.Switched) : null);
+            r.Reloads is { } reloads ? new SingleCameraJson.ReloadsJson(reloads.Applied, reloads.Switched) : null,
+            r.Snapshots is { } snapshots ? new SingleCameraJson.SnapshotsJson(snapshots.Written, snapshots.Dropped, snapshots.Failed, snapshots.Deleted) : null);
         return JsonSerializer.Serialize(json, ReportJsonContext.Default.SingleCameraJson);
     }
 
@@ -79,6 +80,8 @@ public static class BenchReportWriter
         o.WriteLine(string.Create(c, $"frames dropped         {r.Dropped} (and {r.Burst} replaced in a burst from a live source)"));
         o.WriteLine(string.Create(c, $"deadline               period {r.PeriodUs} µs, {r.DeadlineMisses} frames published later than one period after capture"));
         o.WriteLine(string.Create(c, $"page faults            process {r.ProcessFaults.Minor} minor, {r.ProcessFaults.Major} major; loop threads {r.LoopFaults.Minor} minor, {r.LoopFaults.Major} major"));
+        if (r.Snapshots is { } snapshots)
+            o.WriteLine(string.Create(c, $"snapshots              {snapshots.Written} written, {snapshots.Dropped} dropped (no free buffer), {snapshots.Failed} failed, {snapshots.Deleted} deleted (the whole run)"));
         if (r.Reloads is { } reloads)
             o.WriteLine(string.Create(c, $"scene reloads          {reloads.Applied} applied, {reloads.Switched} switched to by the camera"));
         if (r.ViewerPictures.Length > 0)

@@ -15,6 +15,9 @@ public sealed record SingleCameraReport(
 
     /// <summary>--reload-every-ms: reloads applied during the run and how many the camera switched to (null without).</summary>
     public (long Applied, long Switched)? Reloads { get; init; }
+
+    /// <summary>With <c>snapshots:</c>: the event pictures of the whole run, warm-up included (null without).</summary>
+    public Messaging.SnapshotCounters? Snapshots { get; init; }
 }
 
 /// <param name="Dropped">Files: frames it fell behind its nominal rate over the window (files lose no frame, they play late);

@@ -118,6 +118,8 @@ public static class SingleCameraBench
         }
         // Closed before the report is written, as the measured run's end.
         appliance.Dispose();
+        // After the close, which writes what sc-snapshot was still handed: the whole run's pictures, warm-up included.
+        if (appliance.Snapshots is { } snapshots) report = report with { Snapshots = snapshots.Counters };
 
         BenchReportWriter.Write(report, jsonOnly, output);
         if (options.Plot is { } plot && curve is not null && !BenchPlot.TryWrite(plot,
