@@ -67,12 +67,12 @@ public sealed class MultiCameraBenchTests : IDisposable
     {
         using var frames = ChildProcess.SmartCam("bench", "--config", TwoCameras(ChildProcess.FreePort()), "--frames", "100");
         Assert.Equal(2, frames.WaitForExit(TimeSpan.FromSeconds(60)));
-        Assert.Contains("smartcam bench: --frames, --warmup and --viewers are for a single-camera config", frames.Stderr);
+        Assert.Contains("smartcam bench: --frames, --warmup, --viewers and --reload-every-ms are for a single-camera config", frames.Stderr);
         Assert.Single(frames.Stderr.Trim().Split('\n'));
 
         using var viewers = ChildProcess.SmartCam("bench", "--config", TwoCameras(ChildProcess.FreePort()), "--viewers", "3");
         Assert.Equal(2, viewers.WaitForExit(TimeSpan.FromSeconds(60)));
-        Assert.Contains("smartcam bench: --frames, --warmup and --viewers are for a single-camera config", viewers.Stderr);
+        Assert.Contains("smartcam bench: --frames, --warmup, --viewers and --reload-every-ms are for a single-camera config", viewers.Stderr);
         Assert.Single(viewers.Stderr.Trim().Split('\n'));
 
         // The publish endpoint is taken (as a second test run on the box would take bench.yaml's): the option is still what is reported.
