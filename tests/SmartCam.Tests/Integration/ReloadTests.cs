@@ -63,6 +63,20 @@ public sealed class ReloadTests : IDisposable
 
     private static string Text(JsonElement e, string key) => e.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
 
+    /// <summary>
+    /// The config event of the switch to <paramref name="text"/> (its hash), then an enter in the zone "everywhere" it added:
+    /// that zone's events all come from the frame of the switch on, never before it.
+    /// </summary>
+    private static JsonElement SwitchedToEverywhere(string evt, ChildProcess service, string text)
+    {
+        var config = Eventually.Get((out JsonElement e) => (e = Find(evt, m => Is(m, "config")) ?? default).ValueKind != JsonValueKind.Undefined, Long, "the config event");
+        Assert.Equal(SceneDocument.Hash(text), Text(config, "hash"));
+        Eventually.Until(() => Find(evt, m => Is(m, "enter") && Text(m, "zone") == "everywhere") is not null || service.HasExited, Long, "an enter in the new zone");
+        var switchedAt = config.GetProperty("seq").GetInt64();
+        Assert.All(Read(evt).Where(m => Text(m, "zone") == "everywhere"), m => Assert.True(m.GetProperty("seq").GetInt64() >= switchedAt, m.GetRawText()));
+        return config;
+    }
+
     /// <summary>The file written whole at once (rename), as an editor saving it would.</summary>
     private static void Save(string path, string text)
     {
@@ -106,14 +120,9 @@ public sealed class ReloadTests : IDisposable
         Save(path, changed);
         service.Signal(ChildProcess.SIGHUP);
 
-        var config = Eventually.Get((out JsonElement e) => (e = Find(evt, m => Is(m, "config")) ?? default).ValueKind != JsonValueKind.Undefined, Long, "the config event");
-        Assert.Equal(SceneDocument.Hash(changed), Text(config, "hash"));
+        var config = SwitchedToEverywhere(evt, service, changed);
         Assert.Equal("zones: +everywhere ~middle", Text(config, "summary"));
         var switchedAt = config.GetProperty("seq").GetInt64();
-        // The new zone's events come from the frame of the switch on, never before it.
-        Eventually.Until(() => Find(evt, m => Is(m, "enter") && Text(m, "zone") == "everywhere") is not null || service.HasExited, Long, "an enter in the new zone");
-        var everywhere = Read(evt).Where(m => Text(m, "zone") == "everywhere").ToList();
-        Assert.All(everywhere, m => Assert.True(m.GetProperty("seq").GetInt64() >= switchedAt, m.GetRawText()));
         Assert.Contains("Reload (SIGHUP): applied", service.Stdout + service.Stderr);
 
         // A file that is not YAML: one line naming file and line, the scene running on.
@@ -199,10 +208,7 @@ public sealed class ReloadTests : IDisposable
         Assert.False(File.Exists(path + ".tmp") || File.Exists(path + ".bak.tmp"));
         Assert.Equal(["middle", "everywhere"], ConfigLoader.Load(path).Scene.Zones.Select(z => z.Name));
         Assert.Contains("# a person's feet decide where they are", written); // the rest of the file as it was
-        var config = Eventually.Get((out JsonElement e) => (e = Find(evt, m => Is(m, "config")) ?? default).ValueKind != JsonValueKind.Undefined, Long, "the config event");
-        Assert.Equal(SceneDocument.Hash(written), Text(config, "hash"));
-        Eventually.Until(() => Find(evt, m => Is(m, "enter") && Text(m, "zone") == "everywhere") is not null || service.HasExited, Long, "an enter in the new zone");
-        Assert.All(Read(evt).Where(m => Text(m, "zone") == "everywhere"), m => Assert.True(m.GetProperty("seq").GetInt64() >= config.GetProperty("seq").GetInt64()));
+        var config = SwitchedToEverywhere(evt, service, written);
 
         // Someone changed the file since the page read it: the old ETag is refused.
         File.AppendAllText(path, "# edited by hand\n");
