@@ -111,12 +111,12 @@ build_image() {
       src=out/smartcam publish=(bash scripts/publish.sh) loader=/lib64/ld-linux-x86-64.so.2
       apt_cache=$out/apt-cache work=$out/work lim=$limit
       # What `ldd` lists for the binary and its native libraries, by package (libgtk-3-0 brings most of them).
-      packages=libc6,libstdc++6,libgcc-s1,libatomic1,libdrm2,libgtk-3-0 ;;
+      packages=libc6,libstdc++6,libgcc-s1,libatomic1,libdrm2,libgtk-3-0,libssl3 ;;
     arm64)
       src=out/smartcam-arm64 publish=(bash scripts/publish.sh --arch arm64) loader=/lib/ld-linux-aarch64.so.1
       apt_cache=$cache/arm64/apt-cache work=$out/work-arm64 lim=$limit_arm64
       # What the extern links besides libstdc++ (readelf -d): FFmpeg 5.1, libjpeg-turbo, libpng.
-      packages=libc6,libstdc++6,libgcc-s1,libavformat59,libavcodec59,libswscale6,libavutil57,libjpeg62-turbo,libpng16-16 ;;
+      packages=libc6,libstdc++6,libgcc-s1,libavformat59,libavcodec59,libswscale6,libavutil57,libjpeg62-turbo,libpng16-16,libssl3 ;;
   esac
   say "[$a] from $src/"
 
@@ -167,15 +167,20 @@ REL
   # initialised by a headless service).
   say "[$a] library closure ($loader --list)"
   cp -a "$payload/opt" "$work/staging/"
-  local closure
-  closure=$(for f in /opt/smartcam/smartcam /opt/smartcam/libOpenCvSharpExtern.so /opt/smartcam/libonnxruntime.so /opt/smartcam/libonnxruntime_providers_shared.so; do
+  # The binary also loads libraries by name at run time, which `--list` cannot see: .NET's crypto shim (linked
+  # into the Native AOT binary) dlopens OpenSSL 3 for SHA-256 (the config's hash) and TLS (http.tls, MQTT over TLS),
+  # and aborts with "No usable version of libssl was found" without it. Their closure is taken as well.
+  local closure dlopened
+  dlopened=$(cd "$work/staging" && find usr/lib lib -maxdepth 2 -name 'libssl.so.3' 2>/dev/null | head -1)
+  [ -n "$dlopened" ] || { echo "build-container: [$a] libssl.so.3 not in the staging tree (package libssl3)" >&2; exit 1; }
+  closure=$(for f in /opt/smartcam/smartcam /opt/smartcam/libOpenCvSharpExtern.so /opt/smartcam/libonnxruntime.so /opt/smartcam/libonnxruntime_providers_shared.so "/$dlopened"; do
     [ -e "$work/staging$f" ] || continue
     LD_LIBRARY_PATH=/opt/smartcam chroot "$work/staging" "$loader" --list "$f" || echo "$f: $loader --list failed: not found"
   done 2>&1)
   if grep -q 'not found' <<<"$closure"; then echo "build-container: [$a] unresolved libraries:" >&2; grep 'not found' <<<"$closure" | sort -u >&2; exit 1; fi
   local rootfs=$work/rootfs libs l
   cp -a "$payload" "$rootfs"
-  libs=$( { awk '$2=="=>" && $3 ~ /^\// {print $3}' <<<"$closure"; echo "$loader"; } | grep -v '^/opt/smartcam/' | sort -u)
+  libs=$( { awk '$2=="=>" && $3 ~ /^\// {print $3}' <<<"$closure"; echo "$loader"; echo "/$dlopened"; } | grep -v '^/opt/smartcam/' | sort -u)
   for l in $libs; do install -D -m 0644 "$(resolve "$work/staging" "$l")" "$rootfs$l"; done
   chmod 0755 "$rootfs$loader"
   # Their copyright files (the licences the image is distributed under).
