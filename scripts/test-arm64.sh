@@ -57,6 +57,15 @@ arm=$root/$ARM_DIR/smartcam
 export QEMU_LD_PREFIX
 QEMU_LD_PREFIX=$(bash scripts/arm64-sysroot.sh)
 say "QEMU_LD_PREFIX=$QEMU_LD_PREFIX"
+# The arm64 program sees an arm64 /proc/cpuinfo, as on a board (qemu-user passes this x86 host's through, on which
+# ONNX Runtime's CPU detection can crash: scripts/arm64-cpuinfo.sh). $arm runs it so, in a private mount namespace;
+# unshare and sh exec, so it stays one process that timeout and kill reach.
+cpuinfo=$(bash scripts/arm64-cpuinfo.sh)
+arm_bin=$arm
+arm=$work/smartcam-arm64
+printf '#!/bin/sh\nexec unshare --mount --propagation private sh -c '"'"'mount --bind "$0" /proc/cpuinfo && exec "$@"'"'"' %q %q "$@"\n' "$cpuinfo" "$arm_bin" > "$arm"
+chmod +x "$arm"
+say "/proc/cpuinfo for the arm64 program: $cpuinfo ($(grep -c '^processor' "$cpuinfo") Cortex-A76 entries)"
 
 failures=()
 check() { # NAME RESULT(0 = ok) DETAIL
@@ -64,7 +73,7 @@ check() { # NAME RESULT(0 = ok) DETAIL
 }
 
 # 3. The command line under emulation.
-kind=$(file -b "$arm")
+kind=$(file -b "$arm_bin")
 kind=${kind%%, BuildID*}
 case "$kind" in *"ARM aarch64"*) r=0 ;; *) r=1 ;; esac
 check "arm64 binary" $r "$kind"

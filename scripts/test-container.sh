@@ -273,6 +273,9 @@ fi
 podman image exists "$arm64_image" || die "no image $arm64_image (scripts/build-container.sh --arch arm64 or all)"
 arm64_start=$(date +%s)
 bash scripts/qemu-arm64.sh | sed 's/^/test-container: /'
+# An arm64 /proc/cpuinfo, as on a board: qemu-user passes this x86 host's through, on which ONNX Runtime's CPU
+# detection can crash at load (scripts/arm64-cpuinfo.sh). runc allows a bind mount over /proc/cpuinfo (as for lxcfs).
+arm_cpuinfo=(-v "$(bash scripts/arm64-cpuinfo.sh):/proc/cpuinfo:ro")
 platform=$(podman image inspect --format '{{.Os}}/{{.Architecture}}' "$arm64_image")
 [ "$platform" = linux/arm64 ] || die "$arm64_image declares $platform, expected linux/arm64"
 # The entrypoint's ELF machine (e_machine at offset 18, little endian: 0xb7 = EM_AARCH64), read from the image.
@@ -296,7 +299,7 @@ say "arm64: run of the first $arm_frames frames (looped), det. messages on 127.0
 collector=$!; children+=("$collector")
 while [ ! -s "$tmp/arm-det.ready" ] && kill -0 "$collector" 2>/dev/null; do sleep 0.1; done
 started=$(awk '{print $1}' /proc/uptime)
-podman run -d --name "$name" --arch arm64 "${opts[@]}" --read-only -p "127.0.0.1:$port:5556" \
+podman run -d --name "$name" --arch arm64 "${opts[@]}" "${arm_cpuinfo[@]}" --read-only -p "127.0.0.1:$port:5556" \
   -v "$tmp/etc-arm64:/etc/smartcam:ro" -v "$models:/var/lib/smartcam/models:ro" -v "$tmp/media-arm64:/var/lib/smartcam/media:ro" \
   "$arm64_image" run -c /etc/smartcam/smartcam.yaml >/dev/null
 wait "$collector" || { podman logs "$name" 2>&1 | tail -20 >&2; die "arm64: det. messages: $(cat "$tmp/arm-det.summary")"; }

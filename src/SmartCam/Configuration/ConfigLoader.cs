@@ -14,7 +14,7 @@ namespace SmartCam.Configuration;
 /// </summary>
 public static partial class ConfigLoader
 {
-    public static SmartCamConfig Load(string path) => Load(path, onImage: ApplianceImage.Current is not null);
+    public static SmartCamConfig Load(string path) => Load(path, onImage: ApplianceImage.OnAppliance);
 
     /// <param name="onImage">Check it as the appliance image does (<see cref="ApplianceImage"/>): the tests' way to reach those checks off the image.</param>
     internal static SmartCamConfig Load(string path, bool onImage)
@@ -26,7 +26,7 @@ public static partial class ConfigLoader
     /// <summary>The config file's text, checked as <see cref="Load"/> checks it (size, UTF-8): what a live reload compares and edits.</summary>
     public static string ReadText(string path) => YamlDocument.Read(Path.GetFullPath(path));
 
-    public static SmartCamConfig Parse(string yaml, string fullPath) => Parse(yaml, fullPath, onImage: ApplianceImage.Current is not null);
+    public static SmartCamConfig Parse(string yaml, string fullPath) => Parse(yaml, fullPath, onImage: ApplianceImage.OnAppliance);
 
     internal static SmartCamConfig Parse(string yaml, string fullPath, bool onImage)
     {

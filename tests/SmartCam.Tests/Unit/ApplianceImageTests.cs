@@ -41,6 +41,21 @@ public class ApplianceImageTests
     }
 
     [Fact]
+    public void The_OCI_image_reports_its_version_but_is_not_the_appliance()
+    {
+        // What scripts/build-container.sh writes: the appliance's own rules (plain HTTP only on the loopback) would
+        // refuse the pod's http.listen 0.0.0.0:8080 (deploy/kubernetes), where the pod's network is the boundary.
+        using var container = Box(Release + "ARCHITECTURE=\"amd64\"\nVARIANT=\"container\"\n", null);
+        var image = ApplianceImage.Read(container.Path);
+        Assert.Equal(new ApplianceImage("0.1.0+20261203.abc12345", null, "container"), image);
+        Assert.False(image!.IsAppliance);
+        Assert.Equal("image 0.1.0+20261203.abc12345", image.ToString());
+
+        using var appliance = Box(Release, "rauc.slot=A\n");
+        Assert.True(ApplianceImage.Read(appliance.Path)!.IsAppliance);
+    }
+
+    [Fact]
     public void Off_the_image_there_is_nothing_to_report()
     {
         using var noRelease = Box(null, "rauc.slot=A\n");
