@@ -73,8 +73,7 @@ clip_sub_pid=$!
 timeout 300 out/smartcam/smartcam run --config "$work/clip-run.yaml" > "$work/clip-run.log" 2>&1 && clip_run=0 || clip_run=$?
 wait $clip_sub_pid || true; clip_sub_pid=
 fi
-accel=tcg; cpu=$box_tcg_cpu
-[ -w /dev/kvm ] && [ "$arch" = "$(dpkg --print-architecture)" ] && { accel=kvm; cpu=host; }
+box_accel
 clip_args=()
 v4l2_phase && clip_args=(-drive file="$clip",format=raw,if=none,id=clip,readonly=on -device virtio-blk-pci,drive=clip,serial=smartcam-clip)
 # One boot of a fresh overlay: the image itself stays pristine, and a retry starts from the same disk. The box

@@ -30,8 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-accel=tcg; cpu=max
-[ -w /dev/kvm ] && { accel=kvm; cpu=host; }
+box_accel
 fail=0
 check() { # NAME CONDITION-RESULT DETAIL
   if [ "$2" = 0 ]; then echo "  ok    $1: $3"; else echo "  FAIL  $1: $3"; fail=1; fi

@@ -105,8 +105,7 @@ rm -rf "$work/bundles"
 
 # --- The boots ---------------------------------------------------------------------------------------
 port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-accel=tcg; cpu=$box_tcg_cpu
-[ -w /dev/kvm ] && [ "$arch" = "$(dpkg --print-architecture)" ] && { accel=kvm; cpu=host; }
+box_accel
 # One disk, one TPM and one firmware for all five boots, as a box keeps them; the image itself stays pristine
 # underneath. Secure Boot on: the first boot seals the data partition to PCR 7, and every boot after an update
 # must still unlock it (docs/security.md#why-pcr-7).
