@@ -141,6 +141,8 @@ build_image() {
   # Users without shadow/passwd packages: root and the service's fixed ids (sysusers.d/smartcam.conf; video is 44 on Debian).
   printf 'root:x:0:0:root:/root:/usr/sbin/nologin\nsmartcam:x:%s:%s:SmartCam service:/var/lib/smartcam:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n' "$uid" "$uid" > "$payload/etc/passwd"
   printf 'root:x:0:\nvideo:x:44:smartcam\n%s:x:%s:smartcam\nsmartcam:x:%s:\nnogroup:x:65534:\n' gpio "$gpio_gid" "$uid" > "$payload/etc/group"
+  # VARIANT="container" is ApplianceImage.ContainerVariant: the binary reports this version but does not hold the pod
+  # to the appliance's own rules (plain HTTP only on the loopback; docs/http.md#security).
   cat > "$payload/etc/smartcam-release" <<REL
 NAME="SmartCam"
 IMAGE_VERSION="$version"
